@@ -1,0 +1,73 @@
+"""What the extract stage learns from one article (message on ``article-extractions``)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.article import Article
+
+__all__ = ["ArticleExtraction", "Entity", "EventFrame", "Quote"]
+
+AttributeValue = str | int | float
+
+
+class Entity(BaseModel):
+    """A canonical entity of one article: one id per real entity across spellings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # e.g. "person:vladimir-putin"
+    name: str  # display form, the longest/most complete spelling seen
+    label: str  # spaCy label: PERSON, ORG, GPE, LOC, NORP, EVENT, FAC, ...
+    mentions: int = 1
+    aliases: list[str] = Field(default_factory=list)
+
+
+class EventFrame(BaseModel):
+    """One happening an article reports: who did what to whom, when, where, with which figures."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str  # call, attack, threat, statement, meeting, casualties, ...
+    trigger: str  # lemma of the word that expresses the event
+    trigger_text: str = ""  # the word(s) as written
+    actors: list[str] = Field(default_factory=list)  # entity ids
+    targets: list[str] = Field(default_factory=list)  # entity ids (or lowercased noun phrases)
+    when: str | None = None  # ISO date (YYYY-MM-DD) normalized against the publish date
+    when_text: str | None = None
+    where: str | None = None  # canonical place entity id
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    sentence: str = ""
+    sentence_index: int = 0
+    start: int = 0  # char offset of the trigger in Article.body
+    end: int = 0
+
+
+class Quote(BaseModel):
+    """A quotation with its speaker (entity id, when one is found)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    speaker: str | None = None
+    text: str
+    sentence_index: int = 0
+
+
+class ArticleExtraction(BaseModel):
+    """An article with its extraction. Deterministic for a given article and extractor version."""
+
+    article: Article
+    extractor_version: str = ""
+    language: str = "en"
+    sentences: list[str] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    events: list[EventFrame] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    # Clustering features: content-word lemma counts of the body and of the title.
+    terms: dict[str, int] = Field(default_factory=dict)
+    title_terms: list[str] = Field(default_factory=list)
+    # Event cues that separate same-kind stories.
+    places: list[str] = Field(default_factory=list)  # canonical place ids
+    dates: list[str] = Field(default_factory=list)  # ISO dates named in the text
+    figures: list[str] = Field(default_factory=list)  # normalized numbers with their unit word
+    text_fingerprint: list[int] = Field(default_factory=list)  # MinHash of word shingles

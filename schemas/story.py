@@ -1,0 +1,128 @@
+"""The product: a versioned story summary on ``story-updates`` (key = story id)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Changes",
+    "Conflict",
+    "ConflictValue",
+    "StoryEntity",
+    "StoryEvent",
+    "StorySource",
+    "StoryUpdate",
+    "SummarySentence",
+]
+
+AttributeValue = str | int | float
+
+
+class SummarySentence(BaseModel):
+    """One extractive summary sentence and the articles (and outlets) it comes from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    article_ids: list[str]
+    sources: list[str]
+
+
+class ConflictValue(BaseModel):
+    """One side of a disagreement: a value and who reports it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: AttributeValue
+    sources: list[str]
+    article_ids: list[str]
+
+
+class Conflict(BaseModel):
+    """Sources disagree on one attribute of one event (or of the story)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    attribute: str
+    values: list[ConflictValue]
+
+
+class StoryEvent(BaseModel):
+    """An event merged across the articles of a story, with every source that reports it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    type: str
+    trigger: str
+    actors: list[str] = Field(default_factory=list)
+    targets: list[str] = Field(default_factory=list)
+    when: str | None = None
+    where: str | None = None
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    description: str = ""
+    sources: list[str] = Field(default_factory=list)
+    article_ids: list[str] = Field(default_factory=list)
+
+
+class StoryEntity(BaseModel):
+    """A canonical entity of the story with its mention count over all articles."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    label: str
+    mentions: int
+    aliases: list[str] = Field(default_factory=list)
+
+
+class StorySource(BaseModel):
+    """One article of the story and its outlet."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article_id: str
+    source: str
+    title: str = ""
+    url: str | None = None
+    published: datetime | None = None
+    copy_of: str | None = None  # article id of the original when this is a syndicated copy
+
+
+class Changes(BaseModel):
+    """What this version adds to the previous one, so that a consumer need not diff."""
+
+    model_config = ConfigDict(frozen=True)
+
+    new_articles: list[str] = Field(default_factory=list)
+    new_sources: list[str] = Field(default_factory=list)
+    new_events: list[str] = Field(default_factory=list)
+    new_conflicts: list[str] = Field(default_factory=list)
+    changed_attributes: list[str] = Field(default_factory=list)
+    title_changed: bool = False
+
+
+class StoryUpdate(BaseModel):
+    """A new version of a story, emitted only when a new source changes what is known."""
+
+    model_config = ConfigDict(frozen=True)
+
+    story_id: str
+    version: int = Field(ge=1)
+    updated_at: datetime | None = None
+    title: str
+    summary: list[SummarySentence] = Field(default_factory=list)
+    events: list[StoryEvent] = Field(default_factory=list)
+    entities: list[StoryEntity] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    sources: list[StorySource] = Field(default_factory=list)
+    outlets: list[str] = Field(default_factory=list)
+    article_count: int = 0
+    independent_source_count: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    changes: Changes = Field(default_factory=Changes)
