@@ -1,0 +1,491 @@
+"""Online story clustering: each article extraction joins a recent story or starts a new one (pure).
+
+The :class:`StoryIndex` keeps compact :class:`StoryProfile` s of the stories in a bounded window and an
+inverted index (feature → stories) over them, so one assignment only touches the stories that share a
+feature with the article. Similarity is TF-IDF over four feature families (content lemmas, canonical
+entities, title lemmas, event cues: places, dates, figures, people), with document frequencies learned
+online from the profiles themselves, and a time decay when both sides carry publication dates.
+
+Everything here is deterministic: the same extractions in the same order give the same story ids,
+scores and evictions. No clock, no randomness, no set-iteration order in any decision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.extraction import ArticleExtraction
+
+__all__ = [
+    "Assignment",
+    "ClusterSettings",
+    "StoryIndex",
+    "StoryProfile",
+    "article_features",
+    "story_id_for",
+]
+
+_DAY = 86_400.0
+# Feature families: each has its own vector, weight and cap. Keys are namespaced so one DF table and
+# one inverted index serve all of them.
+_FAMILIES = ("terms", "entities", "title", "cues")
+_PREFIX = {"terms": "w|", "entities": "e|", "title": "t|", "cues": "c|"}
+
+
+class ClusterSettings(BaseModel):
+    """Every knob of the clusterer. Defaults were chosen on the dev files (see docs/clustering.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    threshold: float = Field(
+        0.15,
+        description=("Minimum similarity for an article to join a story; below it, a new story starts."),
+    )
+    weight_terms: float = Field(0.40, description="Weight of the TF-IDF cosine of content lemmas.")
+    weight_entities: float = Field(0.30, description="Weight of the TF-IDF cosine of canonical entities.")
+    weight_title: float = Field(0.15, description="Weight of the TF-IDF cosine of title lemmas.")
+    weight_cues: float = Field(
+        0.15,
+        description=("Weight of the TF-IDF cosine of event cues (places, dates, figures, people)."),
+    )
+    time_scale_days: float = Field(
+        7.0,
+        description=(
+            "Time decay: the score is divided by 1 + gap/time_scale_days, gap = days between the article and "
+            "the story's date range."
+        ),
+    )
+    max_age_days: float = Field(
+        30.0,
+        description=(
+            "Window by publication time: a dated story whose newest article is this much older than the "
+            "newest article seen is evicted."
+        ),
+    )
+    window_articles: int = Field(
+        100_000,
+        description=(
+            "Window by arrival: an undated story that received no article during this many arrivals is evicted."
+        ),
+    )
+    max_stories: int = Field(
+        100_000,
+        description=("Hard cap on live stories; the least recently updated are evicted first."),
+    )
+    max_terms: int = Field(80, description="Content lemmas kept per story profile (highest article share × IDF).")
+    max_entities: int = Field(40, description="Entities kept per story profile.")
+    max_title_terms: int = Field(40, description="Title lemmas kept per story profile.")
+    max_cues: int = Field(40, description="Event cues kept per story profile.")
+    max_article_ids: int = Field(200, description="Most recent article ids kept per story (idempotent re-delivery).")
+    max_posting: int = Field(
+        5_000,
+        description=("Features shared by more live stories than this are not used to find candidates (still scored)."),
+    )
+    max_candidates: int = Field(30, description="Stories fully scored per article, the best by partial score first.")
+
+
+class StoryProfile(BaseModel):
+    """Everything the index knows about one story; JSON-serializable, the unit of persistence.
+
+    Feature maps hold, for each kept feature, the number of the story's articles that contain it.
+    """
+
+    story_id: str
+    first_article_id: str
+    article_count: int = 0
+    article_ids: list[str] = Field(default_factory=list)
+    terms: dict[str, int] = Field(default_factory=dict)
+    entities: dict[str, int] = Field(default_factory=dict)
+    title: dict[str, int] = Field(default_factory=dict)
+    cues: dict[str, int] = Field(default_factory=dict)
+    first_published: datetime | None = None
+    last_published: datetime | None = None
+    first_seq: int = 0
+    last_seq: int = 0
+    # Per family, the sums (S0, S1, S2) of u², u²·b, u²·b² over kept features, with u the article share
+    # and b = log(df + 1) at the story's last update; the vector norm at any later corpus size N is
+    # sqrt(A²·S0 − 2A·S1 + S2), A = log(N + 1) + 1. Stored so a restored index scores exactly alike.
+    norm_stats: dict[str, tuple[float, float, float]] = Field(default_factory=dict)
+
+
+class Assignment(BaseModel):
+    """The decision for one article."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article_id: str
+    story_id: str
+    new_story: bool
+    score: float
+    profile: StoryProfile
+    evicted: list[str] = Field(default_factory=list)
+    duplicate: bool = False  # the article id was already assigned; nothing changed
+
+
+def story_id_for(article_id: str) -> str:
+    """Deterministic story id from the id of the story's first article."""
+    return "s-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """Namespaced feature weights of one article, per family (sublinear TF)."""
+
+    families: dict[str, dict[str, float]]
+
+
+def _sublinear(count: float) -> float:
+    return 1.0 + math.log(count) if count > 0 else 0.0
+
+
+def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
+    """Feature vectors of an extraction (before IDF)."""
+    terms = {k: _sublinear(v) for k, v in extraction.terms.items() if v > 0}
+    entities = {e.id: _sublinear(max(e.mentions, 1)) for e in extraction.entities}
+    title = dict.fromkeys(extraction.title_terms, 1.0)
+    cues: dict[str, float] = {}
+    for place in extraction.places:
+        cues["p:" + place] = 1.0
+    for date in extraction.dates:
+        cues["d:" + date.lower()] = 1.0
+    for fig in extraction.figures:
+        cues["f:" + fig] = 1.0
+    for ent in extraction.entities:
+        if ent.label == "PERSON":
+            cues["n:" + ent.id] = 1.0
+    return ArticleFeatures(families={"terms": terms, "entities": entities, "title": title, "cues": cues})
+
+
+@dataclass
+class _Story:
+    profile: StoryProfile
+
+
+def _ts(dt: datetime | None) -> float | None:
+    return dt.timestamp() if dt is not None else None
+
+
+class StoryIndex:
+    """In-memory state of recent stories; ``assign`` one extraction at a time, in arrival order."""
+
+    def __init__(self, settings: ClusterSettings | None = None) -> None:
+        self.settings = settings or ClusterSettings()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._stories: dict[str, _Story] = {}
+        self._lru: OrderedDict[str, None] = OrderedDict()  # least recently updated first
+        self._undated: OrderedDict[str, None] = OrderedDict()  # stories without any date, same order
+        self._postings: dict[str, dict[str, int]] = {}  # namespaced feature -> {story id: article count}
+        self._df: dict[str, int] = {}  # namespaced feature -> articles of live stories containing it
+        self._articles: dict[str, str] = {}  # article id -> story id (ids kept in profiles)
+        self._n_articles = 0  # articles of live stories (IDF denominator)
+        self._seq = 0
+        self._clock: float | None = None  # newest publication time seen
+        self._time_heap: list[tuple[float, str]] = []  # (last published, story id), lazily cleaned
+        self._caps = {
+            "terms": self.settings.max_terms,
+            "entities": self.settings.max_entities,
+            "title": self.settings.max_title_terms,
+            "cues": self.settings.max_cues,
+        }
+        self._weights = {
+            "terms": self.settings.weight_terms,
+            "entities": self.settings.weight_entities,
+            "title": self.settings.weight_title,
+            "cues": self.settings.weight_cues,
+        }
+
+    # ------------------------------------------------------------------ public surface
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+    @property
+    def article_count(self) -> int:
+        """Articles of the live stories (the population the IDF is learned on)."""
+        return self._n_articles
+
+    def profiles(self) -> list[StoryProfile]:
+        """Copies of all live profiles, least recently updated first."""
+        return [self._stories[sid].profile.model_copy(deep=True) for sid in self._lru]
+
+    def profile(self, story_id: str) -> StoryProfile | None:
+        story = self._stories.get(story_id)
+        return story.profile.model_copy(deep=True) if story else None
+
+    def story_of(self, article_id: str) -> str | None:
+        return self._articles.get(article_id)
+
+    def assign(self, extraction: ArticleExtraction) -> Assignment:
+        """Put one article into its story (existing or new). Idempotent per article id."""
+        article = extraction.article
+        known = self._articles.get(article.id)
+        if known is not None:
+            return Assignment(
+                article_id=article.id,
+                story_id=known,
+                new_story=False,
+                score=1.0,
+                profile=self._stories[known].profile.model_copy(deep=True),
+                duplicate=True,
+            )
+        self._seq += 1
+        published = _ts(article.published)
+        if published is not None and (self._clock is None or published > self._clock):
+            self._clock = published
+        feats = article_features(extraction)
+        best_id, best_score = self._best_story(feats, published)
+        if best_id is not None and best_score >= self.settings.threshold:
+            story = self._stories[best_id]
+            new = False
+        else:
+            best_id = story_id_for(article.id)
+            if best_id in self._stories:  # the id of a still-live story: never reuse it
+                best_id = story_id_for(f"{article.id}#{self._seq}")
+            story = _Story(StoryProfile(story_id=best_id, first_article_id=article.id, first_seq=self._seq))
+            self._stories[best_id] = story
+            new = True
+        self._add_article(story, article.id, feats, article.published)
+        evicted = self._evict(protect=best_id)
+        return Assignment(
+            article_id=article.id,
+            story_id=best_id,
+            new_story=new,
+            score=round(best_score, 6),
+            profile=story.profile.model_copy(deep=True),
+            evicted=evicted,
+        )
+
+    def restore(self, profiles: Iterable[StoryProfile]) -> None:
+        """Rebuild the whole state (inverted index, DF, windows) from persisted profiles."""
+        self._reset()
+        ordered = sorted(profiles, key=lambda p: (p.last_seq, p.story_id))
+        for prof in ordered:
+            story = _Story(prof.model_copy(deep=True))
+            self._stories[prof.story_id] = story
+            self._lru[prof.story_id] = None
+            if prof.last_published is None:
+                self._undated[prof.story_id] = None
+            self._n_articles += prof.article_count
+            for fam in _FAMILIES:
+                prefix = _PREFIX[fam]
+                for key, count in getattr(prof, fam).items():
+                    nk = prefix + key
+                    self._df[nk] = self._df.get(nk, 0) + count
+                    self._postings.setdefault(nk, {})[prof.story_id] = count
+            for aid in prof.article_ids:
+                self._articles[aid] = prof.story_id
+            self._seq = max(self._seq, prof.last_seq)
+            last = _ts(prof.last_published)
+            if last is not None:
+                heapq.heappush(self._time_heap, (last, prof.story_id))
+                if self._clock is None or last > self._clock:
+                    self._clock = last
+
+    # ------------------------------------------------------------------ scoring
+
+    def _idf(self, key: str) -> float:
+        return math.log((self._n_articles + 1) / (self._df.get(key, 0) + 1)) + 1.0
+
+    def _story_norms(self, story: _Story) -> dict[str, float]:
+        a = math.log(self._n_articles + 1) + 1.0
+        norms: dict[str, float] = {}
+        for fam, (s0, s1, s2) in story.profile.norm_stats.items():
+            norms[fam] = math.sqrt(max(0.0, a * a * s0 - 2 * a * s1 + s2))
+        return norms
+
+    def _update_norm_stats(self, prof: StoryProfile) -> None:
+        n = prof.article_count
+        stats: dict[str, tuple[float, float, float]] = {}
+        for fam in _FAMILIES:
+            prefix = _PREFIX[fam]
+            s0 = s1 = s2 = 0.0
+            for key, count in getattr(prof, fam).items():
+                u2 = (count / n) ** 2
+                b = math.log(self._df.get(prefix + key, 0) + 1)
+                s0 += u2
+                s1 += u2 * b
+                s2 += u2 * b * b
+            stats[fam] = (s0, s1, s2)
+        prof.norm_stats = stats
+
+    def _best_story(self, feats: ArticleFeatures, published: float | None) -> tuple[str | None, float]:
+        s = self.settings
+        # Article vectors with IDF, and their norms.
+        vecs: dict[str, dict[str, float]] = {}
+        anorm: dict[str, float] = {}
+        for fam in _FAMILIES:
+            prefix = _PREFIX[fam]
+            v = {prefix + k: w * self._idf(prefix + k) for k, w in feats.families[fam].items()}
+            vecs[fam] = v
+            anorm[fam] = math.sqrt(sum(x * x for x in v.values()))
+        # Term-at-a-time accumulation over the inverted index.
+        acc: dict[str, list[float]] = {}
+        skipped: list[tuple[int, str, float]] = []
+        for fi, fam in enumerate(_FAMILIES):
+            for key, w in vecs[fam].items():
+                posting = self._postings.get(key)
+                if not posting:
+                    continue
+                if len(posting) > s.max_posting:
+                    skipped.append((fi, key, w))
+                    continue
+                idf = self._idf(key)
+                wi = w * idf
+                for sid, count in posting.items():
+                    a = acc.get(sid)
+                    if a is None:
+                        a = acc[sid] = [0.0, 0.0, 0.0, 0.0]
+                    a[fi] += wi * count / self._stories[sid].profile.article_count
+        if not acc:
+            return None, 0.0
+
+        def partial(item: tuple[str, list[float]]) -> tuple[float, int, str]:
+            sid, a = item
+            val = sum(self._weights[f] * a[i] / (anorm[f] or 1.0) for i, f in enumerate(_FAMILIES))
+            return (-val, self._stories[sid].profile.first_seq, sid)
+
+        candidates = sorted(acc.items(), key=partial)[: s.max_candidates]
+        best: tuple[float, int, str] | None = None
+        for sid, a in candidates:
+            story = self._stories[sid]
+            prof = story.profile
+            for fi, key, w in skipped:
+                fam = _FAMILIES[fi]
+                count = getattr(prof, fam).get(key[2:])
+                if count:
+                    a[fi] += w * self._idf(key) * count / prof.article_count
+            norms = self._story_norms(story)
+            score = 0.0
+            for i, fam in enumerate(_FAMILIES):
+                denom = anorm[fam] * norms.get(fam, 0.0)
+                if denom > 0:
+                    score += self._weights[fam] * a[i] / denom
+            score /= self._time_factor(prof, published)
+            key_ = (-score, prof.first_seq, sid)
+            if best is None or key_ < best:
+                best = key_
+        assert best is not None
+        return best[2], -best[0]
+
+    def _time_factor(self, prof: StoryProfile, published: float | None) -> float:
+        first, last = _ts(prof.first_published), _ts(prof.last_published)
+        if published is None or first is None or last is None:
+            return 1.0
+        gap = max(0.0, first - published, published - last) / _DAY
+        return 1.0 + gap / self.settings.time_scale_days
+
+    # ------------------------------------------------------------------ state updates
+
+    def _add_article(self, story: _Story, article_id: str, feats: ArticleFeatures, published: datetime | None) -> None:
+        prof = story.profile
+        sid = prof.story_id
+        prof.article_count += 1
+        self._n_articles += 1
+        prof.article_ids.append(article_id)
+        self._articles[article_id] = sid
+        if len(prof.article_ids) > self.settings.max_article_ids:
+            dropped = prof.article_ids.pop(0)
+            self._articles.pop(dropped, None)
+        prof.last_seq = self._seq
+        if published is not None:
+            if prof.first_published is None or published < prof.first_published:
+                prof.first_published = published
+            if prof.last_published is None or published > prof.last_published:
+                prof.last_published = published
+                heapq.heappush(self._time_heap, (published.timestamp(), sid))
+        for fam in _FAMILIES:
+            prefix = _PREFIX[fam]
+            counts: dict[str, int] = getattr(prof, fam)
+            for key in feats.families[fam]:
+                nk = prefix + key
+                counts[key] = counts.get(key, 0) + 1
+                self._df[nk] = self._df.get(nk, 0) + 1
+                self._postings.setdefault(nk, {})[sid] = counts[key]
+            cap = self._caps[fam]
+            if len(counts) > cap:
+                ranked = sorted(counts.items(), key=lambda kv: (-kv[1] * self._idf(prefix + kv[0]), kv[0]))
+                for key, count in ranked[cap:]:
+                    del counts[key]
+                    self._unindex(prefix + key, sid, count)
+        self._lru.pop(sid, None)
+        self._lru[sid] = None
+        self._undated.pop(sid, None)
+        if prof.last_published is None:
+            self._undated[sid] = None
+        self._update_norm_stats(prof)
+
+    def _unindex(self, key: str, sid: str, count: int) -> None:
+        df = self._df.get(key, 0) - count
+        if df > 0:
+            self._df[key] = df
+        else:
+            self._df.pop(key, None)
+        posting = self._postings.get(key)
+        if posting is not None:
+            posting.pop(sid, None)
+            if not posting:
+                del self._postings[key]
+
+    def _drop_story(self, sid: str) -> None:
+        story = self._stories.pop(sid)
+        prof = story.profile
+        self._lru.pop(sid, None)
+        self._undated.pop(sid, None)
+        self._n_articles -= prof.article_count
+        for fam in _FAMILIES:
+            prefix = _PREFIX[fam]
+            for key, count in getattr(prof, fam).items():
+                self._unindex(prefix + key, sid, count)
+        for aid in prof.article_ids:
+            if self._articles.get(aid) == sid:
+                del self._articles[aid]
+
+    def _evict(self, protect: str) -> list[str]:
+        s = self.settings
+        evicted: list[str] = []
+        # By publication time (dated stories), via a heap of (newest date, story id) with stale entries.
+        if self._clock is not None:
+            horizon = self._clock - s.max_age_days * _DAY
+            kept: list[tuple[float, str]] = []
+            while self._time_heap and self._time_heap[0][0] < horizon:
+                last, sid = heapq.heappop(self._time_heap)
+                story = self._stories.get(sid)
+                if story is None or _ts(story.profile.last_published) != last:
+                    continue  # stale entry
+                if sid == protect:
+                    kept.append((last, sid))
+                    continue
+                self._drop_story(sid)
+                evicted.append(sid)
+            for entry in kept:
+                heapq.heappush(self._time_heap, entry)
+        # By arrival (undated stories), least recently updated first.
+        while self._undated:
+            sid = next(iter(self._undated))
+            if sid == protect or self._seq - self._stories[sid].profile.last_seq < s.window_articles:
+                break
+            self._drop_story(sid)
+            evicted.append(sid)
+        # Hard cap on live stories.
+        while len(self._stories) > s.max_stories:
+            sid = next(iter(self._lru))
+            if sid == protect:
+                break
+            self._drop_story(sid)
+            evicted.append(sid)
+        return evicted
+
+
+def profiles_by_id(profiles: Iterable[StoryProfile]) -> Mapping[str, StoryProfile]:
+    """Convenience for tables and tests: profiles keyed by story id."""
+    return {p.story_id: p for p in profiles}
