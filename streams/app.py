@@ -1,0 +1,124 @@
+"""The Faust app: topics, tables and agents declared once, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+
+from streams.codecs import codec_name, register_codecs
+from streams.settings import Settings
+from streams.topics import (
+    ALERTS,
+    ARTICLE_EXTRACTIONS,
+    ARTICLES,
+    ARTICLES_DEAD_LETTER,
+    STORY_ARTICLES,
+    STORY_UPDATES,
+    partitions_for,
+)
+
+__all__ = ["Streams", "build_app"]
+
+
+@dataclass
+class Streams:
+    """The app with its topics and tables; agents receive this and nothing global."""
+
+    settings: Settings
+    app: faust.App
+    articles: faust.TopicT
+    dead_letters: faust.TopicT
+    extractions: faust.TopicT
+    story_articles: faust.TopicT
+    story_updates: faust.TopicT
+    alerts: faust.TopicT
+    cluster_index: faust.Table  # story id → clustering profile (changelog-backed)
+    stories: faust.Table  # story id → StoryState (changelog-backed)
+    fired_alerts: faust.Table  # rule + story id → version it fired at
+    agents: dict[str, Any] = field(default_factory=dict)
+
+
+def _faust_app(settings: Settings) -> faust.App:
+    return faust.App(
+        settings.app_id,
+        broker=settings.broker,
+        store=settings.store,
+        datadir=str(settings.data_dir),
+        topic_partitions=settings.story_partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=True,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=settings.broker_session_timeout,
+        broker_rebalance_timeout=settings.broker_rebalance_timeout,
+        broker_heartbeat_interval=settings.broker_heartbeat_interval,
+        producer_acks=-1,
+        producer_max_request_size=16 * 1024 * 1024,
+        consumer_max_fetch_size=16 * 1024 * 1024,
+        stream_buffer_maxsize=256,
+        web_enabled=settings.web_enabled,
+        web_port=settings.web_port,
+        web_bind="127.0.0.1",
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+
+
+def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
+    """Create the Faust app, its topics and tables, and attach the agents."""
+    from agents.clustering import StoryProfile
+    from agents.story import StoryState
+
+    register_codecs(extra=(StoryState, StoryProfile))
+    app = _faust_app(settings)
+
+    def topic(name: str, serializer: str) -> faust.TopicT:
+        return app.topic(
+            settings.topic(name),
+            key_type=str,
+            value_type=bytes if serializer == "raw" else None,
+            value_serializer=serializer,
+            partitions=partitions_for(name, settings),
+            internal=False,
+        )
+
+    from schemas import Alert, ArticleExtraction, DeadLetter, StoryArticle, StoryUpdate
+
+    cluster_partitions = partitions_for(ARTICLE_EXTRACTIONS, settings)
+    streams = Streams(
+        settings=settings,
+        app=app,
+        articles=topic(ARTICLES, "raw"),
+        dead_letters=topic(ARTICLES_DEAD_LETTER, codec_name(DeadLetter)),
+        extractions=topic(ARTICLE_EXTRACTIONS, codec_name(ArticleExtraction)),
+        story_articles=topic(STORY_ARTICLES, codec_name(StoryArticle)),
+        story_updates=topic(STORY_UPDATES, codec_name(StoryUpdate)),
+        alerts=topic(ALERTS, codec_name(Alert)),
+        cluster_index=app.Table(
+            f"{settings.topic_prefix}cluster-index",
+            default=None,
+            partitions=cluster_partitions,
+            key_type=str,
+            value_serializer=codec_name(StoryProfile),
+        ),
+        stories=app.Table(
+            f"{settings.topic_prefix}stories",
+            default=None,
+            partitions=settings.story_partitions,
+            key_type=str,
+            value_serializer=codec_name(StoryState),
+        ),
+        fired_alerts=app.Table(
+            f"{settings.topic_prefix}fired-alerts",
+            default=None,
+            partitions=settings.story_partitions,
+            key_type=str,
+            value_serializer="json",
+        ),
+    )
+    if with_agents:
+        from agents import workers
+
+        workers.attach(streams)
+    return streams

@@ -1,0 +1,209 @@
+"""The ``storywire`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from streams.settings import Settings
+
+__all__ = ["main"]
+
+err_console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic ValidationError: show which variable is wrong
+        raise click.ClickException(f"invalid STORYWIRE_* setting: {exc}") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """storywire: news articles in, living story summaries out."""
+
+
+@cli.command()
+@click.option("--port", type=int, default=9092, show_default=True, help="Port to listen on (127.0.0.1).")
+def broker(port: int) -> None:
+    """Run the embedded Kafka-compatible broker (tansu, memory-only) in the foreground."""
+    from streams.broker import BrokerError, EmbeddedBroker
+    from streams.kafka_io import ensure_topics
+
+    try:
+        b = EmbeddedBroker(port).start()
+    except BrokerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    settings = Settings(broker=b.kafka_url)
+    ensure_topics(settings)
+    click.echo(f"embedded broker on {b.bootstrap} (memory-only: everything is lost when it stops)")
+    click.echo(f"use it with: export STORYWIRE_BROKER={b.kafka_url}    (Ctrl-C stops it)")
+    try:
+        while b.running:
+            import time
+
+            time.sleep(0.5)
+        raise click.ClickException("the broker exited")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        b.stop()
+
+
+@cli.command()
+@click.option("--loglevel", default="info", show_default=True)
+@click.option("--web/--no-web", default=None, help="Serve Faust's web views (default: STORYWIRE_WEB_ENABLED).")
+def worker(loglevel: str, web: bool | None) -> None:
+    """Run a stream-processing worker (all agents) against STORYWIRE_BROKER."""
+    import faust
+
+    from streams.app import build_app
+    from streams.kafka_io import KafkaUnavailable, ensure_topics
+
+    settings = _settings()
+    if web is not None:
+        settings = settings.model_copy(update={"web_enabled": web})
+    try:
+        ensure_topics(settings)
+    except KafkaUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    sw = build_app(settings)
+    w = faust.Worker(sw.app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
+    w.execute_from_commandline()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--dry-run", is_flag=True, help="Print the articles as JSON lines; send nothing.")
+def ingest(paths: tuple[str, ...], dry_run: bool) -> None:
+    """Send articles from files and directories (.txt, .json, .jsonl) to the articles topic."""
+    from streams.ingest import dump_line, ingest_records
+    from streams.kafka_io import KafkaUnavailable, make_producer
+    from streams.readers import read_records
+
+    settings = _settings()
+    try:
+        producer = None if dry_run else make_producer(settings)
+    except KafkaUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    on_sent = (lambda _id, payload: click.echo(dump_line(payload))) if dry_run else None
+    try:
+        summary = ingest_records(read_records(paths), settings, producer, on_sent=on_sent)
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for origin, reason in summary.rejected:
+        err_console.print(f"[yellow]rejected[/yellow] {origin}: {reason}", highlight=False)
+    err_console.print(f"{'would send' if dry_run else 'sent'} {summary.sent}, skipped as duplicate "
+                      f"{summary.duplicates}, rejected {len(summary.rejected)}")
+    if summary.sent == 0 and (summary.rejected or summary.duplicates):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Print the board once everything so far is read, then exit.")
+def tail(once: bool) -> None:
+    """Show story updates live (latest version of every story)."""
+    from rich.live import Live
+
+    from streams.kafka_io import KafkaUnavailable
+    from streams.watch import OutputWatcher
+
+    settings = _settings()
+    console = Console()
+    try:
+        watcher = OutputWatcher(settings)
+    except KafkaUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        if once:
+            watcher.wait_quiet(2.0)
+            console.print(watcher.board.render())
+            return
+        with Live(watcher.board.render(), console=console, refresh_per_second=4) as live:
+            while True:
+                if watcher.poll(500):
+                    live.update(watcher.board.render())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.close()
+
+
+@cli.command()
+@click.option("--examples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Directory of articles to play (default: the project's examples/).")
+@click.option("--delay", type=float, default=0.3, show_default=True, help="Seconds between articles.")
+def demo(examples: Path | None, delay: float) -> None:
+    """Start a broker and a worker, play the example articles, show stories forming, then exit."""
+    from streams.broker import BrokerError
+    from streams.demo import EXAMPLES_DIR, run_demo
+
+    try:
+        code = run_demo(Console(), examples or EXAMPLES_DIR, delay=delay)
+    except BrokerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(code)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="One StoryUpdate JSON object a line.")
+def stories(paths: tuple[str, ...], as_json: bool) -> None:
+    """Run the pipeline in process (no broker) and print the final version of every story."""
+    from agents.extraction import Extractor, load_nlp
+    from agents.pipeline import Pipeline
+    from streams.readers import read_records
+
+    settings = _settings()
+    pipeline = Pipeline(Extractor(load_nlp(settings.model), batch_size=settings.extract_batch_size),
+                        settings.cluster, settings.story, settings.max_text_chars)
+    records = list(read_records(paths))
+    for result in pipeline.add_raw(r.raw for r in records):
+        if result.error is not None:
+            err_console.print(f"[yellow]rejected[/yellow] {result.article_id or '?'}: {result.error}", highlight=False)
+    finals = pipeline.final_stories()
+    if as_json:
+        for update in finals:
+            click.echo(update.model_dump_json())
+        return
+    console = Console()
+    for u in finals:
+        console.rule(f"[cyan]{u.story_id}[/cyan] v{u.version} — {u.title}")
+        console.print(f"{u.article_count} articles, {u.independent_source_count} independent sources: "
+                      f"{', '.join(u.outlets)}", highlight=False)
+        for s in u.summary:
+            console.print(f"  • {s.text} [dim]({', '.join(s.sources)})[/dim]", highlight=False)
+        for e in u.events:
+            attrs = ", ".join(f"{k}={v}" for k, v in e.attributes.items())
+            console.print(f"  [green]{e.type}[/green] {e.trigger} {attrs} [dim]({', '.join(e.sources)})[/dim]",
+                          highlight=False)
+        for c in u.conflicts:
+            sides = " vs ".join(f"{v.value!r} ({', '.join(v.sources)})" for v in c.values)
+            console.print(f"  [red]conflict[/red] {c.attribute}: {sides}", highlight=False)
+
+
+def _register_optional() -> None:
+    try:
+        from streams.cli_eval import cluster, eval_cmd
+    except ImportError:
+        return
+    cli.add_command(cluster)
+    cli.add_command(eval_cmd)
+
+
+_register_optional()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Terminal rendering of story updates (rich), shared by ``tail`` and ``demo``."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from schemas import StoryUpdate
+
+__all__ = ["StoryBoard"]
+
+
+class StoryBoard:
+    """Latest version of every story seen so far, rendered as a table (newest change first)."""
+
+    def __init__(self) -> None:
+        self.latest: dict[str, StoryUpdate] = {}
+        self.order: dict[str, int] = {}
+        self._tick = 0
+
+    def add(self, update: StoryUpdate) -> bool:
+        """Keep ``update`` if it is newer than what we have; True when it changed the board."""
+        known = self.latest.get(update.story_id)
+        if known is not None and known.version >= update.version:
+            return False
+        self.latest[update.story_id] = update
+        self._tick += 1
+        self.order[update.story_id] = self._tick
+        return True
+
+    def article_ids(self) -> set[str]:
+        return {s.article_id for u in self.latest.values() for s in u.sources}
+
+    def render(self, title: str = "storywire — stories") -> Table:
+        table = Table(title=title, expand=True, show_lines=False)
+        table.add_column("story", style="cyan", no_wrap=True)
+        table.add_column("ver", justify="right")
+        table.add_column("sources", justify="right", no_wrap=True)
+        table.add_column("outlets")
+        table.add_column("events", justify="right")
+        table.add_column("conflicts", justify="right")
+        table.add_column("title")
+        newest = max(self.order.values(), default=0)
+        for sid in sorted(self.latest, key=lambda s: -self.order[s]):
+            u = self.latest[sid]
+            style = "bold green" if self.order[sid] == newest else ""
+            conflicts = Text(str(len(u.conflicts)), style="bold red" if u.conflicts else "dim")
+            table.add_row(
+                sid, str(u.version), f"{u.independent_source_count} ind / {u.article_count}",
+                ", ".join(u.outlets), str(len(u.events)), conflicts, Text(u.title, style=style),
+            )
+        return table
