@@ -134,8 +134,8 @@ def _cached_extractions(
                 if "error" in row:
                     yield ArticleError(row["error"]["code"], row["error"]["reason"])
                 else:
-                    ex = ArticleExtraction.model_validate(row)
-                    yield ex.model_copy(update={"article": art})
+                    cached = ArticleExtraction.model_validate(row)
+                    yield cached.model_copy(update={"article": art})
             return
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache_file.with_suffix(".tmp")
@@ -239,10 +239,10 @@ def cluster_file(
     (a path or a text stream) as ``{"id", "story_id"}`` JSON lines."""
     with ExitStack() as stack:
         stream: IO[str] | None
-        if out is None or hasattr(out, "write"):
-            stream = out  # type: ignore[assignment]
+        if out is None or isinstance(out, str | Path):
+            stream = None if out is None else stack.enter_context(Path(out).open("w", encoding="utf-8"))
         else:
-            stream = stack.enter_context(Path(out).open("w", encoding="utf-8"))  # type: ignore[arg-type]
+            stream = out
         result = run_file(path, out=stream, progress=progress, **kwargs)
     return list(zip(result.ids, result.story_ids, strict=True))
 
