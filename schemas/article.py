@@ -105,13 +105,17 @@ class Article(BaseModel):
 
     @property
     def outlet(self) -> str:
-        """The outlet name, falling back to the URL's host."""
+        """The outlet name, falling back to the URL's host.
+
+        An article with neither is its own source (``unknown:<id>``): two such articles are never taken to
+        be the same outlet.
+        """
         if self.source:
             return self.source
         if self.url:
             host = self.url.split("//", 1)[-1].split("/", 1)[0]
             return host.lower().removeprefix("www.")
-        return "unknown"
+        return f"unknown:{self.id}"
 
     def content_hash(self) -> str:
         """Hash of what the pipeline reads from the article (same hash = same content)."""

@@ -21,6 +21,7 @@ class Entity(BaseModel):
     label: str  # spaCy label: PERSON, ORG, GPE, LOC, NORP, EVENT, FAC, ...
     mentions: int = 1
     aliases: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list)  # titles it is named with, e.g. "us president", "pope"
 
 
 class EventFrame(BaseModel):
@@ -41,6 +42,10 @@ class EventFrame(BaseModel):
     sentence_index: int = 0
     start: int = 0  # char offset of the trigger in Article.body
     end: int = 0
+    # Participants' offices that one person holds at a time (entity id -> role, e.g. "pope", "us president")
+    # and display names: the merge step reports "same office, different name" across sources as a conflict.
+    roles: dict[str, str] = Field(default_factory=dict)
+    names: dict[str, str] = Field(default_factory=dict)
 
 
 class Quote(BaseModel):

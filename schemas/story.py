@@ -66,6 +66,7 @@ class StoryEvent(BaseModel):
     description: str = ""
     sources: list[str] = Field(default_factory=list)
     article_ids: list[str] = Field(default_factory=list)
+    names: dict[str, str] = Field(default_factory=dict)  # participant id -> display name ("Pope Leo")
 
 
 class StoryEntity(BaseModel):

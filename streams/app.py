@@ -65,6 +65,17 @@ def _faust_app(settings: Settings) -> faust.App:
     )
 
 
+def _table(app: faust.App, name: str, value_serializer: str, partitions: int) -> faust.Table:
+    """A changelog-backed table whose values use ``value_serializer``.
+
+    Faust derives a table's serializer from a Faust-model ``value_type`` only, so the codec of our pydantic
+    model is set before the table's store and changelog topic (both created lazily) exist.
+    """
+    table = app.Table(name, default=None, partitions=partitions, key_type=str)
+    table.value_serializer = value_serializer
+    return table
+
+
 def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
     """Create the Faust app, its topics and tables, and attach the agents."""
     from agents.clustering import StoryProfile
@@ -95,27 +106,9 @@ def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
         story_articles=topic(STORY_ARTICLES, codec_name(StoryArticle)),
         story_updates=topic(STORY_UPDATES, codec_name(StoryUpdate)),
         alerts=topic(ALERTS, codec_name(Alert)),
-        cluster_index=app.Table(
-            f"{settings.topic_prefix}cluster-index",
-            default=None,
-            partitions=cluster_partitions,
-            key_type=str,
-            value_serializer=codec_name(StoryProfile),
-        ),
-        stories=app.Table(
-            f"{settings.topic_prefix}stories",
-            default=None,
-            partitions=settings.story_partitions,
-            key_type=str,
-            value_serializer=codec_name(StoryState),
-        ),
-        fired_alerts=app.Table(
-            f"{settings.topic_prefix}fired-alerts",
-            default=None,
-            partitions=settings.story_partitions,
-            key_type=str,
-            value_serializer="json",
-        ),
+        cluster_index=_table(app, f"{settings.topic_prefix}cluster-index", codec_name(StoryProfile), cluster_partitions),
+        stories=_table(app, f"{settings.topic_prefix}stories", codec_name(StoryState), settings.story_partitions),
+        fired_alerts=_table(app, f"{settings.topic_prefix}fired-alerts", "json", settings.story_partitions),
     )
     if with_agents:
         from agents import workers

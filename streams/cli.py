@@ -145,7 +145,8 @@ def demo(examples: Path | None, delay: float) -> None:
     from streams.demo import EXAMPLES_DIR, run_demo
 
     try:
-        code = run_demo(Console(), examples or EXAMPLES_DIR, delay=delay)
+        console = Console() if sys.stdout.isatty() else Console(width=150)
+        code = run_demo(console, examples or EXAMPLES_DIR, delay=delay)
     except BrokerError as exc:
         raise click.ClickException(str(exc)) from exc
     sys.exit(code)

@@ -37,6 +37,7 @@ def run_demo(console: Console, examples: Path = EXAMPLES_DIR, *, delay: float = 
     settings = Settings(broker=broker.kafka_url, data_dir=workdir / "state", web_enabled=False)
     worker: WorkerProcess | None = None
     watcher: OutputWatcher | None = None
+    producer = None
     try:
         ensure_topics(settings)
         worker = WorkerProcess(settings, workdir / "worker.log").start()
@@ -53,7 +54,9 @@ def run_demo(console: Console, examples: Path = EXAMPLES_DIR, *, delay: float = 
                 producer.send(settings.topic(ARTICLES), key=article.id.encode(), value=rec.raw)
                 producer.flush()
                 timeout = startup_timeout if i == 0 else article_timeout
-                ok = watcher.wait_until(lambda w, aid=article.id: aid in w.handled_article_ids(), timeout, refresh)
+                ok = watcher.wait_until(
+                    lambda w, aid=article.id: aid in w.handled_article_ids() or not worker.running, timeout, refresh
+                ) and worker.running
                 if not ok:
                     live.stop()
                     alive = "running" if worker.running else f"exited with code {worker.proc and worker.proc.returncode}"
@@ -79,6 +82,8 @@ def run_demo(console: Console, examples: Path = EXAMPLES_DIR, *, delay: float = 
     finally:
         if watcher is not None:
             watcher.close()
+        if producer is not None:
+            producer.close()
         if worker is not None and not keep:
             worker.stop()
         if not keep:

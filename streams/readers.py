@@ -44,7 +44,7 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def _txt_record(path: Path) -> bytes:
     text = path.read_text("utf-8", errors="replace")
     title, _, body = text.lstrip("\ufeff").partition("\n")
-    article = {"id": path.stem, "title": title.strip(), "text": body.strip(), "source": path.parent.name}
+    article = {"id": path.stem, "title": title.strip(), "text": body.strip()}
     return json.dumps(article, ensure_ascii=False).encode("utf-8")
 
 
