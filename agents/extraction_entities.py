@@ -1,0 +1,280 @@
+"""Canonical entities of one parsed article: one id per real entity across spellings, titles and short forms.
+
+"Vladimir Putin", "Putin" and "President Putin" become one entity; "Zelensky" joins "Volodymyr Zelenskyy"
+(one edit apart); the title in front of a name is kept as the entity's *role* ("us president", "pope"),
+which lets the merge step tell "the same office, a different name" (a conflict) from "another person".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+from spacy.tokens import Doc, Span, Token
+
+from schemas.extraction import Entity
+
+__all__ = [
+    "ENTITY_LABELS",
+    "PLACE_LABELS",
+    "CanonicalEntities",
+    "canonicalize_entities",
+    "entity_slug",
+    "names_match",
+    "tokens_match",
+]
+
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Titles that are part of how the person is named ("Pope Leo", "King Charles"): kept in the display name.
+REGNAL_TITLES = frozenset({"pope", "king", "queen", "prince", "princess", "emperor", "empress", "sheikh", "ayatollah"})
+# Offices held by one person at a time even without a country in front ("Pope" needs no "Vatican").
+UNIQUE_TITLES = frozenset({"pope", "dalai lama"})
+TITLES = frozenset({
+    "president", "vice", "prime", "minister", "chancellor", "premier", "leader", "chief", "head", "ceo", "cfo", "coo",
+    "chairman", "chairwoman", "chair", "founder", "director", "governor", "gov", "mayor", "senator", "sen",
+    "rep", "representative", "congressman", "congresswoman", "secretary", "spokesman", "spokeswoman",
+    "spokesperson", "ambassador", "envoy", "general", "gen", "colonel", "col", "captain", "capt", "lieutenant",
+    "lt", "sergeant", "sgt", "officer", "detective", "det", "sheriff", "deputy", "commissioner", "judge",
+    "justice", "attorney", "prosecutor", "coach", "bishop", "cardinal", "archbishop", "rabbi", "imam",
+    "patriarch", "superintendent", "trooper", "councilman", "councilwoman", "executive", "commander",
+    "speaker", "foreign", "defense", "defence", "security", "interior", "finance", "police", "state",
+    "former", "acting", "interim", "dr", "mr", "mrs", "ms", "prof", "professor", "lord", "lady", "sir",
+    *REGNAL_TITLES,
+})  # fmt: skip
+HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "prof", "professor", "sir", "lord", "lady"})
+_LABEL_PREFERENCE = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "NORP": 4, "FAC": 5, "EVENT": 6}
+_SLUG = re.compile(r"[^a-z0-9]+")
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+
+
+def entity_slug(text: str) -> str:
+    """Lowercase ASCII-ish slug used in entity ids ("Volodymyr Zelenskyy" → "volodymyr-zelenskyy")."""
+    return _SLUG.sub("-", text.lower().replace(".", "")).strip("-")
+
+
+def tokens_match(a: str, b: str) -> bool:
+    """Two name tokens are the same word, allowing one edit in long words ("zelensky" ~ "zelenskyy")."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 6 or a[0] != b[0]:
+        return False
+    limit = 2 if min(len(a), len(b)) >= 11 else 1
+    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
+
+
+def names_match(a: str, b: str) -> bool:
+    """Whether two names (or slugs) can name one entity: same words, a surname/short form, or a spelling variant.
+
+    "putin" ~ "vladimir-putin", "zelensky" ~ "volodymyr-zelenskyy", but "john-smith" !~ "jane-smith".
+    """
+    ta, tb = _name_tokens(a), _name_tokens(b)
+    if not ta or not tb:
+        return False
+    if len(ta) == len(tb):
+        return all(tokens_match(x, y) for x, y in zip(ta, tb, strict=True))
+    short, long = (ta, tb) if len(ta) < len(tb) else (tb, ta)
+    if len(short) == 1:
+        return tokens_match(short[0], long[-1]) or (len(long) >= 3 and tokens_match(short[0], long[0]))
+    # "Kim Jong Un" vs "Jong Un"? Only a trailing match of every short token counts.
+    return all(tokens_match(x, y) for x, y in zip(short, long[-len(short) :], strict=True))
+
+
+def _name_tokens(name: str) -> list[str]:
+    name = name.split(":", 1)[-1]
+    return [t for t in _SLUG.sub(" ", name.lower().replace(".", "")).split() if t not in HONORIFICS]
+
+
+@dataclass(frozen=True)
+class CanonicalEntities:
+    """The article's canonical entities and, for every token inside a kept mention, its entity id."""
+
+    entities: list[Entity]
+    token_ids: dict[int, str]
+    labels: dict[str, str] = field(default_factory=dict)  # entity id -> label
+    roles: dict[int, str] = field(default_factory=dict)  # token index -> role key of that mention
+    names: dict[str, str] = field(default_factory=dict)  # entity id -> display name
+
+    @property
+    def roles_by_entity(self) -> dict[str, str]:
+        """Entity id -> its most telling role: one that names a single office first, then the longest."""
+        out: dict[str, str] = {}
+        for e in self.entities:
+            if e.roles:
+                out[e.id] = max(e.roles, key=lambda r: (role_is_specific(r), len(r), r))
+        return out
+
+
+@dataclass
+class _Mention:
+    span: Span
+    name: str
+    label: str
+    role: str | None
+    regnal: str | None
+
+
+def _clean(span: Span) -> tuple[str, str | None, int]:
+    """Name without determiners, possessives and leading titles; the regnal title if one led; tokens dropped."""
+    tokens = [t for t in span if t.pos_ != "DET" and t.text not in _POSSESSIVE]
+    regnal = None
+    dropped = 0
+    while len(tokens) > 1 and tokens[0].lower_.rstrip(".") in TITLES:
+        word = tokens[0].lower_.rstrip(".")
+        if word in REGNAL_TITLES:
+            regnal = tokens[0].text
+        tokens = tokens[1:]
+        dropped += 1
+    return " ".join(t.text for t in tokens).strip(" -,"), regnal, dropped
+
+
+def _role(span: Span, inner_titles: Sequence[Token]) -> tuple[str | None, str | None]:
+    """The title in front of a person ("U.S. President", "North Korean leader") as a role key, and a regnal title."""
+    words: list[str] = [t.lower_.replace(".", "") for t in inner_titles]
+    regnal = None
+    i = span.start - 1
+    doc = span.doc
+    seen_title = any(w in TITLES for w in words)
+    while i >= 0 and span.start - i <= 5:
+        tok = doc[i]
+        low = tok.lower_.rstrip(".")
+        if (low in TITLES and tok.is_alpha) or tok.lower_ in {"vice", "prime"}:
+            seen_title = True
+            if low in REGNAL_TITLES and regnal is None:
+                regnal = tok.text
+        elif not (tok.ent_type_ in {"NORP", "GPE", "ORG"} or (tok.dep_ in {"compound", "amod"} and tok.is_alpha
+                                                               and tok.is_lower and seen_title)):
+            break
+        words.insert(0, tok.lower_.replace(".", ""))
+        i -= 1
+    words = [w for w in words if w not in HONORIFICS]
+    if not seen_title or not words:
+        return None, regnal
+    return " ".join(words), regnal
+
+
+def role_is_specific(role: str | None) -> bool:
+    """A role that one person holds at a time: an office with its country or body, or a unique title."""
+    if not role:
+        return False
+    words = role.split()
+    if role in UNIQUE_TITLES or words[-1] in UNIQUE_TITLES:
+        return True
+    return len(words) >= 2 and words[0] not in TITLES
+
+
+def canonicalize_entities(doc: Doc) -> CanonicalEntities:
+    """Group the doc's entity mentions into canonical entities (deterministic)."""
+    mentions: list[_Mention] = []
+    for span in doc.ents:
+        if span.label_ not in ENTITY_LABELS or not any(t.is_alpha for t in span):
+            continue
+        name, regnal_inside, dropped = _clean(span)
+        if not name or not any(c.isalpha() for c in name):
+            continue
+        role, regnal_before = (None, None)
+        if span.label_ == "PERSON" or dropped:
+            role, regnal_before = _role(span, span[:dropped] if dropped else [])
+        mentions.append(_Mention(span, name, span.label_, role, regnal_inside or regnal_before))
+    if not mentions:
+        return CanonicalEntities([], {})
+
+    # Headline noise ("Putin Talk", "Russia Vows"): a name seen once, made of a name seen on its own
+    # elsewhere followed by common words (not proper nouns), is cut back to that name.
+    counts = Counter(m.name for m in mentions)
+    for m in mentions:
+        tokens = [t for t in m.span if t.pos_ != "DET" and t.text not in _POSSESSIVE]
+        if len(tokens) >= 2 and counts[m.name] == 1 and counts.get(tokens[0].text, 0) >= 1 and all(
+            t.pos_ in {"NOUN", "VERB", "ADJ", "AUX"} for t in tokens[1:]
+        ):
+            m.name = tokens[0].text
+
+    # One label per name: majority vote; a bare surname of a PERSON is a PERSON.
+    votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        votes[m.name][m.label] += 1
+    person_tokens = {w for m in mentions if m.label == "PERSON" for w in m.name.split()[1:]}
+    label_of: dict[str, str] = {}
+    for name, vote in votes.items():
+        best = min(vote.items(), key=lambda kv: (-kv[1], _LABEL_PREFERENCE.get(kv[0], 9)))[0]
+        if best != "PERSON" and len(name.split()) == 1 and name in person_tokens and best in {"ORG", "GPE", "NORP"}:
+            best = "PERSON"
+        label_of[name] = best
+    for m in mentions:
+        m.label = label_of[m.name]
+
+    # Union the distinct names: short forms and spelling variants join the fullest matching name.
+    distinct = sorted({(m.label, m.name) for m in mentions}, key=lambda ln: (-len(ln[1].split()), -len(ln[1]), ln))
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+    for key in distinct:
+        label, name = key
+        parent[key] = key
+        candidates = [
+            other for other in distinct
+            if other in parent and other != key and other[0] == label and parent[other] == other
+            and _can_join(name, other[1], label)
+        ]  # fmt: skip
+        if candidates:
+            # Several full names contain this short form: take the one whose last word it is, then the most mentioned.
+            candidates.sort(key=lambda o: (not tokens_match(name.split()[-1].lower(), o[1].split()[-1].lower()),
+                                           -counts[o[1]], o))
+            if len(name.split()) < len(candidates[0][1].split()) or len(candidates) == 1:
+                parent[key] = candidates[0]
+
+    groups: defaultdict[tuple[str, str], list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        groups[parent[(m.label, m.name)]].append(m)
+    entities: list[Entity] = []
+    token_ids: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    roles_by_token: dict[int, str] = {}
+    names: dict[str, str] = {}
+    for (label, canonical), members in sorted(groups.items()):
+        regnal = next((m.regnal for m in members if m.regnal), None)
+        display = f"{regnal} {canonical}" if regnal and not canonical.startswith(regnal) else canonical
+        eid = f"{label.lower()}:{entity_slug(canonical)}"
+        roles = sorted({m.role for m in members if m.role})
+        if regnal and not roles:
+            roles = [regnal.lower()]
+        aliases = {m.name for m in members} | ({display} if display != canonical else set())
+        entities.append(
+            Entity(id=eid, name=display, label=label, mentions=len(members), aliases=sorted(aliases), roles=roles)
+        )
+        labels[eid] = label
+        names[eid] = display
+        for m in members:
+            kept = set(m.name.split())
+            for tok in m.span:
+                if tok.text in kept or (tok.pos_ == "PROPN" and tok.text not in TITLES):
+                    token_ids[tok.i] = eid
+            role = m.role or (regnal.lower() if regnal else None)
+            if role:
+                roles_by_token[m.span.root.i] = role
+    merged = _merge_same_ids(entities)
+    return CanonicalEntities(merged, token_ids, labels, roles_by_token, names)
+
+
+def _can_join(name: str, full: str, label: str) -> bool:
+    if label == "PERSON" or len(name.split()) == len(full.split()):
+        return names_match(name, full)
+    return False
+
+
+def _merge_same_ids(entities: Iterable[Entity]) -> list[Entity]:
+    """Two groups that slug to the same id ("U.S." / "US") are one entity."""
+    by_id: dict[str, Entity] = {}
+    for e in entities:
+        prev = by_id.get(e.id)
+        if prev is None:
+            by_id[e.id] = e
+        else:
+            by_id[e.id] = prev.model_copy(update={
+                "mentions": prev.mentions + e.mentions,
+                "aliases": sorted(set(prev.aliases) | set(e.aliases)),
+                "roles": sorted(set(prev.roles) | set(e.roles)),
+                "name": max(prev.name, e.name, key=lambda n: (len(n), n)),
+            })  # fmt: skip
+    return [by_id[k] for k in sorted(by_id)]

@@ -1,0 +1,779 @@
+"""Event frames and quotes of one parsed article (pure functions over a spaCy ``Doc``).
+
+An event frame is a trigger word typed by a small lexicon (call, meeting, threat, attack, shooting, ...) with
+its participants read from the dependency parse, its date normalized against the publish date, its place and
+figures found in its sentence (durations, killed/injured counts, money amounts). Mentions of one happening
+within the article ("spoke with Putin" ... "the call lasted an hour") are folded into one frame.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from agents.extraction_entities import PLACE_LABELS, CanonicalEntities, role_is_specific
+from agents.extraction_places import CityState, city_states
+from agents.numbers import format_duration, parse_amount, parse_duration, parse_number
+from agents.timex import normalize_date
+from schemas.extraction import EventFrame, Quote
+
+__all__ = [
+    "INCIDENT_TYPES",
+    "SYMMETRIC_TYPES",
+    "TRIGGERS",
+    "casualty_counts",
+    "extract_events",
+    "extract_quotes",
+]
+
+# lemma -> event type. Context checks in _trigger_type refine the ambiguous ones.
+TRIGGERS: dict[str, str] = {
+    # communication between parties
+    "call": "call", "phone": "call", "telephone": "call", "conversation": "call", "chat": "call",
+    "talk": "call", "speak": "call",
+    # meetings and talks
+    "meet": "meeting", "meeting": "meeting", "summit": "meeting", "receive": "meeting", "host": "meeting",
+    "visit": "meeting", "negotiation": "meeting", "talks": "meeting",
+    # threats
+    "threaten": "threat", "threat": "threat", "warn": "threat", "warning": "threat", "vow": "threat",
+    "retaliate": "threat", "retaliation": "threat", "ultimatum": "threat",
+    # violence
+    "attack": "attack", "strike": "attack", "airstrike": "attack", "bombing": "attack", "bomb": "attack",
+    "shelling": "attack", "shell": "attack", "raid": "attack", "invade": "attack", "invasion": "attack",
+    "assault": "attack", "offensive": "attack", "counteroffensive": "attack",
+    "explosion": "explosion", "blast": "explosion", "explode": "explosion", "detonate": "explosion",
+    "shoot": "shooting", "shooting": "shooting", "gunfire": "shooting", "fire": "fire",
+    "stab": "stabbing", "stabbing": "stabbing",
+    "kill": "killing", "murder": "killing", "homicide": "killing", "slay": "killing",
+    # accidents and disasters
+    "derail": "accident", "derailment": "accident", "crash": "accident", "collide": "accident",
+    "collision": "accident", "capsize": "accident",
+    "earthquake": "disaster", "quake": "disaster", "tremor": "disaster", "tsunami": "disaster",
+    "flood": "disaster", "flooding": "disaster", "wildfire": "disaster", "blaze": "disaster",
+    "hurricane": "disaster", "tornado": "disaster", "landslide": "disaster", "eruption": "disaster",
+    "erupt": "disaster",
+    # justice
+    "arrest": "arrest", "detain": "arrest", "apprehend": "arrest",
+    "charge": "charge", "indict": "charge", "indictment": "charge",
+    "accuse": "accusation", "blame": "accusation", "accusation": "accusation",
+    # statements
+    "announce": "statement", "announcement": "statement", "declare": "statement", "deny": "statement",
+    "reject": "statement", "condemn": "statement", "denounce": "statement",
+    # business and office
+    "acquire": "acquisition", "acquisition": "acquisition", "buy": "acquisition", "purchase": "acquisition",
+    "takeover": "acquisition", "merge": "merger", "merger": "merger",
+    "resign": "resignation", "resignation": "resignation",
+    "fine": "penalty", "penalty": "penalty",
+}  # fmt: skip
+
+INCIDENT_TYPES = frozenset({"shooting", "attack", "explosion", "accident", "disaster", "killing", "stabbing",
+                            "fire", "casualties"})
+SYMMETRIC_TYPES = frozenset({"call", "meeting", "merger"})
+DURATION_TYPES = frozenset({"call", "meeting"})
+AMOUNT_TYPES = frozenset({"acquisition", "merger", "penalty"})
+_EVENT_POS = frozenset({"NOUN", "VERB", "PROPN"})
+_THREAT_CUES = frozenset({"retaliate", "retaliation", "revenge", "response", "respond", "attack", "strike",
+                          "punish", "punishment", "consequence", "war"})
+_LIGHT_VERBS = frozenset({"have", "hold", "make", "conduct", "launch", "carry", "stage", "give", "host", "join",
+                          "attend", "mount", "begin", "start", "end", "finish"})
+_CONTAINING_PREPS = frozenset({"during", "in", "at", "after", "following"})
+_TARGET_PREPS: dict[str, frozenset[str]] = {
+    "call": frozenset({"with", "to"}),
+    "meeting": frozenset({"with"}),
+    "merger": frozenset({"with"}),
+    "threat": frozenset({"against", "on", "to", "over", "for"}),
+    "attack": frozenset({"on", "against"}),
+    "explosion": frozenset({"at", "on"}),
+    "acquisition": frozenset({"of"}),
+}
+_DEFAULT_TARGET_PREPS = frozenset({"on", "against"})
+_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside"})
+_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+_RELATIVE = frozenset({"which", "who", "that", "whom"})
+_FUTURE_AUX = frozenset({"will", "'ll", "shall", "going"})
+
+# --- casualties --------------------------------------------------------------------------------------------
+_NUM = r"(?:\d[\d,]*|(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|" \
+       r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|" \
+       r"hundred|thousand|dozen|and)[\s-]?)+)"
+_PEOPLE = r"(?:people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|kids?|teens?|teenagers?|boys?|girls?|victims?|" \
+          r"officers?|students?|adults?|residents?|workers?|passengers?|civilians?|soldiers?|others?|" \
+          r"bystanders?|babies|baby|infants?|toddlers?|customers|employees|individuals|youths?|relatives|" \
+          r"members?|suspects?|gunm[ae]n|patrons|guests|sons?|daughters?|brothers|sisters|friends)"
+_MODS = r"(?:[\w'-]+\s+){0,3}?"  # "23-year-old", "young", "other" ... between the number and the noun
+_AUX = r"(?:\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been|got|later|also|reportedly|all))*"
+_HOW = r"(?:\s+(?:fatally|critically|seriously|severely|gravely|mortally|non-fatally|slightly))?"
+_KILLED_WORD = r"(?:killed|dead|died|murdered|slain|shot\s+dead|shot\s+to\s+death|fatally\s+(?:shot|wounded|injured)" \
+               r"|shot\s+and\s+killed|shot\s+and\s+fatally\s+wounded|gunned\s+down)"
+_INJURED_WORD = r"(?:injured|wounded|hurt|hospitali[sz]ed|shot\s+and\s+(?:wounded|injured)|injured\s+by\s+gunfire)"
+_CASUALTY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("killed", re.compile(rf"\b(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?(?:\w+\s+)?{_AUX.strip()}\s*{_KILLED_WORD}\b",
+                          re.I)),
+    ("injured", re.compile(rf"\b(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?{_AUX.strip()}{_HOW}\s*{_INJURED_WORD}\b",
+                           re.I)),
+    ("killed", re.compile(rf"\b(?:killing|killed|kills|leaving|left)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s*)?"
+                          rf"(?:dead\b)?", re.I)),
+    ("injured", re.compile(rf"\b(?:injuring|wounding|injures|wounds|injured|wounded)\s+(?P<n>{_NUM})\s+{_MODS}"
+                           rf"(?:{_PEOPLE})?", re.I)),
+    ("killed", re.compile(rf"\b(?P<n>{_NUM})\s+(?:deaths|fatalities|dead|killed|people\s+dead)\b", re.I)),
+    ("injured", re.compile(rf"\b(?P<n>{_NUM})\s+(?:injuries|injured|wounded|casualties)\b", re.I)),
+    ("shot", re.compile(rf"\b(?P<n>{_NUM})\s+{_MODS}{_PEOPLE}\s+{_AUX.strip()}\s*shot\b(?!\s+(?:and\s+killed|dead|"
+                        r"to\s+death|and\s+fatally))", re.I)),
+    ("shot", re.compile(rf"\bshot\s+(?P<n>{_NUM})\s+{_MODS}{_PEOPLE}", re.I)),
+    ("killed", re.compile(rf",\s*(?P<n>{_NUM})\s+(?:of\s+them\s+|of\s+whom\s+)?(?:fatally|died|dead)\b", re.I)),
+]
+_WORD_ONLY = {"a", "an"}
+_SINGULAR_PERSON = re.compile(r"\s+(?:[\w'-]+\s+){0,3}?(?:man|woman|person|child|boy|girl|teen|teenager|officer|"
+                              r"victim|baby|infant|toddler|student|resident|worker|bystander|driver|passenger)\b", re.I)
+
+
+def casualty_counts(text: str) -> dict[str, int]:
+    """Killed / injured counts stated in one sentence ("two men were shot and killed", "7 deaths and 113 injuries").
+
+    "shot" counts everyone hit; when a sentence gives "shot" and "killed" but no "injured", the difference is
+    the injured (non-fatal) count, as the Gun Violence Archive counts it.
+    """
+    return _casualties(text)[0]
+
+
+def _casualties(text: str) -> tuple[dict[str, int], int]:
+    """Counts and the offset of the first phrase that states one."""
+    found: dict[str, int] = {}
+    first = len(text)
+    for kind, pattern in _CASUALTY_PATTERNS:
+        for match in pattern.finditer(text):
+            raw = re.sub(r"(?:[\s-]+and)?[\s-]*$", "", match.group("n").strip())
+            if not raw:
+                continue
+            value = parse_number(raw)
+            if value is None or not float(value).is_integer() or value > 100_000:
+                continue
+            # "a"/"an" counts one only before a singular person noun: "a man was killed", not "a number were".
+            if raw.lower() in _WORD_ONLY and not _SINGULAR_PERSON.match(text[match.start("n") + len(raw) :]):
+                continue
+            found[kind] = max(found.get(kind, 0), int(value))
+            first = min(first, match.start())
+    if "shot" in found:
+        if "killed" in found and "injured" not in found and found["shot"] > found["killed"]:
+            found["injured"] = found["shot"] - found["killed"]
+        elif "killed" not in found and "injured" not in found:
+            found["injured"] = found["shot"]
+    found.pop("shot", None)
+    return found, (first if found else 0)
+
+
+# --- trigger detection ---------------------------------------------------------------------------------------
+
+
+def _trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
+    """The event type a token triggers in context, or None."""
+    if tok.pos_ not in _EVENT_POS or tok.i in ents.token_ids or (tok.is_stop and tok.lemma_ != "call"):
+        return None
+    lemma = tok.lemma_.lower()
+    if lemma == "talk" and tok.tag_ == "NNS":
+        lemma = "talks"
+    kind = TRIGGERS.get(lemma)
+    if kind is None:
+        return None
+    children = list(tok.children)
+    preps = {c.lower_ for c in children if c.dep_ == "prep"}
+    if lemma in {"talk", "speak"}:
+        # "spoke with Putin" is a call; "spoke to reporters" or "talked about it" is not an event of its own.
+        if tok.pos_ != "VERB" or not _has_entity_object(tok, {"with", "to"}, ents, {"PERSON", "ORG"}):
+            return None
+    elif lemma == "call":
+        if tok.pos_ != "NOUN" or "for" in preps or tok.head.lemma_ == "answer":
+            return None
+    elif lemma in {"receive", "host"}:
+        if not any(c.dep_ == "dobj" and ents.labels.get(ents.token_ids.get(c.i, ""), "") == "PERSON" for c in children):
+            return None
+    elif lemma == "visit" and tok.pos_ == "VERB":
+        if not any(c.dep_ == "dobj" and c.i in ents.token_ids for c in children):
+            return None
+    elif lemma == "warn":
+        if not ({"of", "against"} & preps or _subtree_has(tok, _THREAT_CUES)):
+            return None
+    elif lemma == "vow":
+        if not _subtree_has(tok, _THREAT_CUES):
+            return None
+    elif lemma in {"retaliate", "retaliation"}:
+        if not _irrealis(tok):
+            return "attack"
+    elif lemma == "strike":
+        if tok.pos_ == "VERB":
+            if any(c.dep_ == "nsubj" and TRIGGERS.get(c.lemma_.lower()) == "disaster" for c in children):
+                return None
+        elif not ({"on", "against"} & preps or any(c.dep_ in {"compound", "amod"} for c in children)):
+            return None
+    elif lemma == "fire":
+        if tok.pos_ != "NOUN" or tok.dep_ == "compound":
+            return None
+        if tok.head.lemma_ == "open" or any(c.lower_ == "gun" for c in children):
+            return "shooting"
+        if tok.head.lower_ in {"under", "cease"} or tok.head.lemma_ in {"come", "draw"}:
+            return None
+        return "fire"
+    elif lemma == "shoot":
+        if tok.pos_ != "VERB":
+            return None
+    elif lemma == "charge":
+        if tok.pos_ != "VERB" or "with" not in preps:
+            return None
+    elif lemma in {"buy", "purchase"} and tok.pos_ == "VERB":
+        if not any(c.dep_ == "dobj" and ents.labels.get(ents.token_ids.get(c.i, ""), "") == "ORG" for c in children):
+            return None
+    elif lemma == "fine":
+        if tok.pos_ == "NOUN" and not any(c.ent_type_ == "MONEY" for c in tok.subtree):
+            return None
+    elif lemma in {"reject", "deny", "declare"} and not any(c.dep_ in {"nsubj"} and c.i in ents.token_ids
+                                                            for c in children):
+        return None
+    return kind
+
+
+def _has_entity_object(tok: Token, preps: set[str], ents: CanonicalEntities, labels: set[str]) -> bool:
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in preps:
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and ents.labels.get(ents.token_ids.get(obj.i, ""), "") in labels:
+                    return True
+    if tok.lemma_ == "talk" and any(c.dep_ == "nsubj" and c.conjuncts for c in tok.children):
+        return True
+    return False
+
+
+def _subtree_has(tok: Token, lemmas: frozenset[str]) -> bool:
+    return any(t.lemma_.lower() in lemmas for t in tok.subtree if t is not tok and t.i - tok.i < 12)
+
+
+def _irrealis(tok: Token) -> bool:
+    """A threatened rather than a carried-out retaliation ("will retaliate", "vowed to retaliate", "warned of ...")."""
+    cur: Token | None = tok
+    for _ in range(4):
+        if cur is None:
+            break
+        if any(c.dep_ == "aux" and c.lemma_ in {"will", "would", "must", "shall", "could", "may", "might"}
+               for c in cur.children):
+            return True
+        if cur.lemma_ in {"vow", "threaten", "warn", "threat", "have", "need", "promise", "pledge"} and cur is not tok:
+            return True
+        if cur.dep_ in {"ROOT"}:
+            break
+        cur = cur.head
+    return tok.pos_ == "NOUN"
+
+
+# --- participants --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    doc: Doc
+    ents: CanonicalEntities
+    person_subjects: list[tuple[int, str]]  # (token index, entity id) of persons as subjects outside quotes
+    person_positions: list[tuple[int, str]]  # every person mention (token index of its root)
+    place_ids: frozenset[str]
+    gpe_by_stem: dict[str, str]  # "ukrai" -> "gpe:ukraine" to read "Ukrainian" as Ukraine in a frame
+    roles: dict[str, str]  # entity id -> role
+
+
+def _resolve(tok: Token, ctx: _Context, *, allow_nouns: bool) -> list[str]:
+    """Participant ids a token stands for (entity id, a resolved pronoun, or a lowercased noun)."""
+    ids = ctx.ents.token_ids
+    if tok.i in ids:
+        return [_norp_as_gpe(ids[tok.i], ctx)]
+    low = tok.lower_
+    if low in _PRONOUNS:
+        found = _antecedent(tok, ctx)
+        return [found] if found else []
+    if low in _RELATIVE and tok.head.dep_ == "relcl":
+        return _resolve(tok.head.head, ctx, allow_nouns=allow_nouns)
+    if tok.pos_ in {"NOUN", "PROPN"}:
+        for child in tok.children:
+            if child.dep_ in {"poss", "compound", "amod"} and child.i in ids:
+                return [_norp_as_gpe(ids[child.i], ctx)]
+        if allow_nouns and tok.pos_ == "NOUN" and tok.is_alpha and not tok.is_stop:
+            return ["np:" + tok.lemma_.lower()]
+    return []
+
+
+def _norp_as_gpe(eid: str, ctx: _Context) -> str:
+    """A nationality read as its country when the article names it ("Ukrainian" → "gpe:ukraine")."""
+    label, _, slug = eid.partition(":")
+    if label in {"norp", "gpe"} and len(slug) >= 5:
+        country = ctx.gpe_by_stem.get(slug[:5])
+        if country is not None and len(country) < len(eid) + (4 if label == "norp" else 0) and country != eid:
+            return country
+    return eid
+
+
+def _antecedent(tok: Token, ctx: _Context) -> str | None:
+    """The person a he/she refers to: the last person named earlier in the sentence, else the last person subject."""
+    sent_start = tok.sent.start
+    pos = bisect_left(ctx.person_positions, (tok.i, ""))
+    if pos and ctx.person_positions[pos - 1][0] >= sent_start:
+        return ctx.person_positions[pos - 1][1]
+    pos = bisect_left(ctx.person_subjects, (tok.i, ""))
+    return ctx.person_subjects[pos - 1][1] if pos else None
+
+
+def _with_conjuncts(tokens: Iterable[Token]) -> list[Token]:
+    out: list[Token] = []
+    for t in tokens:
+        out.append(t)
+        out.extend(c for c in t.conjuncts if c.i > t.i)
+    return out
+
+
+def _verb_subjects(verb: Token, depth: int = 0) -> list[Token]:
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "csubj"}]
+    subjects += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if subjects:
+        return _with_conjuncts(subjects)
+    if depth < 3 and verb.dep_ in {"xcomp", "conj", "advcl", "pcomp"} and verb.head is not verb:
+        return _verb_subjects(verb.head, depth + 1)
+    return []
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    """The verb a noun trigger hangs from through light verbs or containing prepositions ("during a call ...")."""
+    cur = tok
+    for _ in range(3):
+        head = cur.head
+        if head is cur:
+            return None
+        if cur.dep_ == "pobj" and head.dep_ == "prep":
+            if head.lower_ not in _CONTAINING_PREPS and head.lower_ != "with":
+                return None
+            cur = head
+            continue
+        if head.pos_ in {"VERB", "AUX"}:
+            if cur.dep_ == "prep" or head.lemma_ in _LIGHT_VERBS:
+                return head
+            return None
+        return None
+    return None
+
+
+def _participants(tok: Token, kind: str, ctx: _Context) -> tuple[list[str], list[str]]:
+    actors: list[str] = []
+    targets: list[str] = []
+    target_preps = _TARGET_PREPS.get(kind, _DEFAULT_TARGET_PREPS)
+    allow_nouns = kind in INCIDENT_TYPES or kind in {"arrest", "charge"}
+    if tok.pos_ == "VERB":
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
+        for subj in _verb_subjects(tok):
+            actors += _resolve(subj, ctx, allow_nouns=allow_nouns)
+        for child in tok.children:
+            if child.dep_ in {"dobj", "dative"} or (passive and child.dep_ == "nsubjpass"):
+                for obj in _with_conjuncts([child]):
+                    targets += _resolve(obj, ctx, allow_nouns=True)
+            elif child.dep_ in {"xcomp", "ccomp"} and _trigger_lemma_kind(child) == kind:
+                for grand in child.children:
+                    if grand.dep_ == "prep" and grand.lower_ in target_preps | {"over", "for"}:
+                        targets += _pobjs(grand, ctx)
+    else:
+        for child in tok.children:
+            if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i in ctx.ents.token_ids:
+                actors += _resolve(child, ctx, allow_nouns=False)
+            elif child.dep_ == "compound":
+                actors += [a for g in child.children if g.dep_ in {"amod", "compound", "poss"}
+                           and g.i in ctx.ents.token_ids for a in _resolve(g, ctx, allow_nouns=False)]
+            elif child.dep_ == "prep" and child.lower_ in {"by", "between", "among"}:
+                actors += _pobjs(child, ctx)
+        if not actors and kind in {"call", "meeting", "threat", "statement", "accusation", "merger"}:
+            verb = _clause_verb(tok)
+            if verb is not None:
+                for subj in _verb_subjects(verb):
+                    actors += _resolve(subj, ctx, allow_nouns=False)
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in target_preps:
+            targets += _pobjs(child, ctx)
+    actors = _unique(actors)
+    targets = [t for t in _unique(targets) if t not in actors]
+    return actors, targets
+
+
+def _trigger_lemma_kind(tok: Token) -> str | None:
+    return TRIGGERS.get(tok.lemma_.lower())
+
+
+def _pobjs(prep: Token, ctx: _Context) -> list[str]:
+    out: list[str] = []
+    for obj in prep.children:
+        if obj.dep_ == "pobj":
+            for o in _with_conjuncts([obj]):
+                out += _resolve(o, ctx, allow_nouns=True)
+    return out
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# --- frames -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Mention:
+    kind: str
+    trigger: str
+    trigger_text: str
+    token: int
+    sent_index: int
+    start: int
+    end: int
+    actors: list[str]
+    targets: list[str]
+    when: str | None = None
+    when_text: str | None = None
+    where: str | None = None
+    attributes: dict[str, str | int | float] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def entities(self) -> set[str]:
+        return {p for p in (*self.actors, *self.targets) if not p.startswith("np:")}
+
+
+def _future(tok: Token) -> bool:
+    for t in (tok, tok.head):
+        if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in t.children):
+            return True
+    return False
+
+
+def _attached(span: Span, anchors: set[int], hops: int = 4) -> bool:
+    cur = span.root
+    for _ in range(hops):
+        if cur.head is cur:
+            return False
+        cur = cur.head
+        if cur.i in anchors:
+            return True
+    return False
+
+
+def extract_events(doc: Doc, ents: CanonicalEntities, published: date | None) -> list[EventFrame]:
+    """The article's event frames, one per happening, in order of first mention. Deterministic."""
+    ctx = _context(doc, ents)
+    sents = list(doc.sents)
+    sent_of = {s.start: i for i, s in enumerate(sents)}
+    times = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
+    places = [e for e in doc.ents if e.label_ in PLACE_LABELS]
+    candidates = [(tok, kind) for tok in doc if (kind := _trigger_type(tok, ents)) is not None]
+    kinds = {tok.i: kind for tok, kind in candidates}
+    incident_sents = {tok.sent.start for tok, kind in candidates if kind in INCIDENT_TYPES and kind != "killing"}
+    # A threat word governed by another one ("vowed to retaliate", "warned of a retaliation") is that mention.
+    governor: dict[int, int] = {}
+    for tok, kind in candidates:
+        head = tok.head
+        if kind == "threat" and head is not tok:
+            if kinds.get(head.i) == kind and tok.dep_ in {"xcomp", "dobj", "ccomp"}:
+                governor[tok.i] = head.i
+            elif head.dep_ == "prep" and tok.dep_ == "pobj" and kinds.get(head.head.i) == kind:
+                governor[tok.i] = head.head.i
+    mentions: dict[int, _Mention] = {}
+    for tok, kind in candidates:
+        if tok.i in governor or (kind == "killing" and tok.sent.start in incident_sents):
+            continue
+        actors, targets = _participants(tok, kind, ctx)
+        governed = {doc[g].lemma_.lower() for g in governor}
+        targets = [t for t in targets if not (t.startswith("np:") and t[3:] in governed)]
+        sent = tok.sent
+        trigger = "talks" if tok.lemma_ == "talk" and tok.tag_ == "NNS" else tok.lemma_.lower()
+        mention = _Mention(kind, trigger, tok.text, tok.i, sent_of[sent.start], tok.idx, tok.idx + len(tok.text),
+                           actors, targets)
+        _attach_time(mention, tok, times, published, kinds)
+        _attach_place(mention, tok, places, ctx)
+        mentions[tok.i] = mention
+    for child, gov in sorted(governor.items()):
+        while gov in governor:
+            gov = governor[gov]
+        top = mentions.get(gov)
+        if top is not None:
+            _, more = _participants(ctx.doc[child], kinds[child], ctx)
+            top.targets = [t for t in _unique([*top.targets, *more]) if t not in top.actors]
+    ordered = [mentions[i] for i in sorted(mentions)]
+    for m in ordered:
+        if m.kind not in INCIDENT_TYPES and m.kind not in {"arrest", "charge"}:
+            m.actors = [a for a in m.actors if not a.startswith("np:")]
+        m.roles = {p: ctx.roles[p] for p in m.entities if p in ctx.roles}
+        m.names = {p: ents.names[p] for p in m.entities if p in ents.names}
+    _attach_figures(sents, ordered)
+    frames = _fold(ordered)
+    us_places = city_states(doc.text)
+    return [_frame(m, sents, ents, us_places) for m in frames]
+
+
+def _context(doc: Doc, ents: CanonicalEntities) -> _Context:
+    quoted = _quote_spans(doc.text)
+    persons_subj: list[tuple[int, str]] = []
+    persons_all: list[tuple[int, str]] = []
+    for i, eid in sorted(ents.token_ids.items()):
+        if ents.labels.get(eid) != "PERSON":
+            continue
+        tok = doc[i]
+        if tok.head.i in ents.token_ids and ents.token_ids[tok.head.i] == eid and tok.head is not tok:
+            continue  # not the root of its mention
+        persons_all.append((i, eid))
+        if tok.dep_ in {"nsubj", "nsubjpass"} and not _inside(tok.idx, quoted):
+            persons_subj.append((i, eid))
+    gpe_by_stem: dict[str, str] = {}
+    for e in sorted(ents.entities, key=lambda e: (len(e.id), e.id)):
+        if e.label == "GPE" and len(e.id) >= 9:
+            gpe_by_stem.setdefault(e.id[4:9], e.id)
+    places = frozenset(e.id for e in ents.entities if e.label in PLACE_LABELS)
+    return _Context(doc, ents, persons_subj, persons_all, places, gpe_by_stem, ents.roles_by_entity)
+
+
+def _attach_time(
+    mention: _Mention, tok: Token, times: Sequence[Span], published: date | None, triggers: dict[int, str]
+) -> None:
+    anchors = {tok.i, *(c.i for c in tok.conjuncts)}
+    if tok.pos_ != "VERB":
+        verb = _clause_verb(tok)
+        if verb is not None:
+            anchors.add(verb.i)
+    sent = tok.sent
+    in_sent = [t for t in times if sent.start <= t.start < sent.end]
+    future = _future(tok)
+    chosen = None
+    for span in in_sent:
+        if _attached(span, anchors) and normalize_date(span.text, published, future=future):
+            chosen = span
+            break
+    if chosen is None and mention.kind in INCIDENT_TYPES:
+        # The sentence's only date, unless it visibly belongs to another event of the sentence.
+        others = set(triggers) - anchors
+        usable = [s for s in in_sent if normalize_date(s.text, published, future=future) and not _attached(s, others)]
+        if len(usable) == 1:
+            chosen = usable[0]
+    if chosen is not None:
+        mention.when = normalize_date(chosen.text, published, future=future)
+        mention.when_text = chosen.text
+
+
+def _attach_place(mention: _Mention, tok: Token, places: Sequence[Span], ctx: _Context) -> None:
+    sent = tok.sent
+    anchors = {tok.i, *(c.i for c in tok.conjuncts)}
+    for span in places:
+        if not sent.start <= span.start < sent.end:
+            continue
+        prep = span.root.head
+        if span.root.dep_ == "pobj" and prep.lower_ in _PLACE_PREPS and (prep.head.i in anchors or _attached(
+                span, anchors, hops=3)):
+            eid = ctx.ents.token_ids.get(span.root.i)
+            if eid and eid in ctx.place_ids:
+                mention.where = eid
+                return
+
+
+def _attach_figures(sents: Sequence[Span], mentions: list[_Mention]) -> None:
+    """Durations, casualty counts and amounts of a sentence go to the nearest fitting mention."""
+    by_sent: dict[int, list[_Mention]] = {}
+    for m in mentions:
+        by_sent.setdefault(m.sent_index, []).append(m)
+    last_incident: _Mention | None = None
+    for index, sent in enumerate(sents):
+        text = sent.text
+        here = by_sent.get(index, [])
+        incidents = [m for m in here if m.kind in INCIDENT_TYPES]
+        durable = [m for m in here if m.kind in DURATION_TYPES]
+        if durable:
+            seconds = parse_duration(text)
+            if seconds and seconds < 7 * 86400:
+                durable[0].attributes.setdefault("duration", format_duration(seconds))
+        counts, offset = _casualties(text) if _CASUALTY_CUE.search(text) else ({}, 0)
+        if counts:
+            at = sent.start_char + offset
+            before = [m for m in incidents if m.start <= at]
+            target = before[-1] if before else (incidents[0] if incidents else None)
+            if target is None and last_incident is not None and index - last_incident.sent_index <= 2:
+                target = last_incident
+            if target is None:
+                target = _Mention("casualties", "casualty", "", sent.start, index, at, at, [], [])
+                mentions.append(target)
+                incidents = [target]
+            for key, value in counts.items():
+                old = target.attributes.get(key)
+                target.attributes[key] = max(int(old), value) if isinstance(old, int) else value
+        if incidents:
+            last_incident = incidents[-1]
+        priced = [m for m in here if m.kind in AMOUNT_TYPES]
+        if priced:
+            amount = parse_amount(text)
+            if amount is not None:
+                priced[0].attributes.setdefault("amount", amount[0])
+                priced[0].attributes.setdefault("currency", amount[1])
+    mentions.sort(key=lambda m: m.start)
+
+
+_CASUALTY_CUE = re.compile(r"kill|dead|death|died|injur|wound|hurt|fatal|shot|hospital|casualt|slain|murder", re.I)
+
+
+def _compatible(frame: _Mention, m: _Mention) -> int:
+    """-1 when the mention cannot be this frame; else a score (shared participants count most)."""
+    if frame.kind != m.kind:
+        return -1
+    if frame.when and m.when and frame.when[:10] != m.when[:10] and len(frame.when) == len(m.when) == 10:
+        return -1
+    fe, me = frame.entities, m.entities
+    if fe and me:
+        shared = fe & me
+        if not shared:
+            return -1
+        if m.kind in SYMMETRIC_TYPES and (me - fe) and (fe - me):
+            return -1  # call(A, B) and call(A, C): two calls
+        if m.kind not in SYMMETRIC_TYPES:
+            fa = {a for a in frame.actors if not a.startswith("np:")}
+            ma = {a for a in m.actors if not a.startswith("np:")}
+            if fa and ma and not fa & ma:
+                return -1
+        return 10 * len(shared) + 1
+    return 1
+
+
+def _fold(mentions: list[_Mention]) -> list[_Mention]:
+    """Fold the mentions of one happening into one frame: same type, shared participants, or an anaphor."""
+    frames: list[_Mention] = []
+    for m in mentions:
+        best, best_score = None, 0
+        for frame in frames:
+            score = _compatible(frame, m)
+            if score > best_score or (score == best_score and score > 0 and best is not None):
+                best, best_score = frame, score
+        if best is None:
+            frames.append(m)
+            continue
+        best.actors = _unique([*best.actors, *m.actors])
+        best.targets = [t for t in _unique([*best.targets, *m.targets]) if t not in best.actors]
+        best.when = best.when or m.when
+        best.when_text = best.when_text or m.when_text
+        best.where = best.where or m.where
+        for key, value in m.attributes.items():
+            old = best.attributes.get(key)
+            if old is None:
+                best.attributes[key] = value
+            elif key in {"killed", "injured"} and isinstance(old, int) and isinstance(value, int):
+                best.attributes[key] = max(old, value)
+        best.roles = {**m.roles, **best.roles}
+        best.names = {**m.names, **best.names}
+    return frames
+
+
+def _frame(m: _Mention, sents: Sequence[Span], ents: CanonicalEntities, us_places: Sequence[CityState]) -> EventFrame:
+    attributes = dict(m.attributes)
+    if m.kind in INCIDENT_TYPES and us_places:
+        place = _us_place_for(m, ents, us_places)
+        if place is not None:
+            attributes.setdefault("city", place.city)
+            attributes.setdefault("state", place.state)
+    return EventFrame(
+        type=m.kind,
+        trigger=m.trigger,
+        trigger_text=m.trigger_text,
+        actors=m.actors,
+        targets=m.targets,
+        when=m.when,
+        when_text=m.when_text,
+        where=m.where,
+        attributes=dict(sorted(attributes.items())),
+        sentence=sents[m.sent_index].text.strip(),
+        sentence_index=m.sent_index,
+        start=m.start,
+        end=m.end,
+        roles={k: v for k, v in sorted(m.roles.items()) if role_is_specific(v)},
+        names=dict(sorted(m.names.items())),
+    )
+
+
+def _us_place_for(m: _Mention, ents: CanonicalEntities, us_places: Sequence[CityState]) -> CityState | None:
+    """The city and state of an incident: its own place when the article pairs it with a state, else the first pair."""
+    if m.where is not None:
+        name = ents.names.get(m.where, "").lower()
+        for place in us_places:
+            if place.city.lower() == name:
+                return place
+    return us_places[0]
+
+
+# --- quotes -------------------------------------------------------------------------------------------------
+
+_CURLY = re.compile(r"“([^”]+)”|(?:(?<=\s)|(?<=^)|(?<=[(\[—-]))‘([^‘’]*(?:’\w[^‘’]*)*)’(?!\w)", re.M)
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every quotation: curly pairs, and straight double quotes paired in order within a paragraph."""
+    spans = [(m.start(), m.end()) for m in _CURLY.finditer(text)]
+    offset = 0
+    for paragraph in _PARAGRAPH.split(text):
+        begin = text.find(paragraph, offset)
+        marks = [begin + i for i, ch in enumerate(paragraph) if ch == '"']
+        spans += [(marks[i], marks[i + 1] + 1) for i in range(0, len(marks) - 1, 2)]
+        offset = begin + len(paragraph)
+    return sorted(spans)
+
+
+_SAY = frozenset({"say", "tell", "add", "state", "write", "warn", "declare", "announce", "insist", "explain",
+                  "note", "claim", "argue", "advise", "urge", "stress", "post", "tweet", "ask", "reply", "confirm",
+                  "describe", "report", "cite", "quote", "reaffirm", "vow", "threaten", "accuse"})
+
+
+def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a < offset < b for a, b in spans)
+
+
+def extract_quotes(doc: Doc, ents: CanonicalEntities) -> list[Quote]:
+    """Quotations of four words or more with their speaker: the subject of the reporting verb next to them."""
+    ctx = _context(doc, ents)
+    spans = _quote_spans(doc.text)
+    sents = list(doc.sents)
+    starts = [s.start_char for s in sents]
+    quotes: list[Quote] = []
+    previous_speaker: str | None = None
+    previous_end = -1
+    for a, b in spans:
+        body = doc.text[a + 1 : b - 1].strip()
+        if len(body.split()) < 4:
+            continue
+        index = max(0, bisect_left(starts, a + 1) - 1)
+        speaker = _speaker(sents, index, a, b, ctx)
+        if speaker is None and previous_speaker is not None and a - previous_end < 200:
+            speaker = previous_speaker  # a quote continued after a paragraph break
+        quotes.append(Quote(speaker=speaker, text=body, sentence_index=index))
+        previous_speaker, previous_end = speaker, b
+    return quotes
+
+
+def _speaker(sents: Sequence[Span], index: int, a: int, b: int, ctx: _Context) -> str | None:
+    for sent in sents[index : index + 2]:
+        for tok in sent:
+            if a <= tok.idx < b or tok.lemma_.lower() not in _SAY or tok.pos_ != "VERB":
+                continue
+            for subj in _verb_subjects(tok):
+                found = _resolve(subj, ctx, allow_nouns=True)
+                if found:
+                    return found[0]
+            for child in tok.children:  # "according to" / passive "was quoted by"
+                if child.dep_ == "agent":
+                    for obj in child.children:
+                        found = _resolve(obj, ctx, allow_nouns=True)
+                        if found:
+                            return found[0]
+        if sent.end_char > b:
+            break
+    sent = sents[index]
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 2 < len(tok.doc) and tok.nbor().lower_ == "to":
+            found = _resolve(tok.nbor(2), ctx, allow_nouns=True)
+            if found:
+                return found[0]
+    return None
