@@ -50,7 +50,11 @@ class StoredArticle(BaseModel):
     def from_extraction(cls, ex: ArticleExtraction, lead_sentences: int) -> StoredArticle:
         art = ex.article
         keep = {f.sentence_index for f in ex.events}
-        sentences = [s if (i < lead_sentences or i in keep) else "" for i, s in enumerate(ex.sentences)]
+        title = art.title.strip()
+        sentences = [
+            _clean_sentence(s) if (i < lead_sentences or i in keep) and s.strip() != title else ""
+            for i, s in enumerate(ex.sentences)
+        ]
         while sentences and not sentences[-1]:
             sentences.pop()
         return cls(
@@ -66,6 +70,12 @@ class StoredArticle(BaseModel):
             events=ex.events,
             fingerprint=ex.text_fingerprint,
         )
+
+
+def _clean_sentence(text: str) -> str:
+    """One line of plain text: a sentence split across a paragraph break keeps only its last paragraph."""
+    last_paragraph = re.split(r"\n\s*\n", text.strip())[-1]
+    return " ".join(last_paragraph.split())
 
 
 class StoryState(BaseModel):
