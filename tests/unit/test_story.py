@@ -1,0 +1,110 @@
+"""Folding articles into stories: versions only on real change, changes that describe each step, wire copies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agents.pipeline import Pipeline
+from agents.story import StorySettings, apply_article
+from schemas import StoryUpdate
+from streams.readers import read_records
+
+
+@pytest.fixture(scope="module")
+def played(extractor, examples_dir: Path) -> tuple[Pipeline, list]:  # type: ignore[no-untyped-def]
+    pipeline = Pipeline(extractor)
+    results = list(pipeline.add_raw(r.raw for r in read_records([examples_dir])))
+    return pipeline, results
+
+
+@pytest.fixture(scope="module")
+def expected(examples_dir: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    data = json.loads((examples_dir / "expected.json").read_text())
+    return {s["name"]: s for s in data["stories"]}
+
+
+def story_of(pipeline: Pipeline, article_ids: list[str]) -> StoryUpdate:
+    sids = {pipeline.index.story_of(a) for a in article_ids}
+    assert len(sids) == 1, f"{article_ids} landed in {len(sids)} stories"
+    last = pipeline.states[sids.pop() or ""].last
+    assert last is not None
+    return last
+
+
+def test_every_example_story_forms_with_its_articles(played, expected) -> None:  # type: ignore[no-untyped-def]
+    pipeline, results = played
+    assert all(r.error is None for r in results)
+    for spec in expected.values():
+        story = story_of(pipeline, spec["articles"])
+        assert sorted(s.article_id for s in story.sources) == sorted(spec["articles"])
+        assert len(story.outlets) == spec["outlets"]
+        assert story.independent_source_count == spec["independent_sources"], spec["name"]
+    assert len(pipeline.final_stories()) == len(expected)
+
+
+def test_wire_copies_raise_articles_but_not_independent_sources(played, expected) -> None:  # type: ignore[no-untyped-def]
+    pipeline, _ = played
+    spec = expected["B"]
+    story = story_of(pipeline, spec["articles"])
+    assert story.independent_source_count < story.article_count
+    copies = {s.article_id: s.copy_of for s in story.sources}
+    for copy in spec["wire_copies"]:
+        assert copies[copy] == spec["wire_original"]
+
+
+def test_versions_increase_by_one_and_changes_describe_each_step(played) -> None:  # type: ignore[no-untyped-def]
+    pipeline, results = played
+    by_story: dict[str, list[StoryUpdate]] = {}
+    for r in results:
+        if r.update is not None:
+            by_story.setdefault(r.story_id, []).append(r.update)
+    for updates in by_story.values():
+        assert [u.version for u in updates] == list(range(1, len(updates) + 1))
+        seen_outlets: set[str] = set()
+        seen_events: set[str] = set()
+        for prev, cur in zip([None, *updates], updates, strict=False):
+            new_article = set(cur.changes.new_articles)
+            assert len(new_article) == 1
+            assert new_article <= {s.article_id for s in cur.sources}
+            assert set(cur.changes.new_sources) == set(cur.outlets) - seen_outlets
+            assert set(cur.changes.new_events) == {e.id for e in cur.events} - seen_events
+            if prev is not None:
+                assert cur.article_count == prev.article_count + 1
+            seen_outlets |= set(cur.outlets)
+            seen_events |= {e.id for e in cur.events}
+            # What is new comes first in the summary.
+            if cur.summary and any(new_article & set(s.article_ids) for s in cur.summary):
+                assert new_article & set(cur.summary[0].article_ids)
+
+
+def test_every_summary_sentence_cites_articles_of_its_story(played) -> None:  # type: ignore[no-untyped-def]
+    pipeline, _ = played
+    for story in pipeline.final_stories():
+        ids = {s.article_id for s in story.sources}
+        outlets = set(story.outlets)
+        assert story.summary
+        for sentence in story.summary:
+            assert sentence.article_ids and set(sentence.article_ids) <= ids
+            assert set(sentence.sources) <= outlets
+
+
+def test_same_article_again_changes_nothing(played, extractor, examples_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    pipeline, _ = played
+    first = next(read_records([examples_dir])).parse()
+    [ex] = extractor.extract([first])
+    sid = pipeline.index.story_of(first.id)
+    assert sid is not None
+    state = pipeline.states[sid]
+    step = apply_article(state, sid, ex, StorySettings())
+    assert step.duplicate and step.update is None and step.state == state
+
+
+def test_same_input_gives_the_same_stories(extractor, examples_dir: Path, played) -> None:  # type: ignore[no-untyped-def]
+    pipeline, _ = played
+    again = Pipeline(extractor)
+    list(again.add_raw(r.raw for r in read_records([examples_dir])))
+    dump = [u.model_dump_json() for u in pipeline.final_stories()]
+    assert dump == [u.model_dump_json() for u in again.final_stories()]
