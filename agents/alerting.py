@@ -83,8 +83,19 @@ def evaluate_rules(
 
     def fire(key: str, rule_name: str, reason: str) -> None:
         if key not in fired:
-            out.append((key, Alert(rule=rule_name, story_id=update.story_id, version=update.version,
-                                   title=update.title, reason=reason, fired_at=update.updated_at)))
+            out.append(
+                (
+                    key,
+                    Alert(
+                        rule=rule_name,
+                        story_id=update.story_id,
+                        version=update.version,
+                        title=update.title,
+                        reason=reason,
+                        fired_at=update.updated_at,
+                    ),
+                )
+            )
 
     for rule in rules:
         base = f"{rule.name}:{update.story_id}"
@@ -94,8 +105,9 @@ def evaluate_rules(
             if rule.within_minutes is not None and update.first_seen and update.last_seen:
                 if update.last_seen - update.first_seen > timedelta(minutes=rule.within_minutes):
                     continue
-            fire(base, rule.name, f"{update.independent_source_count} independent sources "
-                                  f"({', '.join(update.outlets)})")
+            fire(
+                base, rule.name, f"{update.independent_source_count} independent sources ({', '.join(update.outlets)})"
+            )
         elif isinstance(rule, ConflictRule):
             for c in update.conflicts:
                 sides = "; ".join(f"{v.value!r} per {', '.join(v.sources)}" for v in c.values)
@@ -106,7 +118,10 @@ def evaluate_rules(
                     continue
                 value = _as_number(ev.attributes.get(rule.attribute))
                 if value is not None and value >= rule.min_value:
-                    fire(f"{base}:{ev.id}", rule.name,
-                         f"{ev.type} event with {rule.attribute}={value:g} (≥ {rule.min_value:g}), "
-                         f"reported by {', '.join(ev.sources)}")
+                    fire(
+                        f"{base}:{ev.id}",
+                        rule.name,
+                        f"{ev.type} event with {rule.attribute}={value:g} (≥ {rule.min_value:g}), "
+                        f"reported by {', '.join(ev.sources)}",
+                    )
     return out

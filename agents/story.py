@@ -203,8 +203,14 @@ def build_story(
         entities=entities,
         conflicts=conflicts,
         sources=[
-            StorySource(article_id=a.article_id, source=a.source, title=a.title, url=a.url, published=a.published,
-                        copy_of=copy_of[a.article_id])
+            StorySource(
+                article_id=a.article_id,
+                source=a.source,
+                title=a.title,
+                url=a.url,
+                published=a.published,
+                copy_of=copy_of[a.article_id],
+            )
             for a in ordered
         ],
         outlets=sorted({a.source for a in ordered}),
@@ -233,7 +239,8 @@ def describe_changes(prev: StoryUpdate | None, cur: StoryUpdate, new_ids: list[s
             if ev.attributes.get(attr) != old.attributes.get(attr):
                 changed.append(f"{ev.id}.{attr}")
     new_conflicts = [
-        _conflict_key(c) for c in cur.conflicts
+        _conflict_key(c)
+        for c in cur.conflicts
         if _conflict_key(c) not in prev_conflicts or prev_conflicts[_conflict_key(c)] != c
     ]
     return Changes(
@@ -250,9 +257,9 @@ _VOLATILE = {"version", "changes", "updated_at", "summary"}
 
 
 def _same_content(a: StoryUpdate, b: StoryUpdate) -> bool:
-    return a.model_dump(exclude=_VOLATILE) == b.model_dump(exclude=_VOLATILE) and {
-        s.text for s in a.summary
-    } == {s.text for s in b.summary}
+    return a.model_dump(exclude=_VOLATILE) == b.model_dump(exclude=_VOLATILE) and {s.text for s in a.summary} == {
+        s.text for s in b.summary
+    }
 
 
 def apply_article(
@@ -272,7 +279,9 @@ def apply_article(
     update = view.model_copy(
         update={"version": version, "changes": describe_changes(state.last, view, [stored.article_id])}
     )
-    return StoryStep(state=StoryState(story_id=story_id, version=version, articles=articles, last=update), update=update)
+    return StoryStep(
+        state=StoryState(story_id=story_id, version=version, articles=articles, last=update), update=update
+    )
 
 
 def fold_articles(

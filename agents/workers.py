@@ -7,7 +7,7 @@ import base64
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from agents.alerting import evaluate_rules, load_rules
@@ -31,11 +31,27 @@ def _b64(raw: bytes | None) -> str | None:
     return None if raw is None else base64.b64encode(raw).decode("ascii")
 
 
-def dead_letter_for(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None, code: str,
-                    reason: str, now: datetime) -> DeadLetter:
+def dead_letter_for(
+    topic: str,
+    partition: int,
+    offset: int,
+    key: bytes | None,
+    value: bytes | None,
+    code: str,
+    reason: str,
+    now: datetime,
+) -> DeadLetter:
     """The dead-letter message for one raw input record."""
-    return DeadLetter(topic=topic, partition=partition, offset=offset, key=_b64(key), value=_b64(value or b"") or "",
-                      error_code=code, reason=reason, time=now)
+    return DeadLetter(
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        key=_b64(key),
+        value=_b64(value or b"") or "",
+        error_code=code,
+        reason=reason,
+        time=now,
+    )
 
 
 def attach(sw: Streams) -> None:
@@ -55,8 +71,7 @@ def attach(sw: Streams) -> None:
     async def send_dead_letter(event: EventT, code: str, reason: str) -> None:
         msg = event.message
         raw_key = msg.key if isinstance(msg.key, bytes) or msg.key is None else str(msg.key).encode()
-        dl = dead_letter_for(msg.topic, msg.partition, msg.offset, raw_key, msg.value, code, reason,
-                             datetime.now(timezone.utc))
+        dl = dead_letter_for(msg.topic, msg.partition, msg.offset, raw_key, msg.value, code, reason, datetime.now(UTC))
         log.warning("dead-lettered %s: %s (%s)", dl.where, reason, code)
         await sw.dead_letters.send(key=f"{msg.topic}:{msg.partition}:{msg.offset}", value=dl)
 
@@ -71,7 +86,7 @@ def attach(sw: Streams) -> None:
             for art in articles:
                 try:
                     out.extend(await loop.run_in_executor(executor, ex.extract, [art]))
-                except Exception as exc:  # noqa: BLE001 — reported as a dead letter with its reason
+                except Exception as exc:
                     out.append(ArticleError(ErrorCode.EXTRACTION_FAILED, f"extraction failed: {exc!r}"))
             return out
 
@@ -117,8 +132,12 @@ def attach(sw: Streams) -> None:
                 sw.cluster_index.pop(gone, None)
             await sw.story_articles.send(
                 key=assignment.story_id,
-                value=StoryArticle(story_id=assignment.story_id, extraction=extraction, score=assignment.score,
-                                   new_story=assignment.new_story),
+                value=StoryArticle(
+                    story_id=assignment.story_id,
+                    extraction=extraction,
+                    score=assignment.score,
+                    new_story=assignment.new_story,
+                ),
             )
 
     @app.agent(sw.story_articles, name=f"{settings.topic_prefix}story")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-__all__ = ["Article", "ArticleError", "ErrorCode", "parse_article", "article_id_for_url"]
+__all__ = ["Article", "ArticleError", "ErrorCode", "article_id_for_url", "parse_article"]
 
 
 class ErrorCode:
@@ -79,7 +79,7 @@ class Article(BaseModel):
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
     @model_validator(mode="after")
@@ -132,11 +132,15 @@ def parse_article(raw: bytes | str, *, max_chars: int = 200_000) -> Article:
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ArticleError(ErrorCode.NOT_UTF8, f"message is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+            raise ArticleError(
+                ErrorCode.NOT_UTF8, f"message is not UTF-8 text ({exc.reason} at byte {exc.start})"
+            ) from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ArticleError(ErrorCode.NOT_JSON, f"message is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+        raise ArticleError(
+            ErrorCode.NOT_JSON, f"message is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
     if not isinstance(data, dict):
         raise ArticleError(ErrorCode.INVALID_ARTICLE, f"expected a JSON object, got {type(data).__name__}")
     text = data.get("text")

@@ -106,7 +106,9 @@ def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
         story_articles=topic(STORY_ARTICLES, codec_name(StoryArticle)),
         story_updates=topic(STORY_UPDATES, codec_name(StoryUpdate)),
         alerts=topic(ALERTS, codec_name(Alert)),
-        cluster_index=_table(app, f"{settings.topic_prefix}cluster-index", codec_name(StoryProfile), cluster_partitions),
+        cluster_index=_table(
+            app, f"{settings.topic_prefix}cluster-index", codec_name(StoryProfile), cluster_partitions
+        ),
         stories=_table(app, f"{settings.topic_prefix}stories", codec_name(StoryState), settings.story_partitions),
         fired_alerts=_table(app, f"{settings.topic_prefix}fired-alerts", "json", settings.story_partitions),
     )

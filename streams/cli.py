@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -79,33 +78,6 @@ def worker(loglevel: str, web: bool | None) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--dry-run", is_flag=True, help="Print the articles as JSON lines; send nothing.")
-def ingest(paths: tuple[str, ...], dry_run: bool) -> None:
-    """Send articles from files and directories (.txt, .json, .jsonl) to the articles topic."""
-    from streams.ingest import dump_line, ingest_records
-    from streams.kafka_io import KafkaUnavailable, make_producer
-    from streams.readers import read_records
-
-    settings = _settings()
-    try:
-        producer = None if dry_run else make_producer(settings)
-    except KafkaUnavailable as exc:
-        raise click.ClickException(str(exc)) from exc
-    on_sent = (lambda _id, payload: click.echo(dump_line(payload))) if dry_run else None
-    try:
-        summary = ingest_records(read_records(paths), settings, producer, on_sent=on_sent)
-    except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    for origin, reason in summary.rejected:
-        err_console.print(f"[yellow]rejected[/yellow] {origin}: {reason}", highlight=False)
-    err_console.print(f"{'would send' if dry_run else 'sent'} {summary.sent}, skipped as duplicate "
-                      f"{summary.duplicates}, rejected {len(summary.rejected)}")
-    if summary.sent == 0 and (summary.rejected or summary.duplicates):
-        sys.exit(1)
-
-
-@cli.command()
 @click.option("--once", is_flag=True, help="Print the board once everything so far is read, then exit.")
 def tail(once: bool) -> None:
     """Show story updates live (latest version of every story)."""
@@ -115,7 +87,7 @@ def tail(once: bool) -> None:
     from streams.watch import OutputWatcher
 
     settings = _settings()
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=150)
     try:
         watcher = OutputWatcher(settings)
     except KafkaUnavailable as exc:
@@ -136,8 +108,12 @@ def tail(once: bool) -> None:
 
 
 @cli.command()
-@click.option("--examples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Directory of articles to play (default: the project's examples/).")
+@click.option(
+    "--examples",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Directory of articles to play (default: the project's examples/).",
+)
 @click.option("--delay", type=float, default=0.3, show_default=True, help="Seconds between articles.")
 def demo(examples: Path | None, delay: float) -> None:
     """Start a broker and a worker, play the example articles, show stories forming, then exit."""
@@ -162,8 +138,12 @@ def stories(paths: tuple[str, ...], as_json: bool) -> None:
     from streams.readers import read_records
 
     settings = _settings()
-    pipeline = Pipeline(Extractor(load_nlp(settings.model), batch_size=settings.extract_batch_size),
-                        settings.cluster, settings.story, settings.max_text_chars)
+    pipeline = Pipeline(
+        Extractor(load_nlp(settings.model), batch_size=settings.extract_batch_size),
+        settings.cluster,
+        settings.story,
+        settings.max_text_chars,
+    )
     records = list(read_records(paths))
     for result in pipeline.add_raw(r.raw for r in records):
         if result.error is not None:
@@ -176,29 +156,31 @@ def stories(paths: tuple[str, ...], as_json: bool) -> None:
     console = Console()
     for u in finals:
         console.rule(f"[cyan]{u.story_id}[/cyan] v{u.version} — {u.title}")
-        console.print(f"{u.article_count} articles, {u.independent_source_count} independent sources: "
-                      f"{', '.join(u.outlets)}", highlight=False)
+        console.print(
+            f"{u.article_count} articles, {u.independent_source_count} independent sources: {', '.join(u.outlets)}",
+            highlight=False,
+        )
         for s in u.summary:
             console.print(f"  • {s.text} [dim]({', '.join(s.sources)})[/dim]", highlight=False)
         for e in u.events:
             attrs = ", ".join(f"{k}={v}" for k, v in e.attributes.items())
-            console.print(f"  [green]{e.type}[/green] {e.trigger} {attrs} [dim]({', '.join(e.sources)})[/dim]",
-                          highlight=False)
+            console.print(
+                f"  [green]{e.type}[/green] {e.trigger} {attrs} [dim]({', '.join(e.sources)})[/dim]", highlight=False
+            )
         for c in u.conflicts:
             sides = " vs ".join(f"{v.value!r} ({', '.join(v.sources)})" for v in c.values)
             console.print(f"  [red]conflict[/red] {c.attribute}: {sides}", highlight=False)
 
 
-def _register_optional() -> None:
-    try:
-        from streams.cli_eval import cluster, eval_cmd
-    except ImportError:
-        return
-    cli.add_command(cluster)
-    cli.add_command(eval_cmd)
+def _register_subcommands() -> None:
+    from streams.cli_eval import cluster, eval_cmd
+    from streams.cli_ingest import ingest
+
+    for command in (cluster, eval_cmd, ingest):
+        cli.add_command(command)
 
 
-_register_optional()
+_register_subcommands()
 
 
 def main() -> None:

@@ -46,7 +46,12 @@ class StoryBoard:
             style = "bold green" if self.order[sid] == newest else ""
             conflicts = Text(str(len(u.conflicts)), style="bold red" if u.conflicts else "dim")
             table.add_row(
-                sid, str(u.version), f"{u.independent_source_count} ind / {u.article_count}",
-                ", ".join(u.outlets), str(len(u.events)), conflicts, Text(u.title, style=style),
+                sid,
+                str(u.version),
+                f"{u.independent_source_count} ind / {u.article_count}",
+                ", ".join(u.outlets),
+                str(len(u.events)),
+                conflicts,
+                Text(u.title, style=style),
             )
         return table

@@ -22,8 +22,15 @@ __all__ = ["EXAMPLES_DIR", "run_demo"]
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 
 
-def run_demo(console: Console, examples: Path = EXAMPLES_DIR, *, delay: float = 0.3, startup_timeout: float = 120.0,
-             article_timeout: float = 60.0, keep: bool = False) -> int:
+def run_demo(
+    console: Console,
+    examples: Path = EXAMPLES_DIR,
+    *,
+    delay: float = 0.3,
+    startup_timeout: float = 120.0,
+    article_timeout: float = 60.0,
+    keep: bool = False,
+) -> int:
     """Run the whole pipeline on the embedded broker; return the exit code (0 when every article is in a story)."""
     records = list(read_records([examples]))
     if not records:
@@ -46,6 +53,7 @@ def run_demo(console: Console, examples: Path = EXAMPLES_DIR, *, delay: float = 
         watcher = OutputWatcher(settings)
         started = time.monotonic()
         with Live(watcher.board.render(), console=console, refresh_per_second=8) as live:
+
             def refresh(w: OutputWatcher) -> None:
                 live.update(w.board.render())
 
@@ -54,14 +62,21 @@ def run_demo(console: Console, examples: Path = EXAMPLES_DIR, *, delay: float = 
                 producer.send(settings.topic(ARTICLES), key=article.id.encode(), value=rec.raw)
                 producer.flush()
                 timeout = startup_timeout if i == 0 else article_timeout
-                ok = watcher.wait_until(
-                    lambda w, aid=article.id: aid in w.handled_article_ids() or not worker.running, timeout, refresh
-                ) and worker.running
+                ok = (
+                    watcher.wait_until(
+                        lambda w, aid=article.id: aid in w.handled_article_ids() or not worker.running, timeout, refresh
+                    )
+                    and worker.running
+                )
                 if not ok:
                     live.stop()
-                    alive = "running" if worker.running else f"exited with code {worker.proc and worker.proc.returncode}"
-                    console.print(f"[red]article {article.id} did not reach a story within {timeout:.0f} s "
-                                  f"(worker {alive}).[/red] Last lines of {worker.log_path}:")
+                    alive = (
+                        "running" if worker.running else f"exited with code {worker.proc and worker.proc.returncode}"
+                    )
+                    console.print(
+                        f"[red]article {article.id} did not reach a story within {timeout:.0f} s "
+                        f"(worker {alive}).[/red] Last lines of {worker.log_path}:"
+                    )
                     console.print(worker.log_tail(), markup=False, highlight=False)
                     return 1
                 time.sleep(delay)
@@ -74,8 +89,10 @@ def run_demo(console: Console, examples: Path = EXAMPLES_DIR, *, delay: float = 
             f"{len(watcher.alerts)} alerts in {elapsed:.1f} s"
         )
         for u in sorted(board.latest.values(), key=lambda u: -u.article_count):
-            console.print(f"  [cyan]{u.story_id}[/cyan] v{u.version}: {u.article_count} articles, "
-                          f"{u.independent_source_count} independent sources, {len(u.conflicts)} conflicts — {u.title}")
+            console.print(
+                f"  [cyan]{u.story_id}[/cyan] v{u.version}: {u.article_count} articles, "
+                f"{u.independent_source_count} independent sources, {len(u.conflicts)} conflicts — {u.title}"
+            )
         for a in watcher.alerts:
             console.print(f"  [yellow]alert[/yellow] {a.rule} on {a.story_id} v{a.version}: {a.reason}")
         return 0

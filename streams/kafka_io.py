@@ -61,8 +61,9 @@ def make_producer(settings: Settings) -> KafkaProducer:
         raise _unavailable(settings) from None
 
 
-def make_consumer(settings: Settings, *topics: str, group_id: str | None = None, from_beginning: bool = True,
-                  timeout_ms: int = 1000) -> KafkaConsumer:
+def make_consumer(
+    settings: Settings, *topics: str, group_id: str | None = None, from_beginning: bool = True, timeout_ms: int = 1000
+) -> KafkaConsumer:
     try:
         return KafkaConsumer(
             *(settings.topic(t) for t in topics),
@@ -77,7 +78,9 @@ def make_consumer(settings: Settings, *topics: str, group_id: str | None = None,
         raise _unavailable(settings) from None
 
 
-def consume_all(consumer: KafkaConsumer, idle_seconds: float = 2.0) -> Iterator[tuple[str, int, int, bytes | None, bytes]]:
+def consume_all(
+    consumer: KafkaConsumer, idle_seconds: float = 2.0
+) -> Iterator[tuple[str, int, int, bytes | None, bytes]]:
     """Read until nothing new arrived for ``idle_seconds`` (end offsets of the embedded broker can't be trusted)."""
     last = time.monotonic()
     while time.monotonic() - last < idle_seconds:

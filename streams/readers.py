@@ -9,7 +9,7 @@ from pathlib import Path
 
 from schemas.article import Article, ArticleError, parse_article
 
-__all__ = ["InputRecord", "SUPPORTED_SUFFIXES", "iter_files", "read_articles", "read_records"]
+__all__ = ["SUPPORTED_SUFFIXES", "InputRecord", "iter_files", "read_articles", "read_records"]
 
 SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl")
 
@@ -75,7 +75,9 @@ def read_records(paths: Iterable[str | Path]) -> Iterator[InputRecord]:
             raise ValueError(f"{path}: unsupported file type {suffix!r} (use {', '.join(SUPPORTED_SUFFIXES)})")
 
 
-def read_articles(paths: Iterable[str | Path], max_chars: int = 200_000) -> Iterator[Article | tuple[InputRecord, ArticleError]]:
+def read_articles(
+    paths: Iterable[str | Path], max_chars: int = 200_000
+) -> Iterator[Article | tuple[InputRecord, ArticleError]]:
     """Articles of every input, or the record and its error where one is not a valid article."""
     for rec in read_records(paths):
         try:

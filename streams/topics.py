@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["ALL_TOPICS", "ALERTS", "ARTICLES", "ARTICLES_DEAD_LETTER", "ARTICLE_EXTRACTIONS", "STORY_ARTICLES",
-           "STORY_UPDATES", "partitions_for"]
+__all__ = [
+    "ALERTS",
+    "ALL_TOPICS",
+    "ARTICLES",
+    "ARTICLES_DEAD_LETTER",
+    "ARTICLE_EXTRACTIONS",
+    "STORY_ARTICLES",
+    "STORY_UPDATES",
+    "partitions_for",
+]
 
 from streams.settings import Settings
 

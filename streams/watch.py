@@ -65,8 +65,12 @@ class OutputWatcher:
                 ids.add(base64.b64decode(dl.key).decode("utf-8", errors="replace"))
         return ids
 
-    def wait_until(self, condition: Callable[[OutputWatcher], bool], timeout: float,
-                   on_poll: Callable[[OutputWatcher], None] | None = None) -> bool:
+    def wait_until(
+        self,
+        condition: Callable[[OutputWatcher], bool],
+        timeout: float,
+        on_poll: Callable[[OutputWatcher], None] | None = None,
+    ) -> bool:
         deadline = time.monotonic() + timeout
         while True:
             if condition(self):

@@ -51,8 +51,12 @@ def test_seeds_form_one_story_and_duplicates_change_nothing(make_settings, seeds
         # The first seed again: no new version of anything.
         first = seeds[0]
         send(producer, settings, first.raw, key=first.parse().id)
-        send(producer, settings, UNRELATED | {"id": "test-after-duplicate", "title": "Bakery award, second report"},
-             key="test-after-duplicate")
+        send(
+            producer,
+            settings,
+            UNRELATED | {"id": "test-after-duplicate", "title": "Bakery award, second report"},
+            key="test-after-duplicate",
+        )
         wait_for_article(watcher, worker, "test-after-duplicate")
         watcher.wait_quiet(1.0)
         versions = sorted((u.story_id, u.version) for u in watcher.updates)

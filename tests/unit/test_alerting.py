@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from agents.alerting import evaluate_rules, load_rules, parse_rules
 from schemas import Conflict, ConflictValue, StoryEvent, StoryUpdate
 
-T0 = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
 RULES = parse_rules(
     """
@@ -24,8 +24,14 @@ rules:
 
 def update(version: int, sources: int, minutes: float = 10, **extra: object) -> StoryUpdate:
     return StoryUpdate(
-        story_id="s-1", version=version, title="T", independent_source_count=sources, article_count=sources,
-        outlets=[f"o{i}" for i in range(sources)], first_seen=T0, last_seen=T0 + timedelta(minutes=minutes),
+        story_id="s-1",
+        version=version,
+        title="T",
+        independent_source_count=sources,
+        article_count=sources,
+        outlets=[f"o{i}" for i in range(sources)],
+        first_seen=T0,
+        last_seen=T0 + timedelta(minutes=minutes),
         **extra,  # type: ignore[arg-type]
     )
 
@@ -49,8 +55,14 @@ def test_sources_rule_respects_its_time_window() -> None:
 
 
 def test_conflict_rule_fires_once_per_conflicting_attribute() -> None:
-    c1 = Conflict(event_id="e1", attribute="injured", values=[ConflictValue(value=14, sources=["a"], article_ids=["1"]),
-                                                              ConflictValue(value=19, sources=["b"], article_ids=["2"])])
+    c1 = Conflict(
+        event_id="e1",
+        attribute="injured",
+        values=[
+            ConflictValue(value=14, sources=["a"], article_ids=["1"]),
+            ConflictValue(value=19, sources=["b"], article_ids=["2"]),
+        ],
+    )
     c2 = c1.model_copy(update={"attribute": "name"})
     names = run([update(1, 1, conflicts=[c1]), update(2, 1, conflicts=[c1]), update(3, 1, conflicts=[c1, c2])])
     assert names == ["disagree@v1", "disagree@v3"]

@@ -56,7 +56,7 @@ def test_wire_copies_raise_articles_but_not_independent_sources(played, expected
 
 
 def test_versions_increase_by_one_and_changes_describe_each_step(played) -> None:  # type: ignore[no-untyped-def]
-    pipeline, results = played
+    _, results = played
     by_story: dict[str, list[StoryUpdate]] = {}
     for r in results:
         if r.update is not None:
