@@ -14,10 +14,10 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from agents.extraction_entities import PLACE_LABELS, CanonicalEntities, canonicalize_entities
-from agents.extraction_events import extract_events, extract_quotes
+from agents.extraction_events import build_context, extract_events, extract_quotes
 from agents.extraction_places import city_states
 from agents.features import content_terms, text_fingerprint
 from agents.numbers import parse_number
@@ -88,9 +88,9 @@ def _figures(doc: Doc) -> list[str]:
     return sorted(figures)
 
 
-def _dates(doc: Doc, published: date | None) -> list[str]:
+def _dates(ents: Sequence[Span], published: date | None) -> list[str]:
     dates = set()
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ in {"DATE", "TIME"}:
             iso = normalize_date(ent.text, published)
             if iso is not None:
@@ -98,25 +98,40 @@ def _dates(doc: Doc, published: date | None) -> list[str]:
     return sorted(dates)
 
 
+def _tokens_before(doc: Doc, offset: int) -> int:
+    """Number of tokens that start before a character offset (tokens are in text order)."""
+    lo, hi = 0, len(doc)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if doc[mid].idx < offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def extract_from_doc(doc: Doc, article: Article) -> ArticleExtraction:
     """Everything storywire needs from one parsed article (``doc`` is the parse of ``article.body``). Deterministic."""
     ents = canonical_entities(doc)
-    published = article.published.date() if article.published is not None else None
-    title_len = len(article.title.strip())
-    title_terms = sorted({t.lemma_.lower() for t in doc if t.idx < title_len and t.is_alpha and not t.is_stop})
+    # Relative dates resolve against the publish date; a feed that gives none may still say when it fetched.
+    anchor = article.published or article.fetched_at
+    published = anchor.date() if anchor is not None else None
+    ctx = build_context(doc, ents, article.body)
+    title_tokens = doc[: _tokens_before(doc, len(article.title.strip()))]
+    title_terms = sorted({t.lemma_.lower() for t in title_tokens if t.is_alpha and not t.is_stop})
     places = {e.id for e in ents.entities if e.label in PLACE_LABELS}
-    places.update(f"gpe:{p.city.lower().replace(' ', '-')}" for p in city_states(doc.text))
+    places.update(f"gpe:{p.city.lower().replace(' ', '-')}" for p in city_states(ctx.text))
     return ArticleExtraction(
         article=article,
         extractor_version=EXTRACTOR_VERSION,
-        sentences=[s.text.strip() for s in doc.sents if s.text.strip()],
+        sentences=[text for s in ctx.sents if (text := s.text.strip())],
         entities=ents.entities,
-        events=extract_events(doc, ents, published),
-        quotes=extract_quotes(doc, ents),
+        events=extract_events(doc, ents, published, ctx),
+        quotes=extract_quotes(doc, ents, ctx),
         terms=dict(sorted(content_terms(doc).items())),
         title_terms=title_terms,
         places=sorted(places),
-        dates=_dates(doc, published),
+        dates=_dates(ctx.ents_spans, published),
         figures=_figures(doc),
         text_fingerprint=text_fingerprint(article.body),
     )

@@ -17,7 +17,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from agents.extraction_entities import PLACE_LABELS, CanonicalEntities, role_is_specific
-from agents.extraction_places import CityState, city_states
+from agents.extraction_places import CityState, city_states, state_name
 from agents.numbers import format_duration, parse_amount, parse_duration, parse_number
 from agents.timex import normalize_date
 from schemas.extraction import EventFrame, Quote
@@ -26,6 +26,7 @@ __all__ = [
     "INCIDENT_TYPES",
     "SYMMETRIC_TYPES",
     "TRIGGERS",
+    "build_context",
     "casualty_counts",
     "extract_events",
     "extract_quotes",
@@ -56,7 +57,6 @@ TRIGGERS: dict[str, str] = {
     "earthquake": "disaster", "quake": "disaster", "tremor": "disaster", "tsunami": "disaster",
     "flood": "disaster", "flooding": "disaster", "wildfire": "disaster", "blaze": "disaster",
     "hurricane": "disaster", "tornado": "disaster", "landslide": "disaster", "eruption": "disaster",
-    "erupt": "disaster",
     # justice
     "arrest": "arrest", "detain": "arrest", "apprehend": "arrest",
     "charge": "charge", "indict": "charge", "indictment": "charge",
@@ -98,38 +98,56 @@ _RELATIVE = frozenset({"which", "who", "that", "whom"})
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "going"})
 
 # --- casualties --------------------------------------------------------------------------------------------
-_NUM = r"(?:\d[\d,]*|(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|" \
-       r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|" \
-       r"hundred|thousand|dozen|and)[\s-]?)+)"
+_NUMBER_WORD = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
+               r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|" \
+               r"hundred|thousand|dozen)"
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_NUMBER_WORD}(?:[\s-]+(?:and[\s-]+)?{_NUMBER_WORD})*)"
 _PEOPLE = r"(?:people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|kids?|teens?|teenagers?|boys?|girls?|victims?|" \
           r"officers?|students?|adults?|residents?|workers?|passengers?|civilians?|soldiers?|others?|" \
           r"bystanders?|babies|baby|infants?|toddlers?|customers|employees|individuals|youths?|relatives|" \
           r"members?|suspects?|gunm[ae]n|patrons|guests|sons?|daughters?|brothers|sisters|friends)"
-_MODS = r"(?:[\w'-]+\s+){0,3}?"  # "23-year-old", "young", "other" ... between the number and the noun
-_AUX = r"(?:\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been|got|later|also|reportedly|all))*"
-_HOW = r"(?:\s+(?:fatally|critically|seriously|severely|gravely|mortally|non-fatally|slightly))?"
+# "23-year-old", "young", "other" ... between the number and the noun (never another number)
+_MODS = rf"(?:(?:\d+-year-old|(?!(?:and|or|of|in|{_NUMBER_WORD})\s)[a-zA-Z][a-zA-Z'-]*)\s+){{0,3}}?"
+_AUXW = r"(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been|got|later|also|reportedly|all|both|each)"
+_HOWW = r"(?:fatally|critically|seriously|severely|gravely|mortally|non-fatally|slightly)"
 _KILLED_WORD = r"(?:killed|dead|died|murdered|slain|shot\s+dead|shot\s+to\s+death|fatally\s+(?:shot|wounded|injured)" \
                r"|shot\s+and\s+killed|shot\s+and\s+fatally\s+wounded|gunned\s+down)"
 _INJURED_WORD = r"(?:injured|wounded|hurt|hospitali[sz]ed|shot\s+and\s+(?:wounded|injured)|injured\s+by\s+gunfire)"
+_NOT_FATAL = r"(?!\s+(?:and\s+killed|dead|to\s+death|and\s+fatally|fatally))"
+_WHO = rf"\b(?P<n>{_NUM})[ \t]+{_MODS}(?:{_PEOPLE}\s+)?(?:{_AUXW}\s+)*"  # "two men were", "a 23-year-old man was"
 _CASUALTY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("killed", re.compile(rf"\b(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?(?:\w+\s+)?{_AUX.strip()}\s*{_KILLED_WORD}\b",
-                          re.I)),
-    ("injured", re.compile(rf"\b(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?{_AUX.strip()}{_HOW}\s*{_INJURED_WORD}\b",
-                           re.I)),
-    ("killed", re.compile(rf"\b(?:killing|killed|kills|leaving|left)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s*)?"
-                          rf"(?:dead\b)?", re.I)),
-    ("injured", re.compile(rf"\b(?:injuring|wounding|injures|wounds|injured|wounded)\s+(?P<n>{_NUM})\s+{_MODS}"
-                           rf"(?:{_PEOPLE})?", re.I)),
-    ("killed", re.compile(rf"\b(?P<n>{_NUM})\s+(?:deaths|fatalities|dead|killed|people\s+dead)\b", re.I)),
-    ("injured", re.compile(rf"\b(?P<n>{_NUM})\s+(?:injuries|injured|wounded|casualties)\b", re.I)),
-    ("shot", re.compile(rf"\b(?P<n>{_NUM})\s+{_MODS}{_PEOPLE}\s+{_AUX.strip()}\s*shot\b(?!\s+(?:and\s+killed|dead|"
-                        r"to\s+death|and\s+fatally))", re.I)),
-    ("shot", re.compile(rf"\bshot\s+(?P<n>{_NUM})\s+{_MODS}{_PEOPLE}", re.I)),
+    ("killed", re.compile(rf"{_WHO}{_KILLED_WORD}\b", re.I)),
+    ("injured", re.compile(rf"{_WHO}(?:{_HOWW}\s+)?{_INJURED_WORD}\b", re.I)),
+    ("killed", re.compile(rf"\b(?:killing|killed|kills|murdering)\s+(?P<n>{_NUM})\b", re.I)),
+    ("killed", re.compile(rf"\b(?:leaving|left)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?dead\b", re.I)),
+    ("injured", re.compile(rf"\b(?:injuring|wounding|injures|wounds|injured|wounded|hurting)\s+(?P<n>{_NUM})\b", re.I)),
+    ("killed", re.compile(rf"\b(?P<n>{_NUM})\s+(?:deaths|fatalities)\b", re.I)),
+    ("injured", re.compile(rf"\b(?P<n>{_NUM})\s+(?:injuries)\b", re.I)),
+    ("shot", re.compile(rf"{_WHO}shot\b{_NOT_FATAL}", re.I)),
+    ("shot", re.compile(rf"\bshot\s+(?P<n>{_NUM})\s+{_MODS}{_PEOPLE}\b", re.I)),
     ("killed", re.compile(rf",\s*(?P<n>{_NUM})\s+(?:of\s+them\s+|of\s+whom\s+)?(?:fatally|died|dead)\b", re.I)),
+    # "Darin Booker, 13, was shot and killed": one named victim with an age.
+    ("killed", re.compile(rf"\b[A-Z][a-z]+\s+[A-Z][a-z]+,\s+\d{{1,2}},\s+(?:{_AUXW}\s+)+{_KILLED_WORD}\b(?P<n>)")),
+    ("shot", re.compile(rf"\b[A-Z][a-z]+\s+[A-Z][a-z]+,\s+\d{{1,2}},\s+(?:{_AUXW}\s+)+shot\b{_NOT_FATAL}(?P<n>)")),
 ]
 _WORD_ONLY = {"a", "an"}
+_COUNTS = frozenset({"killed", "injured", "shot"})
 _SINGULAR_PERSON = re.compile(r"\s+(?:[\w'-]+\s+){0,3}?(?:man|woman|person|child|boy|girl|teen|teenager|officer|"
                               r"victim|baby|infant|toddler|student|resident|worker|bystander|driver|passenger)\b", re.I)
+
+
+_AGE_AFTER = re.compile(r"[\s-]*(?:years?|months?|weeks?)[\s-]*old\b", re.I)
+
+
+def _year_or_age(text: str, match: re.Match[str]) -> bool:
+    """"2013" is a year; "Darin Booker, 13, was killed" gives an age between commas, not a count."""
+    raw = match.group("n")
+    if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
+        return True
+    before, after = text[: match.start("n")].rstrip(), text[match.end("n") :]
+    if _AGE_AFTER.match(after):
+        return True
+    return before.endswith(",") and after.startswith(",") and raw.isdigit()
 
 
 def casualty_counts(text: str) -> dict[str, int]:
@@ -138,7 +156,7 @@ def casualty_counts(text: str) -> dict[str, int]:
     "shot" counts everyone hit; when a sentence gives "shot" and "killed" but no "injured", the difference is
     the injured (non-fatal) count, as the Gun Violence Archive counts it.
     """
-    return _casualties(text)[0]
+    return _settle(_casualties(text)[0])
 
 
 def _casualties(text: str) -> tuple[dict[str, int], int]:
@@ -147,24 +165,25 @@ def _casualties(text: str) -> tuple[dict[str, int], int]:
     first = len(text)
     for kind, pattern in _CASUALTY_PATTERNS:
         for match in pattern.finditer(text):
-            raw = re.sub(r"(?:[\s-]+and)?[\s-]*$", "", match.group("n").strip())
-            if not raw:
-                continue
-            value = parse_number(raw)
-            if value is None or not float(value).is_integer() or value > 100_000:
+            raw = match.group("n").strip()
+            value = parse_number(raw) if raw else 1
+            if value is None or not float(value).is_integer() or value > 100_000 or _year_or_age(text, match):
                 continue
             # "a"/"an" counts one only before a singular person noun: "a man was killed", not "a number were".
             if raw.lower() in _WORD_ONLY and not _SINGULAR_PERSON.match(text[match.start("n") + len(raw) :]):
                 continue
             found[kind] = max(found.get(kind, 0), int(value))
             first = min(first, match.start())
-    if "shot" in found:
-        if "killed" in found and "injured" not in found and found["shot"] > found["killed"]:
-            found["injured"] = found["shot"] - found["killed"]
-        elif "killed" not in found and "injured" not in found:
-            found["injured"] = found["shot"]
-    found.pop("shot", None)
     return found, (first if found else 0)
+
+
+def _settle(counts: dict[str, int]) -> dict[str, int]:
+    """Turn "shot" (everyone hit) into the injured count when no sentence gives it: shot minus killed."""
+    out = dict(counts)
+    shot = out.pop("shot", None)
+    if shot is not None and "injured" not in out:
+        out["injured"] = max(shot - out.get("killed", 0), 0)
+    return out
 
 
 # --- trigger detection ---------------------------------------------------------------------------------------
@@ -218,6 +237,8 @@ def _trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
         if tok.head.lower_ in {"under", "cease"} or tok.head.lemma_ in {"come", "draw"}:
             return None
         return "fire"
+    elif lemma == "shell" and tok.pos_ != "VERB":  # shell casings
+        return None
     elif lemma == "shoot":
         if tok.pos_ != "VERB":
             return None
@@ -280,6 +301,14 @@ class _Context:
     place_ids: frozenset[str]
     gpe_by_stem: dict[str, str]  # "ukrai" -> "gpe:ukraine" to read "Ukrainian" as Ukraine in a frame
     roles: dict[str, str]  # entity id -> role
+    sents: list[Span]
+    sent_of: list[int]  # token index -> sentence index (Token.sent rescans the doc: too slow per token)
+    quoted: list[tuple[int, int]]  # character spans of quotations
+    text: str  # doc.text, joined once (the property rebuilds it on every access)
+    ents_spans: tuple[Span, ...]  # doc.ents, built once
+
+    def sent(self, tok: Token) -> Span:
+        return self.sents[self.sent_of[tok.i]]
 
 
 def _resolve(tok: Token, ctx: _Context, *, allow_nouns: bool) -> list[str]:
@@ -314,7 +343,7 @@ def _norp_as_gpe(eid: str, ctx: _Context) -> str:
 
 def _antecedent(tok: Token, ctx: _Context) -> str | None:
     """The person a he/she refers to: the last person named earlier in the sentence, else the last person subject."""
-    sent_start = tok.sent.start
+    sent_start = ctx.sent(tok).start
     pos = bisect_left(ctx.person_positions, (tok.i, ""))
     if pos and ctx.person_positions[pos - 1][0] >= sent_start:
         return ctx.person_positions[pos - 1][1]
@@ -460,16 +489,17 @@ def _attached(span: Span, anchors: set[int], hops: int = 4) -> bool:
     return False
 
 
-def extract_events(doc: Doc, ents: CanonicalEntities, published: date | None) -> list[EventFrame]:
+def extract_events(
+    doc: Doc, ents: CanonicalEntities, published: date | None, context: _Context | None = None
+) -> list[EventFrame]:
     """The article's event frames, one per happening, in order of first mention. Deterministic."""
-    ctx = _context(doc, ents)
-    sents = list(doc.sents)
-    sent_of = {s.start: i for i, s in enumerate(sents)}
-    times = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
-    places = [e for e in doc.ents if e.label_ in PLACE_LABELS]
+    ctx = context if context is not None else build_context(doc, ents)
+    sents = ctx.sents
+    times = [e for e in ctx.ents_spans if e.label_ in {"DATE", "TIME"}]
+    places = [e for e in ctx.ents_spans if e.label_ in PLACE_LABELS]
     candidates = [(tok, kind) for tok in doc if (kind := _trigger_type(tok, ents)) is not None]
     kinds = {tok.i: kind for tok, kind in candidates}
-    incident_sents = {tok.sent.start for tok, kind in candidates if kind in INCIDENT_TYPES and kind != "killing"}
+    incident_sents = {ctx.sent_of[tok.i] for tok, kind in candidates if kind in INCIDENT_TYPES and kind != "killing"}
     # A threat word governed by another one ("vowed to retaliate", "warned of a retaliation") is that mention.
     governor: dict[int, int] = {}
     for tok, kind in candidates:
@@ -481,16 +511,15 @@ def extract_events(doc: Doc, ents: CanonicalEntities, published: date | None) ->
                 governor[tok.i] = head.head.i
     mentions: dict[int, _Mention] = {}
     for tok, kind in candidates:
-        if tok.i in governor or (kind == "killing" and tok.sent.start in incident_sents):
+        if tok.i in governor or (kind == "killing" and ctx.sent_of[tok.i] in incident_sents):
             continue
         actors, targets = _participants(tok, kind, ctx)
         governed = {doc[g].lemma_.lower() for g in governor}
         targets = [t for t in targets if not (t.startswith("np:") and t[3:] in governed)]
-        sent = tok.sent
         trigger = "talks" if tok.lemma_ == "talk" and tok.tag_ == "NNS" else tok.lemma_.lower()
-        mention = _Mention(kind, trigger, tok.text, tok.i, sent_of[sent.start], tok.idx, tok.idx + len(tok.text),
+        mention = _Mention(kind, trigger, tok.text, tok.i, ctx.sent_of[tok.i], tok.idx, tok.idx + len(tok.text),
                            actors, targets)
-        _attach_time(mention, tok, times, published, kinds)
+        _attach_time(mention, tok, times, published, kinds, ctx)
         _attach_place(mention, tok, places, ctx)
         mentions[tok.i] = mention
     for child, gov in sorted(governor.items()):
@@ -508,12 +537,25 @@ def extract_events(doc: Doc, ents: CanonicalEntities, published: date | None) ->
         m.names = {p: ents.names[p] for p in m.entities if p in ents.names}
     _attach_figures(sents, ordered)
     frames = _fold(ordered)
-    us_places = city_states(doc.text)
-    return [_frame(m, sents, ents, us_places) for m in frames]
+    pairs = city_states(ctx.text) if any(m.kind in INCIDENT_TYPES for m in frames) else []
+    return [
+        _frame(m, sents, _incident_place(m, ctx.text, ents, pairs) if m.kind in INCIDENT_TYPES else (None, None))
+        for m in frames
+    ]
 
 
-def _context(doc: Doc, ents: CanonicalEntities) -> _Context:
-    quoted = _quote_spans(doc.text)
+def build_context(doc: Doc, ents: CanonicalEntities, text: str | None = None) -> _Context:
+    """What event and quote extraction share about a Doc: sentences, quotations, persons for pronouns.
+
+    ``text`` is the text the Doc was parsed from, when the caller has it (saves rebuilding ``doc.text``).
+    """
+    sents = list(doc.sents)
+    sent_of = [0] * len(doc)
+    for index, sent in enumerate(sents):
+        sent_of[sent.start : sent.end] = [index] * (sent.end - sent.start)
+    if text is None or not doc or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
+        text = doc.text
+    quoted = _quote_spans(text)
     persons_subj: list[tuple[int, str]] = []
     persons_all: list[tuple[int, str]] = []
     for i, eid in sorted(ents.token_ids.items()):
@@ -530,18 +572,20 @@ def _context(doc: Doc, ents: CanonicalEntities) -> _Context:
         if e.label == "GPE" and len(e.id) >= 9:
             gpe_by_stem.setdefault(e.id[4:9], e.id)
     places = frozenset(e.id for e in ents.entities if e.label in PLACE_LABELS)
-    return _Context(doc, ents, persons_subj, persons_all, places, gpe_by_stem, ents.roles_by_entity)
+    return _Context(doc, ents, persons_subj, persons_all, places, gpe_by_stem, ents.roles_by_entity, sents, sent_of,
+                    quoted, text, tuple(doc.ents))
 
 
 def _attach_time(
-    mention: _Mention, tok: Token, times: Sequence[Span], published: date | None, triggers: dict[int, str]
+    mention: _Mention, tok: Token, times: Sequence[Span], published: date | None, triggers: dict[int, str],
+    ctx: _Context,
 ) -> None:
     anchors = {tok.i, *(c.i for c in tok.conjuncts)}
     if tok.pos_ != "VERB":
         verb = _clause_verb(tok)
         if verb is not None:
             anchors.add(verb.i)
-    sent = tok.sent
+    sent = ctx.sent(tok)
     in_sent = [t for t in times if sent.start <= t.start < sent.end]
     future = _future(tok)
     chosen = None
@@ -561,7 +605,7 @@ def _attach_time(
 
 
 def _attach_place(mention: _Mention, tok: Token, places: Sequence[Span], ctx: _Context) -> None:
-    sent = tok.sent
+    sent = ctx.sent(tok)
     anchors = {tok.i, *(c.i for c in tok.conjuncts)}
     for span in places:
         if not sent.start <= span.start < sent.end:
@@ -618,13 +662,38 @@ def _attach_figures(sents: Sequence[Span], mentions: list[_Mention]) -> None:
 _CASUALTY_CUE = re.compile(r"kill|dead|death|died|injur|wound|hurt|fatal|shot|hospital|casualt|slain|murder", re.I)
 
 
+# When one article's mentions of two incident types fold into one frame, the frame takes the first type here.
+_INCIDENT_PRIORITY = ("shooting", "stabbing", "explosion", "accident", "disaster", "attack", "killing", "fire",
+                      "casualties")
+
+
+def _same_happening_kind(a: _Mention, b: _Mention) -> bool:
+    """Types one happening may be told with in one article: "shot" ... "the killing" ... "four dead"."""
+    if a.kind == b.kind:
+        return True
+    kinds = {a.kind, b.kind}
+    if "casualties" in kinds:
+        return kinds <= INCIDENT_TYPES
+    if "killing" in kinds:
+        return bool(kinds & {"shooting", "stabbing", "attack", "explosion"})
+    if kinds == {"shooting", "fire"}:
+        return True
+    if kinds == {"shooting", "explosion"}:  # "a shotgun blast"
+        return "blast" in {a.trigger, b.trigger}
+    attack = a if a.kind == "attack" else b
+    return kinds == {"shooting", "attack"} and attack.trigger in {"strike", "hit", "assault"}
+
+
 def _compatible(frame: _Mention, m: _Mention) -> int:
     """-1 when the mention cannot be this frame; else a score (shared participants count most)."""
-    if frame.kind != m.kind:
+    if not _same_happening_kind(frame, m):
         return -1
     if frame.when and m.when and frame.when[:10] != m.when[:10] and len(frame.when) == len(m.when) == 10:
         return -1
     fe, me = frame.entities, m.entities
+    if frame.kind in INCIDENT_TYPES and m.kind in INCIDENT_TYPES:
+        # One article's incident is told through victims, suspects and places in turn: only dates keep apart.
+        return 1 + 10 * len(fe & me) + (5 if frame.kind == m.kind else 0)
     if fe and me:
         shared = fe & me
         if not shared:
@@ -652,6 +721,10 @@ def _fold(mentions: list[_Mention]) -> list[_Mention]:
         if best is None:
             frames.append(m)
             continue
+        if _INCIDENT_PRIORITY.index(m.kind) < _INCIDENT_PRIORITY.index(best.kind) if (
+            m.kind in _INCIDENT_PRIORITY and best.kind in _INCIDENT_PRIORITY
+        ) else False:
+            best.kind, best.trigger, best.trigger_text = m.kind, m.trigger, m.trigger_text
         best.actors = _unique([*best.actors, *m.actors])
         best.targets = [t for t in _unique([*best.targets, *m.targets]) if t not in best.actors]
         best.when = best.when or m.when
@@ -661,20 +734,26 @@ def _fold(mentions: list[_Mention]) -> list[_Mention]:
             old = best.attributes.get(key)
             if old is None:
                 best.attributes[key] = value
-            elif key in {"killed", "injured"} and isinstance(old, int) and isinstance(value, int):
+            elif key in _COUNTS and isinstance(old, int) and isinstance(value, int):
                 best.attributes[key] = max(old, value)
         best.roles = {**m.roles, **best.roles}
         best.names = {**m.names, **best.names}
     return frames
 
 
-def _frame(m: _Mention, sents: Sequence[Span], ents: CanonicalEntities, us_places: Sequence[CityState]) -> EventFrame:
-    attributes = dict(m.attributes)
-    if m.kind in INCIDENT_TYPES and us_places:
-        place = _us_place_for(m, ents, us_places)
-        if place is not None:
-            attributes.setdefault("city", place.city)
-            attributes.setdefault("state", place.state)
+def _frame(m: _Mention, sents: Sequence[Span], place: tuple[str | None, str | None]) -> EventFrame:
+    attributes: dict[str, str | int | float] = dict(m.attributes)
+    if _COUNTS & attributes.keys():
+        counts = {k: int(v) for k, v in attributes.items() if k in _COUNTS}
+        attributes = {k: v for k, v in attributes.items() if k not in _COUNTS} | _settle(counts)
+    if m.kind in INCIDENT_TYPES:
+        city, state = place
+        if city and city.endswith((" County", " Parish")):
+            attributes.setdefault("county", city)
+        elif city:
+            attributes.setdefault("city", city)
+        if state:
+            attributes.setdefault("state", state)
     return EventFrame(
         type=m.kind,
         trigger=m.trigger,
@@ -694,14 +773,38 @@ def _frame(m: _Mention, sents: Sequence[Span], ents: CanonicalEntities, us_place
     )
 
 
-def _us_place_for(m: _Mention, ents: CanonicalEntities, us_places: Sequence[CityState]) -> CityState | None:
-    """The city and state of an incident: its own place when the article pairs it with a state, else the first pair."""
-    if m.where is not None:
-        name = ents.names.get(m.where, "").lower()
-        for place in us_places:
-            if place.city.lower() == name:
-                return place
-    return us_places[0]
+def _incident_place(m: _Mention, text: str, ents: CanonicalEntities, pairs: Sequence[CityState]) -> tuple[
+        str | None, str | None]:
+    """City and state of an incident.
+
+    A "City, State" pair the article writes wins: the one naming the incident's own place, else one whose city
+    the headline names, else the first (usually the dateline). Without a pair, the incident's own place (or the
+    headline's) is the city and the only state the article names is the state.
+    """
+    title = text.split("\n", 1)[0]
+    own = ents.names.get(m.where, "") if m.where else ""
+    for pair in pairs:
+        if own and pair.city.lower() == own.lower():
+            return pair.city, pair.state
+    for pair in pairs:
+        if pair.city in title:
+            return pair.city, pair.state
+    states = {p.state for p in pairs} or {
+        name for e in ents.entities if e.label == "GPE" and (name := state_name(e.name))
+    }
+    state = next(iter(states)) if len(states) == 1 else None
+    city = None
+    if own and state_name(own) is None and own not in _NOT_CITIES and m.where and m.where[:4] in {"gpe:", "loc:"}:
+        city = own
+    else:
+        city = next((e.name for e in ents.entities if e.label == "GPE" and e.name in title
+                     and state_name(e.name) is None and e.name not in _NOT_CITIES), None)
+    if city is None and pairs:
+        return pairs[0].city, pairs[0].state
+    return city, state
+
+
+_NOT_CITIES = frozenset({"U.S.", "US", "United States", "America", "USA"})
 
 
 # --- quotes -------------------------------------------------------------------------------------------------
@@ -731,17 +834,17 @@ def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a < offset < b for a, b in spans)
 
 
-def extract_quotes(doc: Doc, ents: CanonicalEntities) -> list[Quote]:
+def extract_quotes(doc: Doc, ents: CanonicalEntities, context: _Context | None = None) -> list[Quote]:
     """Quotations of four words or more with their speaker: the subject of the reporting verb next to them."""
-    ctx = _context(doc, ents)
-    spans = _quote_spans(doc.text)
-    sents = list(doc.sents)
+    ctx = context if context is not None else build_context(doc, ents)
+    spans = ctx.quoted
+    sents = ctx.sents
     starts = [s.start_char for s in sents]
     quotes: list[Quote] = []
     previous_speaker: str | None = None
     previous_end = -1
     for a, b in spans:
-        body = doc.text[a + 1 : b - 1].strip()
+        body = ctx.text[a + 1 : b - 1].strip()
         if len(body.split()) < 4:
             continue
         index = max(0, bisect_left(starts, a + 1) - 1)

@@ -48,6 +48,7 @@ _PLACE = re.compile(
     + "|".join(re.escape(f) for f in _FORMS)
     + r")(?![a-zA-Z])"
 )
+_PREPOSITIONS = frozenset({"In", "At", "Of", "Near", "From", "To", "For", "On", "Outside", "Inside"})
 _NOT_CITY = frozenset({"The", "In", "On", "At", "A", "An", "And", "But", "Police", "Officials", "Authorities", "He",
                        "She", "They", "It", "Updated", "Posted", "Sheriff", "County", "Monday", "Tuesday",
                        "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
@@ -77,6 +78,9 @@ def city_states(text: str) -> list[CityState]:
                                                                               text[match.end() :])):
             continue
         words = match.group("city").split()
+        # Headline case: "3 Suspicious Deaths In Bedford, NH" -> the words after the last preposition.
+        cut = max((i + 1 for i, w in enumerate(words) if w in _PREPOSITIONS), default=0)
+        words = words[cut:]
         while words and words[0].strip(".") in _NOT_CITY:
             words = words[1:]
         if not words:
