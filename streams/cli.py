@@ -172,6 +172,79 @@ def stories(paths: tuple[str, ...], as_json: bool) -> None:
             console.print(f"  [red]conflict[/red] {c.attribute}: {sides}", highlight=False)
 
 
+@cli.command()
+@click.option("--once", is_flag=True, help="Print the alerts so far, then exit.")
+def alerts(once: bool) -> None:
+    """Print alerts as they fire (rule, story, version, why)."""
+    from streams.kafka_io import KafkaUnavailable
+    from streams.watch import OutputWatcher
+
+    settings = _settings()
+    console = Console()
+    try:
+        watcher = OutputWatcher(settings)
+    except KafkaUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    shown = 0
+    try:
+        while True:
+            if once:
+                watcher.wait_quiet(2.0)
+            else:
+                watcher.poll(500)
+            for a in watcher.alerts[shown:]:
+                console.print(
+                    f"[yellow]{a.rule}[/yellow] [cyan]{a.story_id}[/cyan] v{a.version} {a.title}: {a.reason}",
+                    highlight=False,
+                )
+            shown = len(watcher.alerts)
+            if once:
+                return
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.close()
+
+
+@cli.command()
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/schemas"), show_default=True
+)
+def schemas(out: Path) -> None:
+    """Write the JSON Schema and an example of every published message (built from examples/)."""
+    from agents.alerting import evaluate_rules, load_rules
+    from agents.extraction import Extractor, load_nlp
+    from agents.pipeline import Pipeline
+    from agents.workers import dead_letter_for
+    from streams.demo import EXAMPLES_DIR
+    from streams.jsonschemas import write_schemas
+    from streams.readers import read_records
+
+    settings = _settings()
+    records = list(read_records([EXAMPLES_DIR]))
+    pipeline = Pipeline(Extractor(load_nlp(settings.model)), settings.cluster, settings.story)
+    list(pipeline.add_raw(r.raw for r in records))
+    biggest = max(pipeline.final_stories(), key=lambda u: (len(u.conflicts), u.article_count, u.story_id))
+    fired = [a for u in pipeline.updates for _, a in evaluate_rules(load_rules(None), u, fired=())]
+    examples = {
+        "Article": records[0].parse(),
+        "StoryUpdate": biggest,
+        "Alert": fired[0],
+        "DeadLetter": dead_letter_for(
+            "articles",
+            0,
+            42,
+            b"feed-17",
+            b"{not json",
+            "not_json",
+            "message is not JSON (Expecting property name enclosed in double quotes at line 1 column 2)",
+            biggest.updated_at or biggest.first_seen,
+        ),  # type: ignore[arg-type]
+    }
+    for path in write_schemas(out, examples):
+        click.echo(path)
+
+
 def _register_subcommands() -> None:
     from streams.cli_eval import cluster, eval_cmd
     from streams.cli_ingest import ingest

@@ -108,3 +108,22 @@ def test_same_input_gives_the_same_stories(extractor, examples_dir: Path, played
     list(again.add_raw(r.raw for r in read_records([examples_dir])))
     dump = [u.model_dump_json() for u in pipeline.final_stories()]
     assert dump == [u.model_dump_json() for u in again.final_stories()]
+
+
+def test_three_source_rule_fires_exactly_once_for_the_big_story(played, expected) -> None:  # type: ignore[no-untyped-def]
+    from agents.alerting import evaluate_rules, parse_rules
+
+    pipeline, results = played
+    rules = parse_rules("rules: [{name: three, kind: sources, min_sources: 3}]")
+    big = story_of(pipeline, expected["A"]["articles"])
+    fired: dict[str, int] = {}
+    alerts = []
+    for r in results:
+        if r.update is not None:
+            for key, alert in evaluate_rules(rules, r.update, fired=fired):
+                fired[key] = r.update.version
+                alerts.append(alert)
+    on_big = [a for a in alerts if a.story_id == big.story_id]
+    assert len(on_big) == 1 and on_big[0].version == 3
+    per_story = [a.story_id for a in alerts]
+    assert len(per_story) == len(set(per_story)), "a rule fires once per story"
