@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 _DAY = 86_400.0
+_ISO_DATE = re.compile(r"^((?:1[89]|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # Feature families: each has its own vector, weight and cap. Keys are namespaced so one DF table and
 # one inverted index serve all of them.
 _FAMILIES = ("terms", "entities", "title", "cues")
@@ -46,7 +49,7 @@ class ClusterSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     threshold: float = Field(
-        0.15,
+        0.10,
         description=("Minimum similarity for an article to join a story; below it, a new story starts."),
     )
     weight_terms: float = Field(0.40, description="Weight of the TF-IDF cosine of content lemmas.")
@@ -57,14 +60,23 @@ class ClusterSettings(BaseModel):
         description=("Weight of the TF-IDF cosine of event cues (places, dates, figures, people)."),
     )
     time_scale_days: float = Field(
-        7.0,
+        30.0,
         description=(
             "Time decay: the score is divided by 1 + gap/time_scale_days, gap = days between the article and "
             "the story's date range."
         ),
     )
+    time_grace_days: float = Field(
+        1.0,
+        description="Days of gap between an article and a story's date range that cost nothing (day-precision dates).",
+    )
+    assoc_share: float = Field(
+        0.3,
+        description="Share of the association score P(story | feature) in each family's similarity (the rest is the cosine).",
+    )
+    assoc_smoothing: float = Field(1.0, description="Added to a feature's document frequency in P(story | feature).")
     max_age_days: float = Field(
-        30.0,
+        90.0,
         description=(
             "Window by publication time: a dated story whose newest article is this much older than the "
             "newest article seen is evicted."
@@ -80,7 +92,9 @@ class ClusterSettings(BaseModel):
         100_000,
         description=("Hard cap on live stories; the least recently updated are evicted first."),
     )
-    max_terms: int = Field(80, description="Content lemmas kept per story profile (highest article share × IDF).")
+    max_terms: int = Field(
+        80, description="Content lemmas kept per story profile (highest share × IDF; trimmed back to this at +25%)."
+    )
     max_entities: int = Field(40, description="Entities kept per story profile.")
     max_title_terms: int = Field(40, description="Title lemmas kept per story profile.")
     max_cues: int = Field(40, description="Event cues kept per story profile.")
@@ -130,6 +144,21 @@ class Assignment(BaseModel):
     duplicate: bool = False  # the article id was already assigned; nothing changed
 
 
+def _copy_profile(prof: StoryProfile) -> StoryProfile:
+    """A detached copy (containers copied, values are immutable); much cheaper than a deep copy."""
+    return StoryProfile.model_construct(
+        **{
+            **prof.__dict__,
+            "article_ids": list(prof.article_ids),
+            "terms": dict(prof.terms),
+            "entities": dict(prof.entities),
+            "title": dict(prof.title),
+            "cues": dict(prof.cues),
+            "norm_stats": dict(prof.norm_stats),
+        }
+    )
+
+
 def story_id_for(article_id: str) -> str:
     """Deterministic story id from the id of the story's first article."""
     return "s-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
@@ -147,7 +176,12 @@ def _sublinear(count: float) -> float:
 
 
 def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
-    """Feature vectors of an extraction (before IDF)."""
+    """Feature vectors of an extraction (before IDF).
+
+    Event cues are normalized so that two reports of one event share them: ISO dates also give their
+    month and year, years are read from figures too ("2013 sep"), casualty counts of event frames
+    become ``killed:N`` / ``injured:N``; people, places and figures keep their canonical ids.
+    """
     terms = {k: _sublinear(v) for k, v in extraction.terms.items() if v > 0}
     entities = {e.id: _sublinear(max(e.mentions, 1)) for e in extraction.entities}
     title = dict.fromkeys(extraction.title_terms, 1.0)
@@ -155,13 +189,39 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     for place in extraction.places:
         cues["p:" + place] = 1.0
     for date in extraction.dates:
-        cues["d:" + date.lower()] = 1.0
+        m = _ISO_DATE.match(date)
+        if m:
+            cues["y:" + m.group(1)] = 1.0
+            if m.group(2):
+                cues["m:" + m.group(1) + m.group(2)] = 1.0
+                if m.group(3):
+                    cues["d:" + date[:10]] = 1.0
+        else:
+            cues["d:" + date.lower()] = 1.0
     for fig in extraction.figures:
         cues["f:" + fig] = 1.0
+        for year in _YEAR.findall(fig):
+            cues["y:" + year] = 1.0
     for ent in extraction.entities:
         if ent.label == "PERSON":
             cues["n:" + ent.id] = 1.0
+    for event in extraction.events:
+        for attr in ("killed", "injured"):
+            value = event.attributes.get(attr)
+            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+                cues[f"{attr}:{int(value)}"] = 1.0
+        if event.where:
+            cues["p:" + event.where] = 1.0
     return ArticleFeatures(families={"terms": terms, "entities": entities, "title": title, "cues": cues})
+
+
+@dataclass(frozen=True)
+class _Scored:
+    story_id: str
+    score: float
+    cosines: list[float]  # per family, in _FAMILIES order
+    decay: float
+    first_seq: int
 
 
 @dataclass
@@ -216,11 +276,11 @@ class StoryIndex:
 
     def profiles(self) -> list[StoryProfile]:
         """Copies of all live profiles, least recently updated first."""
-        return [self._stories[sid].profile.model_copy(deep=True) for sid in self._lru]
+        return [_copy_profile(self._stories[sid].profile) for sid in self._lru]
 
     def profile(self, story_id: str) -> StoryProfile | None:
         story = self._stories.get(story_id)
-        return story.profile.model_copy(deep=True) if story else None
+        return _copy_profile(story.profile) if story else None
 
     def story_of(self, article_id: str) -> str | None:
         return self._articles.get(article_id)
@@ -235,7 +295,7 @@ class StoryIndex:
                 story_id=known,
                 new_story=False,
                 score=1.0,
-                profile=self._stories[known].profile.model_copy(deep=True),
+                profile=_copy_profile(self._stories[known].profile),
                 duplicate=True,
             )
         self._seq += 1
@@ -261,7 +321,7 @@ class StoryIndex:
             story_id=best_id,
             new_story=new,
             score=round(best_score, 6),
-            profile=story.profile.model_copy(deep=True),
+            profile=_copy_profile(story.profile),
             evicted=evicted,
         )
 
@@ -270,7 +330,7 @@ class StoryIndex:
         self._reset()
         ordered = sorted(profiles, key=lambda p: (p.last_seq, p.story_id))
         for prof in ordered:
-            story = _Story(prof.model_copy(deep=True))
+            story = _Story(_copy_profile(prof))
             self._stories[prof.story_id] = story
             self._lru[prof.story_id] = None
             if prof.last_published is None:
@@ -319,70 +379,88 @@ class StoryIndex:
         prof.norm_stats = stats
 
     def _best_story(self, feats: ArticleFeatures, published: float | None) -> tuple[str | None, float]:
+        scored = self._score(feats, published)
+        if not scored:
+            return None, 0.0
+        return scored[0].story_id, scored[0].score
+
+    def _score(self, feats: ArticleFeatures, published: float | None) -> list[_Scored]:
+        """Candidate stories with their similarity, best first (ties: older story first)."""
         s = self.settings
         # Article vectors with IDF, and their norms.
-        vecs: dict[str, dict[str, float]] = {}
-        anorm: dict[str, float] = {}
+        vecs: list[dict[str, float]] = []
+        anorm: list[float] = []
+        amass: list[float] = []
+        idf: dict[str, float] = {}
         for fam in _FAMILIES:
             prefix = _PREFIX[fam]
-            v = {prefix + k: w * self._idf(prefix + k) for k, w in feats.families[fam].items()}
-            vecs[fam] = v
-            anorm[fam] = math.sqrt(sum(x * x for x in v.values()))
-        # Term-at-a-time accumulation over the inverted index.
+            v = {}
+            for k, w in feats.families[fam].items():
+                key = prefix + k
+                idf[key] = i = self._idf(key)
+                v[key] = w * i
+            vecs.append(v)
+            anorm.append(math.sqrt(sum(x * x for x in v.values())))
+            amass.append(sum(v.values()))
+        # Term-at-a-time accumulation of dot products over the inverted index.
         acc: dict[str, list[float]] = {}
         skipped: list[tuple[int, str, float]] = []
-        for fi, fam in enumerate(_FAMILIES):
-            for key, w in vecs[fam].items():
+        for fi, v in enumerate(vecs):
+            for key, w in v.items():
                 posting = self._postings.get(key)
                 if not posting:
                     continue
                 if len(posting) > s.max_posting:
                     skipped.append((fi, key, w))
                     continue
-                idf = self._idf(key)
-                wi = w * idf
+                wi = w * idf[key]
+                wp = w / (self._df[key] + s.assoc_smoothing)
                 for sid, count in posting.items():
                     a = acc.get(sid)
                     if a is None:
-                        a = acc[sid] = [0.0, 0.0, 0.0, 0.0]
+                        a = acc[sid] = [0.0] * 8
                     a[fi] += wi * count / self._stories[sid].profile.article_count
+                    a[fi + 4] += wp * count
         if not acc:
-            return None, 0.0
+            return []
+        weights = [self._weights[f] for f in _FAMILIES]
 
         def partial(item: tuple[str, list[float]]) -> tuple[float, int, str]:
             sid, a = item
-            val = sum(self._weights[f] * a[i] / (anorm[f] or 1.0) for i, f in enumerate(_FAMILIES))
+            val = sum(weights[i] * a[i] / (anorm[i] or 1.0) for i in range(len(_FAMILIES)))
             return (-val, self._stories[sid].profile.first_seq, sid)
 
-        candidates = sorted(acc.items(), key=partial)[: s.max_candidates]
-        best: tuple[float, int, str] | None = None
-        for sid, a in candidates:
+        # Families the article has no feature of (a headline without entities) do not dilute the score.
+        present = sum(weights[i] for i in range(len(_FAMILIES)) if anorm[i] > 0) or 1.0
+        out: list[_Scored] = []
+        for sid, a in sorted(acc.items(), key=partial)[: s.max_candidates]:
             story = self._stories[sid]
             prof = story.profile
             for fi, key, w in skipped:
-                fam = _FAMILIES[fi]
-                count = getattr(prof, fam).get(key[2:])
+                count = getattr(prof, _FAMILIES[fi]).get(key[2:])
                 if count:
-                    a[fi] += w * self._idf(key) * count / prof.article_count
+                    a[fi] += w * idf[key] * count / prof.article_count
             norms = self._story_norms(story)
-            score = 0.0
+            cos = [0.0] * 8
             for i, fam in enumerate(_FAMILIES):
-                denom = anorm[fam] * norms.get(fam, 0.0)
+                denom = anorm[i] * norms.get(fam, 0.0)
                 if denom > 0:
-                    score += self._weights[fam] * a[i] / denom
-            score /= self._time_factor(prof, published)
-            key_ = (-score, prof.first_seq, sid)
-            if best is None or key_ < best:
-                best = key_
-        assert best is not None
-        return best[2], -best[0]
+                    cos[i] = a[i] / denom
+                if amass[i] > 0:
+                    cos[i + 4] = a[i + 4] / amass[i]
+            decay = self._time_factor(prof, published)
+            lam = s.assoc_share
+            score = sum(weights[i] * ((1 - lam) * cos[i] + lam * cos[i + 4]) for i in range(4)) / (present * decay)
+            out.append(_Scored(sid, score, cos, decay, prof.first_seq))
+        out.sort(key=lambda c: (-c.score, c.first_seq, c.story_id))
+        return out
 
     def _time_factor(self, prof: StoryProfile, published: float | None) -> float:
         first, last = _ts(prof.first_published), _ts(prof.last_published)
         if published is None or first is None or last is None:
             return 1.0
-        gap = max(0.0, first - published, published - last) / _DAY
-        return 1.0 + gap / self.settings.time_scale_days
+        gap = max(0.0, first - published, published - last) / _DAY - self.settings.time_grace_days
+        return 1.0 + max(0.0, gap) / self.settings.time_scale_days
 
     # ------------------------------------------------------------------ state updates
 
@@ -412,7 +490,7 @@ class StoryIndex:
                 self._df[nk] = self._df.get(nk, 0) + 1
                 self._postings.setdefault(nk, {})[sid] = counts[key]
             cap = self._caps[fam]
-            if len(counts) > cap:
+            if len(counts) > cap + cap // 4:  # trim with slack: one sort per several updates
                 ranked = sorted(counts.items(), key=lambda kv: (-kv[1] * self._idf(prefix + kv[0]), kv[0]))
                 for key, count in ranked[cap:]:
                     del counts[key]
