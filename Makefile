@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 
 .PHONY: install demo test test-unit test-integration lint typecheck compose-check bench eval clean
 
-install: $(STAMP) compose-tool
+install: $(STAMP) compose-tool browser-tool
 
 # Re-installs only when pyproject.toml changed (idempotent and fast otherwise).
 $(STAMP): pyproject.toml
@@ -27,6 +27,13 @@ compose-tool:
 	  echo "installing docker-compose (Debian package) to validate docker-compose.yml"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null) \
 	  || echo "warning: could not install docker-compose; the compose check will be skipped"; }
+
+# Debian's chromium + chromium-driver for the story board's browser test (selenium, headless).
+browser-tool:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  echo "installing chromium and chromium-driver (Debian packages) for the browser test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	  || echo "warning: could not install chromium/chromium-driver; the browser test will be skipped"; fi
 
 compose-check: compose-tool
 	@if command -v docker-compose >/dev/null; then docker-compose config -q && echo "docker-compose.yml: valid"; \
