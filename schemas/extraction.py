@@ -76,3 +76,6 @@ class ArticleExtraction(BaseModel):
     dates: list[str] = Field(default_factory=list)  # ISO dates named in the text
     figures: list[str] = Field(default_factory=list)  # normalized numbers with their unit word
     text_fingerprint: list[int] = Field(default_factory=list)  # MinHash of word shingles
+    # Provenance: where on the ``articles`` topic this article was read (None when run in process).
+    input_partition: int | None = None
+    input_offset: int | None = None
