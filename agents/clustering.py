@@ -103,7 +103,13 @@ class ClusterSettings(BaseModel):
         5_000,
         description=("Features shared by more live stories than this are not used to find candidates (still scored)."),
     )
-    max_candidates: int = Field(30, description="Stories fully scored per article, the best by partial score first.")
+    common_share: float = Field(
+        0.05,
+        description="A feature in more than this share of live stories (and in more than min_common_posting) "
+        "is common: it does not find candidates, it is still scored for the best ones.",
+    )
+    min_common_posting: int = Field(20, description="See common_share.")
+    max_candidates: int = Field(10, description="Stories fully scored per article, the best by partial score first.")
 
 
 class StoryProfile(BaseModel):
@@ -227,6 +233,15 @@ class _Scored:
 @dataclass
 class _Story:
     profile: StoryProfile
+    first_ts: float | None = None  # the profile's date range as POSIX seconds (hot loop)
+    last_ts: float | None = None
+
+    def __post_init__(self) -> None:
+        self.sync_dates()
+
+    def sync_dates(self) -> None:
+        self.first_ts = _ts(self.profile.first_published)
+        self.last_ts = _ts(self.profile.last_published)
 
 
 def _ts(dt: datetime | None) -> float | None:
@@ -242,6 +257,7 @@ class StoryIndex:
 
     def _reset(self) -> None:
         self._stories: dict[str, _Story] = {}
+        self._sizes: dict[str, int] = {}  # story id -> article count (hot loop)
         self._lru: OrderedDict[str, None] = OrderedDict()  # least recently updated first
         self._undated: OrderedDict[str, None] = OrderedDict()  # stories without any date, same order
         self._postings: dict[str, dict[str, int]] = {}  # namespaced feature -> {story id: article count}
@@ -332,6 +348,7 @@ class StoryIndex:
         for prof in ordered:
             story = _Story(_copy_profile(prof))
             self._stories[prof.story_id] = story
+            self._sizes[prof.story_id] = prof.article_count
             self._lru[prof.story_id] = None
             if prof.last_published is None:
                 self._undated[prof.story_id] = None
@@ -354,7 +371,7 @@ class StoryIndex:
     # ------------------------------------------------------------------ scoring
 
     def _idf(self, key: str) -> float:
-        return math.log((self._n_articles + 1) / (self._df.get(key, 0) + 1)) + 1.0
+        return math.log(self._n_articles + 1) + 1.0 - math.log(self._df.get(key, 0) + 1)
 
     def _story_norms(self, story: _Story) -> dict[str, float]:
         a = math.log(self._n_articles + 1) + 1.0
@@ -392,12 +409,13 @@ class StoryIndex:
         anorm: list[float] = []
         amass: list[float] = []
         idf: dict[str, float] = {}
+        top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df.get, math.log
         for fam in _FAMILIES:
             prefix = _PREFIX[fam]
             v = {}
             for k, w in feats.families[fam].items():
                 key = prefix + k
-                idf[key] = i = self._idf(key)
+                idf[key] = i = top - log(df_get(key, 0) + 1)
                 v[key] = w * i
             vecs.append(v)
             anorm.append(math.sqrt(sum(x * x for x in v.values())))
@@ -405,22 +423,26 @@ class StoryIndex:
         # Term-at-a-time accumulation of dot products over the inverted index.
         acc: dict[str, list[float]] = {}
         skipped: list[tuple[int, str, float]] = []
+        postings, sizes, df, smoothing = self._postings, self._sizes, self._df, s.assoc_smoothing
+        # Features of many live stories find no new candidates; they are added to the best ones below.
+        max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
         for fi, v in enumerate(vecs):
+            fa = fi + 4
             for key, w in v.items():
-                posting = self._postings.get(key)
+                posting = postings.get(key)
                 if not posting:
                     continue
-                if len(posting) > s.max_posting:
+                if len(posting) > max_posting:
                     skipped.append((fi, key, w))
                     continue
                 wi = w * idf[key]
-                wp = w / (self._df[key] + s.assoc_smoothing)
+                wp = w / (df[key] + smoothing)
                 for sid, count in posting.items():
                     a = acc.get(sid)
                     if a is None:
                         a = acc[sid] = [0.0] * 8
-                    a[fi] += wi * count / self._stories[sid].profile.article_count
-                    a[fi + 4] += wp * count
+                    a[fi] += wi * count / sizes[sid]
+                    a[fa] += wp * count
         if not acc:
             return []
         weights = [self._weights[f] for f in _FAMILIES]
@@ -448,15 +470,15 @@ class StoryIndex:
                     cos[i] = a[i] / denom
                 if amass[i] > 0:
                     cos[i + 4] = a[i + 4] / amass[i]
-            decay = self._time_factor(prof, published)
+            decay = self._time_factor(story, published)
             lam = s.assoc_share
             score = sum(weights[i] * ((1 - lam) * cos[i] + lam * cos[i + 4]) for i in range(4)) / (present * decay)
             out.append(_Scored(sid, score, cos, decay, prof.first_seq))
         out.sort(key=lambda c: (-c.score, c.first_seq, c.story_id))
         return out
 
-    def _time_factor(self, prof: StoryProfile, published: float | None) -> float:
-        first, last = _ts(prof.first_published), _ts(prof.last_published)
+    def _time_factor(self, story: _Story, published: float | None) -> float:
+        first, last = story.first_ts, story.last_ts
         if published is None or first is None or last is None:
             return 1.0
         gap = max(0.0, first - published, published - last) / _DAY - self.settings.time_grace_days
@@ -468,6 +490,7 @@ class StoryIndex:
         prof = story.profile
         sid = prof.story_id
         prof.article_count += 1
+        self._sizes[sid] = prof.article_count
         self._n_articles += 1
         prof.article_ids.append(article_id)
         self._articles[article_id] = sid
@@ -481,6 +504,7 @@ class StoryIndex:
             if prof.last_published is None or published > prof.last_published:
                 prof.last_published = published
                 heapq.heappush(self._time_heap, (published.timestamp(), sid))
+            story.sync_dates()
         for fam in _FAMILIES:
             prefix = _PREFIX[fam]
             counts: dict[str, int] = getattr(prof, fam)
@@ -491,7 +515,12 @@ class StoryIndex:
                 self._postings.setdefault(nk, {})[sid] = counts[key]
             cap = self._caps[fam]
             if len(counts) > cap + cap // 4:  # trim with slack: one sort per several updates
-                ranked = sorted(counts.items(), key=lambda kv: (-kv[1] * self._idf(prefix + kv[0]), kv[0]))
+                # Rank by share × IDF with one log per key: IDF = log(N + 1) + 1 − log(df + 1).
+                top = math.log(self._n_articles + 1) + 1.0
+                df, log = self._df, math.log
+                ranked = sorted(
+                    counts.items(), key=lambda kv: (-kv[1] * (top - log(df.get(prefix + kv[0], 0) + 1)), kv[0])
+                )
                 for key, count in ranked[cap:]:
                     del counts[key]
                     self._unindex(prefix + key, sid, count)
@@ -516,6 +545,7 @@ class StoryIndex:
 
     def _drop_story(self, sid: str) -> None:
         story = self._stories.pop(sid)
+        self._sizes.pop(sid, None)
         prof = story.profile
         self._lru.pop(sid, None)
         self._undated.pop(sid, None)

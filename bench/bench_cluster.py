@@ -1,0 +1,111 @@
+"""Clustering stage alone: articles/s of StoryIndex.assign on real extractions, and memory at scale.
+
+Extraction is done once and cached on disk (``--cache-dir``, the same cache ``storywire eval --cache-dir``
+uses); it is excluded from the timing. The labeled dev files are replayed ``--rounds`` times, article ids
+renamed per round so every article is new, through one index in file order.
+
+    .venv/bin/python bench/bench_cluster.py                      # throughput on ../shared/eval/*-dev.jsonl
+    .venv/bin/python bench/bench_cluster.py --stories 100000     # + RSS with 100k live stories
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+from pathlib import Path
+
+from agents.clustering import ClusterSettings, StoryIndex
+from agents.extraction import DEFAULT_MODEL
+from schemas.extraction import ArticleExtraction
+from streams.evaluate import _cache_path, _cached_extractions, _extractions, read_articles_jsonl
+
+GOAL = 2_000.0
+DEFAULT_FILES = ["ecbplus-dev", "gvc-dev", "uci-headlines-dev"]
+EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+
+
+def load_extractions(path: Path, cache_dir: Path) -> list[ArticleExtraction]:
+    """Extractions of every article of ``path`` (computed once, then read from the cache)."""
+    articles = [a for a, _ in read_articles_jsonl(path)]
+    fresh = _extractions(articles, model=DEFAULT_MODEL, batch_size=32, workers=1)
+    stream = _cached_extractions(_cache_path(cache_dir, path, DEFAULT_MODEL), articles, fresh)
+    return [e for e in stream if isinstance(e, ArticleExtraction)]
+
+
+def renamed(extractions: list[ArticleExtraction], suffix: str) -> list[ArticleExtraction]:
+    return [
+        e.model_copy(update={"article": e.article.model_copy(update={"id": e.article.id + suffix})})
+        for e in extractions
+    ]
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def throughput(name: str, extractions: list[ArticleExtraction], rounds: int, settings: ClusterSettings) -> float:
+    batches = [renamed(extractions, f"#{r}") for r in range(rounds)]
+    index = StoryIndex(settings)
+    gc.collect()
+    start = time.perf_counter()
+    for batch in batches:
+        for ex in batch:
+            index.assign(ex)
+    elapsed = time.perf_counter() - start
+    n = len(extractions) * rounds
+    rate = n / elapsed
+    print(f"{name:20s} {n:7d} articles  {elapsed:6.2f} s  {rate:8.0f} articles/s  {len(index):6d} stories", flush=True)
+    return rate
+
+
+def memory(extractions: list[ArticleExtraction], stories: int) -> None:
+    """RSS with ``stories`` live single-article stories (threshold above 1: every article starts one)."""
+    settings = ClusterSettings(threshold=2.0, max_stories=stories, window_articles=stories)
+    index = StoryIndex(settings)
+    base = rss_mib()
+    start = time.perf_counter()
+    i = 0
+    while len(index) < stories:
+        ex = extractions[i % len(extractions)]
+        index.assign(ex.model_copy(update={"article": ex.article.model_copy(update={"id": f"{ex.article.id}#{i}"})}))
+        i += 1
+    gc.collect()
+    elapsed = time.perf_counter() - start
+    print(
+        f"memory: {len(index):,} stories, RSS {rss_mib():,.0f} MiB ({rss_mib() - base:,.0f} MiB for the index), "
+        f"filled at {i / elapsed:,.0f} articles/s",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="*", type=Path, help="labeled JSONL files (default: the dev files)")
+    parser.add_argument("--cache-dir", type=Path, default=Path(".cache/extractions"))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--stories", type=int, default=0, help="also measure RSS with this many live stories")
+    args = parser.parse_args()
+    files = args.files or [EVAL_DIR / f"{n}.jsonl" for n in DEFAULT_FILES]
+    missing = [f for f in files if not f.exists()]
+    if missing:
+        raise SystemExit(f"not found: {', '.join(map(str, missing))} (give labeled JSONL files as arguments)")
+    settings = ClusterSettings()
+    print(f"clustering stage alone (extraction cached in {args.cache_dir}, not timed); goal ≥ {GOAL:,.0f} articles/s")
+    loaded = {f.stem: load_extractions(f, args.cache_dir) for f in files}
+    rates = [throughput(name, exts, args.rounds, settings) for name, exts in loaded.items()]
+    everything = [e for exts in loaded.values() for e in exts]
+    overall = throughput("all files, in turn", everything, args.rounds, settings)
+    print(
+        f"slowest file {min(rates):,.0f} articles/s; all files {overall:,.0f} articles/s "
+        f"({'meets' if min(rates) >= GOAL else 'below'} the goal)"
+    )
+    if args.stories:
+        memory(everything, args.stories)
+
+
+if __name__ == "__main__":
+    main()
