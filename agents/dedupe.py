@@ -260,8 +260,14 @@ def merge_events(
 
     events: list[StoryEvent] = []
     conflicts: list[Conflict] = []
+    base_ids = Counter(_event_id(c) for c in clusters)
+    given: Counter[str] = Counter()
     for cluster in clusters:
-        event, found = _story_event(cluster)
+        event_id = _event_id(cluster, unique=base_ids[_event_id(cluster)] == 1)
+        given[event_id] += 1
+        if given[event_id] > 1:  # identical frames of one article under two outlets: malformed, still distinct
+            event_id = f"{event_id}-{given[event_id]}"
+        event, found = _story_event(cluster, event_id)
         events.append(event)
         conflicts.extend(found)
     events.sort(key=lambda e: (e.when is None, e.when or "", e.type, e.id))
@@ -269,11 +275,21 @@ def merge_events(
     return events, conflicts
 
 
-def _event_id(cluster: _Cluster) -> str:
-    """Derived from the cluster's first member in (article id, position) order: stable while that member stays."""
-    seed = min(cluster.members, key=lambda m: (m.article_id, m.frame.start, m.frame.trigger))
-    digest = hashlib.sha1(f"{cluster.type}|{seed.article_id}|{seed.frame.start}|{seed.frame.trigger}".encode())
-    return "ev-" + digest.hexdigest()[:12]
+def _seed(cluster: _Cluster) -> _Member:
+    return min(cluster.members, key=lambda m: (m.article_id, m.frame.start, m.frame.trigger,
+                                               m.frame.model_dump_json()))
+
+
+def _event_id(cluster: _Cluster, *, unique: bool = True) -> str:
+    """Derived from the cluster's first member in (article id, position) order: stable while that member stays.
+
+    Two frames of one article at one position (only hand-made input has them) also hash the frame itself.
+    """
+    seed = _seed(cluster)
+    key = f"{cluster.type}|{seed.article_id}|{seed.frame.start}|{seed.frame.trigger}"
+    if not unique:
+        key += f"|{seed.source}|" + json.dumps(seed.frame.model_dump(mode="json"), sort_keys=True)
+    return "ev-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def _majority(values: Mapping[AttributeValue, set[str]]) -> AttributeValue:
@@ -297,8 +313,7 @@ def _conflict(event_id: str, attribute: str, values: Mapping[AttributeValue, set
     )
 
 
-def _story_event(cluster: _Cluster) -> tuple[StoryEvent, list[Conflict]]:
-    event_id = _event_id(cluster)
+def _story_event(cluster: _Cluster, event_id: str) -> tuple[StoryEvent, list[Conflict]]:
     members = cluster.members
     sources = {m.article_id: m.source for m in members}
     conflicts: list[Conflict] = []
@@ -343,7 +358,7 @@ def _story_event(cluster: _Cluster) -> tuple[StoryEvent, list[Conflict]]:
 
     actors = list(dict.fromkeys(a for m in members for a in m.actors))
     targets = [t for t in dict.fromkeys(t for m in members for t in m.targets) if t not in actors]
-    seed = min(members, key=lambda m: (m.article_id, m.frame.start, m.frame.trigger))
+    seed = _seed(cluster)
     names = {k: v for m in members for k, v in sorted(m.names.items()) if k in actors or k in targets}
     event = StoryEvent(
         id=event_id,

@@ -45,8 +45,10 @@ TITLES = frozenset({
     "former", "acting", "interim", "dr", "mr", "mrs", "ms", "prof", "professor", "lord", "lady", "sir",
     *REGNAL_TITLES,
 })  # fmt: skip
+CORPORATE_SUFFIXES = frozenset({"corp", "corporation", "inc", "incorporated", "ltd", "limited", "co", "llc", "plc",
+                                "group", "company", "holdings", "ag", "sa", "gmbh", "nv", "se"})
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "prof", "professor", "sir", "lord", "lady"})
-_LABEL_PREFERENCE = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "NORP": 4, "FAC": 5, "EVENT": 6}
+_LABEL_PREFERENCE = {"PERSON": 0, "GPE": 1, "ORG": 2, "LOC": 3, "NORP": 4, "FAC": 5, "EVENT": 6}
 _SLUG = re.compile(r"[^a-z0-9]+")
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 
@@ -85,7 +87,10 @@ def names_match(a: str, b: str) -> bool:
 
 def _name_tokens(name: str) -> list[str]:
     name = name.split(":", 1)[-1]
-    return [t for t in _SLUG.sub(" ", name.lower().replace(".", "")).split() if t not in HONORIFICS]
+    tokens = [t for t in _SLUG.sub(" ", name.lower().replace(".", "")).split() if t not in HONORIFICS]
+    while len(tokens) > 1 and tokens[-1] in CORPORATE_SUFFIXES:
+        tokens.pop()
+    return tokens
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,11 @@ def _clean(span: Span) -> tuple[str, str | None, int]:
             regnal = tokens[0].text
         tokens = tokens[1:]
         dropped += 1
-    return " ".join(t.text for t in tokens).strip(" -,"), regnal, dropped
+    name = "".join(t.text_with_ws for t in tokens[:-1]) + tokens[-1].text if tokens else ""
+    name = " ".join(name.split()).strip(" -,")
+    if (name.isupper() and len(name) > 4 and " " not in name) or (name.isupper() and len(name.split()) > 1):
+        name = name.title()  # datelines and headlines in capitals: "DAYTON" is Dayton (not "NATO", "AFP")
+    return name, regnal, dropped
 
 
 def _role(span: Span, inner_titles: Sequence[Token]) -> tuple[str | None, str | None]:
@@ -227,6 +236,23 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
     groups: defaultdict[tuple[str, str], list[_Mention]] = defaultdict(list)
     for m in mentions:
         groups[parent[(m.label, m.name)]].append(m)
+    # NER misses some repeats of a surname it found elsewhere ("Boluarte later spoke ..."): a capitalized token
+    # spelled like a one-word name of exactly one person or organization is that entity too.
+    covered = {t.i for m in mentions for t in m.span}
+    short_forms: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for key, members in groups.items():
+        if key[0] in {"PERSON", "ORG"}:
+            for m in members:
+                words = m.name.split()
+                if len(words) == 1 or key[0] == "PERSON":
+                    short_forms[words[-1]].add(key)
+    extra: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    for tok in doc:
+        if tok.i not in covered and tok.text[:1].isupper() and tok.pos_ in {"PROPN", "NOUN"}:
+            owners = short_forms.get(tok.text)
+            if owners is not None and len(owners) == 1:
+                extra[next(iter(owners))].append(tok.i)
+
     entities: list[Entity] = []
     token_ids: dict[int, str] = {}
     labels: dict[str, str] = {}
@@ -241,10 +267,13 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
             roles = [regnal.lower()]
         aliases = {m.name for m in members} | ({display} if display != canonical else set())
         entities.append(
-            Entity(id=eid, name=display, label=label, mentions=len(members), aliases=sorted(aliases), roles=roles)
+            Entity(id=eid, name=display, label=label, mentions=len(members) + len(extra[(label, canonical)]),
+                   aliases=sorted(aliases), roles=roles)
         )
         labels[eid] = label
         names[eid] = display
+        for i in extra[(label, canonical)]:
+            token_ids[i] = eid
         for m in members:
             kept = set(m.name.split())
             for tok in m.span:
@@ -258,7 +287,8 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
 
 
 def _can_join(name: str, full: str, label: str) -> bool:
-    if label == "PERSON" or len(name.split()) == len(full.split()):
+    """A short form joins a fuller name: any person's surname; for other labels only the same words."""
+    if label == "PERSON" or len(_name_tokens(name)) == len(_name_tokens(full)):
         return names_match(name, full)
     return False
 

@@ -55,7 +55,7 @@ TRIGGERS: dict[str, str] = {
     "derail": "accident", "derailment": "accident", "crash": "accident", "collide": "accident",
     "collision": "accident", "capsize": "accident",
     "earthquake": "disaster", "quake": "disaster", "tremor": "disaster", "tsunami": "disaster",
-    "flood": "disaster", "flooding": "disaster", "wildfire": "disaster", "blaze": "disaster",
+    "flood": "disaster", "flooding": "disaster", "wildfire": "disaster", "blaze": "fire",
     "hurricane": "disaster", "tornado": "disaster", "landslide": "disaster", "eruption": "disaster",
     # justice
     "arrest": "arrest", "detain": "arrest", "apprehend": "arrest",
@@ -239,6 +239,11 @@ def _trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
         return "fire"
     elif lemma == "shell" and tok.pos_ != "VERB":  # shell casings
         return None
+    elif lemma == "kill" and (tok.pos_ != "VERB" or not any(
+        c.dep_ == "nsubj" and TRIGGERS.get(c.lemma_.lower()) is None and c.pos_ in {"PROPN", "NOUN", "PRON"}
+        for c in children
+    )):
+        return None  # "two were killed" is a count; "a man killed his wife" is a killing
     elif lemma == "shoot":
         if tok.pos_ != "VERB":
             return None
@@ -793,7 +798,8 @@ def _incident_place(m: _Mention, text: str, ents: CanonicalEntities, pairs: Sequ
         name for e in ents.entities if e.label == "GPE" and (name := state_name(e.name))
     }
     state = next(iter(states)) if len(states) == 1 else None
-    city = None
+    if state is None:
+        return None, None  # outside a US "City, State" context a headline place may be a country
     if own and state_name(own) is None and own not in _NOT_CITIES and m.where and m.where[:4] in {"gpe:", "loc:"}:
         city = own
     else:

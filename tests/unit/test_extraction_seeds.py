@@ -83,6 +83,6 @@ def test_zelenskyy_is_one_entity(extractions: list[ArticleExtraction]) -> None:
     story = merge_entities(x.entities for x in extractions)
     zel = [e for e in story if "zelensk" in e.id]
     assert len(zel) == 1
-    assert zel[0].mentions == 4
+    assert zel[0].mentions == 5  # NER tags four; one more bare "Zelenskyy" is found by its spelling
     putin = [e for e in story if "putin" in e.id]
     assert len(putin) == 1 and putin[0].name == "Vladimir Putin"

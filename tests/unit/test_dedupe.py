@@ -1,0 +1,214 @@
+"""Cross-source merging of event frames and entities (agents.dedupe)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agents.dedupe import entity_id_map, merge_entities, merge_events
+from schemas.extraction import Entity, EventFrame
+
+
+def frame(kind: str, actors: list[str], targets: list[str] = (), **kw: object) -> EventFrame:  # type: ignore[assignment]
+    return EventFrame(type=kind, trigger=kw.pop("trigger", kind), actors=actors, targets=list(targets), **kw)
+
+
+# --- behaviour on small hand-made stories ---------------------------------------------------------------------
+
+
+def test_one_happening_reported_twice_is_one_event_citing_both_sources() -> None:
+    events, conflicts = merge_events([
+        ("a1", "daily.example", frame("call", ["person:maria-lopez"], ["person:tom-reed"], when="2025-03-10",
+                                      attributes={"duration": "45m"})),
+        ("b1", "herald.example", frame("call", ["person:reed"], ["person:lopez"], when="2025-03-10",
+                                       attributes={"duration": "45m"})),
+    ])
+    assert len(events) == 1
+    assert events[0].sources == ["daily.example", "herald.example"]
+    assert events[0].article_ids == ["a1", "b1"]
+    assert set(events[0].actors) | set(events[0].targets) == {"person:maria-lopez", "person:tom-reed"}
+    assert conflicts == []
+
+
+def test_disagreeing_numbers_are_a_conflict_with_each_side_and_its_sources() -> None:
+    events, conflicts = merge_events([
+        ("a1", "daily.example", frame("disaster", [], when="2025-03-11", attributes={"killed": 12})),
+        ("b1", "herald.example", frame("disaster", [], when="2025-03-11", attributes={"killed": 14})),
+        ("c1", "wire.example", frame("disaster", [], when="2025-03-11", attributes={"killed": 14})),
+    ])
+    assert len(events) == 1
+    assert events[0].attributes["killed"] == 14  # the value most sources give
+    [conflict] = conflicts
+    assert conflict.event_id == events[0].id and conflict.attribute == "killed"
+    assert [(v.value, v.sources) for v in conflict.values] == [
+        (12, ["daily.example"]), (14, ["herald.example", "wire.example"])]
+
+
+def test_same_office_different_name_merges_and_is_a_conflict() -> None:
+    # Two outlets name the chief executive differently; the acquisition is the same.
+    roles = {"person:ann-park": "globex ceo"}
+    events, conflicts = merge_events([
+        ("a1", "daily.example", frame("meeting", ["person:lee-chan"], ["person:ann-park"], roles=roles,
+                                      names={"person:ann-park": "Ann Park"})),
+        ("b1", "herald.example", frame("meeting", ["person:lee-chan"], ["person:anne-parker"],
+                                       roles={"person:anne-parker": "globex ceo"},
+                                       names={"person:anne-parker": "Anne Parker"})),
+    ])
+    assert len(events) == 1
+    [conflict] = conflicts
+    assert conflict.attribute == "name:globex ceo"
+    assert {(v.value, tuple(v.sources)) for v in conflict.values} == {
+        ("Ann Park", ("daily.example",)), ("Anne Parker", ("herald.example",))}
+
+
+def test_calls_with_different_partners_stay_apart() -> None:
+    events, _ = merge_events([
+        ("a1", "daily.example", frame("call", ["person:maria-lopez"], ["person:tom-reed"],
+                                      roles={"person:tom-reed": "us president"})),
+        ("b1", "herald.example", frame("call", ["person:maria-lopez"], ["person:ines-sola"],
+                                       roles={"person:ines-sola": "un secretary-general"})),
+    ])
+    assert len(events) == 2
+    assert all(len(e.sources) == 1 for e in events)
+
+
+def test_dates_a_few_days_apart_conflict_but_far_apart_are_two_events() -> None:
+    near, near_conflicts = merge_events([
+        ("a1", "daily.example", frame("fire", [], when="2025-03-11")),
+        ("b1", "herald.example", frame("fire", [], when="2025-03-12")),
+    ])
+    assert len(near) == 1 and [c.attribute for c in near_conflicts] == ["when"]
+    far, _ = merge_events([
+        ("a1", "daily.example", frame("fire", [], when="2025-03-11")),
+        ("b1", "herald.example", frame("fire", [], when="2025-04-20")),
+    ])
+    assert len(far) == 2
+
+
+def test_different_cities_are_different_incidents() -> None:
+    events, _ = merge_events([
+        ("a1", "daily.example", frame("shooting", [], attributes={"city": "Dayton", "killed": 1})),
+        ("b1", "herald.example", frame("shooting", [], attributes={"city": "Toledo", "killed": 1})),
+    ])
+    assert len(events) == 2
+
+
+def test_one_article_never_reports_one_event_twice() -> None:
+    events, _ = merge_events([
+        ("a1", "daily.example", frame("shooting", [], start=10)),
+        ("a1", "daily.example", frame("shooting", [], start=500)),
+    ])
+    assert len(events) == 2
+
+
+def test_event_ids_are_deterministic_and_survive_a_later_source() -> None:
+    first = [("a1", "daily.example", frame("threat", ["gpe:borduria"], ["gpe:syldavia"], start=40))]
+    later = [*first, ("z9", "herald.example", frame("threat", ["gpe:borduria"], [], start=7))]
+    (before,), _ = merge_events(first)
+    (after,), _ = merge_events(later)
+    assert before.id == after.id == merge_events(first)[0][0].id
+    assert after.sources == ["daily.example", "herald.example"]
+
+
+def test_entity_id_map_lets_events_use_the_story_entity_ids() -> None:
+    lists = [[Entity(id="person:vera-novak", name="Vera Novak", label="PERSON")],
+             [Entity(id="person:novak", name="Novak", label="PERSON")]]
+    ids = entity_id_map(lists)
+    assert ids == {"person:vera-novak": "person:vera-novak", "person:novak": "person:vera-novak"}
+    events, _ = merge_events([("a1", "d", frame("resignation", ["person:novak"]))], entity_ids=ids)
+    assert events[0].actors == ["person:vera-novak"]
+
+
+def test_story_entities_unify_spellings_and_short_forms_and_sum_mentions() -> None:
+    story = merge_entities([
+        [Entity(id="person:volodymyr-zelenskyy", name="Volodymyr Zelenskyy", label="PERSON", mentions=3,
+                aliases=["Volodymyr Zelenskyy", "Zelenskyy"])],
+        [Entity(id="person:zelensky", name="Zelensky", label="PERSON", mentions=2),
+         Entity(id="org:zelensky", name="Zelensky", label="ORG", mentions=1)],
+    ])
+    assert [(e.id, e.mentions) for e in story] == [("person:volodymyr-zelenskyy", 6)]
+    assert story[0].aliases == ["Volodymyr Zelenskyy", "Zelensky", "Zelenskyy"]
+
+
+def test_a_bare_surname_does_not_fuse_two_people() -> None:
+    story = merge_entities([
+        [Entity(id="person:john-smith", name="John Smith", label="PERSON")],
+        [Entity(id="person:jane-smith", name="Jane Smith", label="PERSON"),
+         Entity(id="person:smith", name="Smith", label="PERSON")],
+    ])
+    assert sorted(e.id for e in story) == ["person:jane-smith", "person:john-smith", "person:smith"]
+
+
+# --- properties -------------------------------------------------------------------------------------------------
+
+ENTITIES = ["person:ada-byron", "person:byron", "person:alan-turing", "org:acme", "gpe:ruritania", "np:gunman"]
+ROLES = {"person:ada-byron": "acme ceo", "person:alan-turing": "acme ceo"}
+
+frames = st.builds(
+    lambda kind, actors, targets, when, killed, start: EventFrame(
+        type=kind, trigger=kind, actors=actors, targets=[t for t in targets if t not in actors],
+        when=when, attributes={} if killed is None else {"killed": killed}, start=start,
+        roles={p: ROLES[p] for p in (*actors, *targets) if p in ROLES},
+        names={p: p.split(":")[1].replace("-", " ").title() for p in (*actors, *targets) if not p.startswith("np:")},
+    ),
+    st.sampled_from(["call", "shooting", "threat"]),
+    st.lists(st.sampled_from(ENTITIES), max_size=2, unique=True),
+    st.lists(st.sampled_from(ENTITIES), max_size=2, unique=True),
+    st.sampled_from([None, "2025-03-10", "2025-03-11", "2025-05-01"]),
+    st.sampled_from([None, 1, 2]),
+    st.integers(min_value=0, max_value=3),
+)
+reports = st.lists(
+    st.tuples(st.sampled_from(["a1", "b2", "c3", "d4"]), frames),
+    max_size=8,
+).map(lambda rs: [(a, f"{a}.example", f) for a, f in rs])  # one outlet per article, as in real input
+
+
+@settings(max_examples=150, deadline=None)
+@given(reports, st.randoms(use_true_random=False))
+def test_merge_is_order_independent(items: list, rnd) -> None:  # type: ignore[no-untyped-def]
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    assert merge_events(items) == merge_events(shuffled)
+    assert merge_events(items) == merge_events(list(reversed(items)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(reports)
+def test_merge_is_idempotent(items: list) -> None:  # type: ignore[no-untyped-def]
+    once = merge_events(items)
+    assert merge_events(items + items) == once
+    if items:
+        assert merge_events([*items, items[0]]) == once
+
+
+@settings(max_examples=150, deadline=None)
+@given(reports)
+def test_every_report_is_cited_and_sources_are_sorted_and_distinct(items: list) -> None:  # type: ignore[no-untyped-def]
+    events, conflicts = merge_events(items)
+    cited = {a for e in events for a in e.article_ids}
+    assert cited == {a for a, _, _ in items}
+    ids = [e.id for e in events]
+    assert len(ids) == len(set(ids))
+    for e in events:
+        assert e.sources == sorted(set(e.sources)) and e.article_ids == sorted(set(e.article_ids))
+    for c in conflicts:
+        assert c.event_id in ids and len(c.values) >= 2
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([
+    Entity(id="person:ada-byron", name="Ada Byron", label="PERSON", mentions=2),
+    Entity(id="person:byron", name="Byron", label="PERSON"),
+    Entity(id="org:byron", name="Byron", label="ORG"),
+    Entity(id="gpe:ruritania", name="Ruritania", label="GPE", mentions=3),
+    Entity(id="norp:ruritanian", name="Ruritanian", label="NORP"),
+]), max_size=4), max_size=4), st.randoms(use_true_random=False))
+def test_merge_entities_is_order_independent_and_sums_mentions(lists: list, rnd) -> None:  # type: ignore[no-untyped-def]
+    shuffled = [list(x) for x in lists]
+    rnd.shuffle(shuffled)
+    for x in shuffled:
+        rnd.shuffle(x)
+    story = merge_entities(lists)
+    assert story == merge_entities(shuffled)
+    assert sum(e.mentions for e in story) == sum(e.mentions for x in lists for e in x)
