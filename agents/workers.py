@@ -15,7 +15,7 @@ from agents.clustering import StoryIndex
 from agents.extraction import Extractor, load_nlp
 from agents.story import StoryState, apply_article
 from schemas import Article, ArticleError, ArticleExtraction, DeadLetter, StoryArticle, StoryUpdate
-from schemas.article import ErrorCode, parse_article
+from schemas.article import ErrorCode, distrust_future_published, parse_article
 
 if TYPE_CHECKING:
     from faust.types import EventT, StreamT
@@ -97,9 +97,12 @@ def attach(sw: Streams) -> None:
             parsed: list[tuple[Article, EventT]] = []
             for event in events:
                 try:
-                    parsed.append((parse_article(event.value, max_chars=settings.max_text_chars), event))
+                    article = parse_article(event.value, max_chars=settings.max_text_chars)
                 except ArticleError as err:
                     await send_dead_letter(event, err.code, err.reason)
+                    continue
+                received = datetime.fromtimestamp(event.message.timestamp, UTC)
+                parsed.append((distrust_future_published(article, received), event))
             if not parsed:
                 continue
             results = await extract_batch([a for a, _ in parsed])
@@ -107,7 +110,8 @@ def attach(sw: Streams) -> None:
                 if isinstance(result, ArticleError):
                     await send_dead_letter(event, result.code, result.reason)
                 else:
-                    await sw.extractions.send(key=article.id, value=result)
+                    where = {"input_partition": event.message.partition, "input_offset": event.message.offset}
+                    await sw.extractions.send(key=article.id, value=result.model_copy(update=where))
 
     index_box: dict[str, StoryIndex] = {}
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+_ONE_DAY = timedelta(days=1)
 
 __all__ = ["Article", "ArticleError", "ErrorCode", "article_id_for_url", "parse_article"]
 
@@ -124,6 +126,20 @@ class Article(BaseModel):
             ensure_ascii=False,
         )
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def distrust_future_published(
+    article: Article, received_at: datetime, tolerance: timedelta = _ONE_DAY
+) -> Article:
+    """Drop a ``published`` time later than when the article was received (plus ``tolerance``).
+
+    A wrong future date would otherwise move the clusterer's clock ahead and age out every live story.
+    The rejected value is kept in ``metadata["published_rejected"]``.
+    """
+    if article.published is None or article.published <= received_at + tolerance:
+        return article
+    metadata = {**article.metadata, "published_rejected": article.published.isoformat()}
+    return article.model_copy(update={"published": None, "metadata": metadata})
 
 
 def parse_article(raw: bytes | str, *, max_chars: int = 200_000) -> Article:

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     broker: str = "kafka://127.0.0.1:9092"
     app_id: str = "storywire"
     topic_prefix: str = ""  # tests give each run its own topics
+    input_topic_prefix: str | None = None  # prefix of the articles topic when it differs (replay reads the original)
     article_partitions: int = 4  # the extract stage scales with this
     story_partitions: int = 4
     replication_factor: int = 1
@@ -52,6 +53,8 @@ class Settings(BaseSettings):
 
     def topic(self, name: str) -> str:
         """Full topic name for a logical topic name (adds the optional prefix)."""
+        if name == "articles" and self.input_topic_prefix is not None:
+            return f"{self.input_topic_prefix}{name}"
         return f"{self.topic_prefix}{name}"
 
     @property
