@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from agents.extraction_entities import entity_slug, names_match, tokens_match
+from agents.extraction_events import INCIDENT_TYPES
 from schemas.extraction import Entity, EventFrame
 from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
 
@@ -178,7 +179,9 @@ def _score(member: _Member, cluster: _Cluster) -> int:
     mine, theirs = member.entities, cluster.entities
     shared = mine & theirs
     paired = _role_pairs(mine - theirs, theirs - mine, member.roles, cluster.roles)
-    if mine and theirs:
+    if mine and theirs and cluster.type not in INCIDENT_TYPES:
+        # Incidents are told through victims, suspects and officials that differ by outlet: only time and place
+        # keep two incidents apart. Other events are who did what to whom.
         if not shared and not paired:
             return -1
         if cluster.type in SYMMETRIC_TYPES and len(mine - theirs) > paired and theirs - mine:

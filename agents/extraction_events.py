@@ -121,6 +121,8 @@ _CASUALTY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("killed", re.compile(rf"\b(?:killing|killed|kills|murdering)\s+(?P<n>{_NUM})\b", re.I)),
     ("killed", re.compile(rf"\b(?:leaving|left)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?dead\b", re.I)),
     ("injured", re.compile(rf"\b(?:injuring|wounding|injures|wounds|injured|wounded|hurting)\s+(?P<n>{_NUM})\b", re.I)),
+    ("injured", re.compile(rf"\bsen(?:t|ds|ding)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?to\s+"
+                           r"(?:the\s+|area\s+|a\s+)?hospitals?\b", re.I)),
     ("killed", re.compile(rf"\b(?P<n>{_NUM})\s+(?:deaths|fatalities)\b", re.I)),
     ("injured", re.compile(rf"\b(?P<n>{_NUM})\s+(?:injuries)\b", re.I)),
     ("shot", re.compile(rf"{_WHO}shot\b{_NOT_FATAL}", re.I)),
@@ -542,11 +544,31 @@ def extract_events(
         m.names = {p: ents.names[p] for p in m.entities if p in ents.names}
     _attach_figures(sents, ordered)
     frames = _fold(ordered)
+    _date_main_incident(frames, times, published, ctx)
     pairs = city_states(ctx.text) if any(m.kind in INCIDENT_TYPES for m in frames) else []
     return [
         _frame(m, sents, _incident_place(m, ctx.text, ents, pairs) if m.kind in INCIDENT_TYPES else (None, None))
         for m in frames
     ]
+
+
+def _date_main_incident(frames: list[_Mention], times: Sequence[Span], published: date | None, ctx: _Context) -> None:
+    """An article's main incident without a date of its own takes the first day its lead names.
+
+    Local news tells when in a sentence of its own ("Police responded around 3:15 a.m. Sunday").
+    """
+    main = next((m for m in frames if m.kind in INCIDENT_TYPES), None)
+    if main is None or main.when is not None:
+        return
+    for span in times:
+        if ctx.sent_of[span.start] > 4:
+            break
+        if _DATELINE_END.match(ctx.text, span.end_char) or span.root.head.lemma_.lower() in _SAY:
+            continue  # the day a story was filed or said ("the Register reported Sunday") is not the incident's
+        iso = normalize_date(span.text, published)
+        if iso is not None and len(iso) == 10 and (published is None or iso <= published.isoformat()):
+            main.when, main.when_text = iso, span.text
+            return
 
 
 def build_context(doc: Doc, ents: CanonicalEntities, text: str | None = None) -> _Context:
@@ -591,7 +613,7 @@ def _attach_time(
         if verb is not None:
             anchors.add(verb.i)
     sent = ctx.sent(tok)
-    in_sent = [t for t in times if sent.start <= t.start < sent.end]
+    in_sent = [t for t in times if sent.start <= t.start < sent.end and not _DATELINE_END.match(ctx.text, t.end_char)]
     future = _future(tok)
     chosen = None
     for span in in_sent:
@@ -639,7 +661,8 @@ def _attach_figures(sents: Sequence[Span], mentions: list[_Mention]) -> None:
             seconds = parse_duration(text)
             if seconds and seconds < 7 * 86400:
                 durable[0].attributes.setdefault("duration", format_duration(seconds))
-        counts, offset = _casualties(text) if _CASUALTY_CUE.search(text) else ({}, 0)
+        counts, offset = _casualties(text) if _CASUALTY_CUE.search(text) and not _AGGREGATE_CUE.search(text) else (
+            {}, 0)
         if counts:
             at = sent.start_char + offset
             before = [m for m in incidents if m.start <= at]
@@ -664,6 +687,11 @@ def _attach_figures(sents: Sequence[Span], mentions: list[_Mention]) -> None:
     mentions.sort(key=lambda m: m.start)
 
 
+# "NEW HAVEN, Conn., Oct. 27 (UPI) --": a dateline's date is when the story was filed, not when it happened.
+_DATELINE_END = re.compile(r"\)?\s*(?:\((?:AP|UPI|Reuters|AFP|CNN|CBS|NBC|ABC)[^)]*\)\s*)?(?:--|—|–)")
+# Tallies over many incidents ("seven people killed in 33 separate shootings this weekend") are not one event's.
+_AGGREGATE_CUE = re.compile(r"\b(?:separate|incidents|so far|this year|year to date|statewide|nationwide|citywide)\b",
+                            re.I)
 _CASUALTY_CUE = re.compile(r"kill|dead|death|died|injur|wound|hurt|fatal|shot|hospital|casualt|slain|murder", re.I)
 
 

@@ -68,6 +68,10 @@ def state_name(text: str) -> str | None:
     return _BY_FORM.get(text.strip().lower()) or _BY_FORM.get(text.strip().lower().rstrip("."))
 
 
+def _call_letters(words: list[str]) -> bool:
+    return len(words) > 1 and words[0].isupper() and len(words[0]) > 2 and not words[1].isupper()
+
+
 def city_states(text: str) -> list[CityState]:
     """Every "City, State" pair in order of appearance (datelines in capitals are title-cased)."""
     out: list[CityState] = []
@@ -81,7 +85,8 @@ def city_states(text: str) -> list[CityState]:
         # Headline case: "3 Suspicious Deaths In Bedford, NH" -> the words after the last preposition.
         cut = max((i + 1 for i, w in enumerate(words) if w in _PREPOSITIONS), default=0)
         words = words[cut:]
-        while words and words[0].strip(".") in _NOT_CITY:
+        # "Police", or a station's call letters before the city ("KAIT Jonesboro").
+        while words and (words[0].strip(".") in _NOT_CITY or _call_letters(words)):
             words = words[1:]
         if not words:
             continue
