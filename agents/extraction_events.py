@@ -95,6 +95,7 @@ _DEFAULT_TARGET_PREPS = frozenset({"on", "against"})
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside"})
 _PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 _RELATIVE = frozenset({"which", "who", "that", "whom"})
+_PROBE_ANCHOR = date(2000, 1, 1)
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "going"})
 
 # --- casualties --------------------------------------------------------------------------------------------
@@ -615,15 +616,17 @@ def _attach_time(
     sent = ctx.sent(tok)
     in_sent = [t for t in times if sent.start <= t.start < sent.end and not _DATELINE_END.match(ctx.text, t.end_char)]
     future = _future(tok)
+    # Whether a span names a day is read against any anchor; what day it is, against the publish date.
+    probe = published or _PROBE_ANCHOR
     chosen = None
     for span in in_sent:
-        if _attached(span, anchors) and normalize_date(span.text, published, future=future):
+        if _attached(span, anchors) and normalize_date(span.text, probe, future=future):
             chosen = span
             break
     if chosen is None and mention.kind in INCIDENT_TYPES:
         # The sentence's only date, unless it visibly belongs to another event of the sentence.
         others = set(triggers) - anchors
-        usable = [s for s in in_sent if normalize_date(s.text, published, future=future) and not _attached(s, others)]
+        usable = [s for s in in_sent if normalize_date(s.text, probe, future=future) and not _attached(s, others)]
         if len(usable) == 1:
             chosen = usable[0]
     if chosen is not None:
