@@ -115,14 +115,15 @@ def tail(once: bool) -> None:
     help="Directory of articles to play (default: the project's examples/).",
 )
 @click.option("--delay", type=float, default=0.3, show_default=True, help="Seconds between articles.")
-def demo(examples: Path | None, delay: float) -> None:
+@click.option("--serve", is_flag=True, help="Afterwards keep broker + worker running and serve the web story board.")
+def demo(examples: Path | None, delay: float, serve: bool) -> None:
     """Start a broker and a worker, play the example articles, show stories forming, then exit."""
     from streams.broker import BrokerError
     from streams.demo import EXAMPLES_DIR, run_demo
 
     try:
         console = Console() if sys.stdout.isatty() else Console(width=150)
-        code = run_demo(console, examples or EXAMPLES_DIR, delay=delay)
+        code = run_demo(console, examples or EXAMPLES_DIR, delay=delay, serve=serve)
     except BrokerError as exc:
         raise click.ClickException(str(exc)) from exc
     sys.exit(code)
@@ -300,10 +301,11 @@ def replay(timeout: float) -> None:
 
 
 def _register_subcommands() -> None:
+    from streams.cli_board import board
     from streams.cli_eval import cluster, eval_cmd
     from streams.cli_ingest import ingest
 
-    for command in (cluster, eval_cmd, ingest):
+    for command in (cluster, eval_cmd, ingest, board):
         cli.add_command(command)
 
 

@@ -30,8 +30,15 @@ def run_demo(
     startup_timeout: float = 120.0,
     article_timeout: float = 60.0,
     keep: bool = False,
+    serve: bool = False,
+    board_host: str = "127.0.0.1",
+    board_port: int = 8765,
 ) -> int:
-    """Run the whole pipeline on the embedded broker; return the exit code (0 when every article is in a story)."""
+    """Run the whole pipeline on the embedded broker; return the exit code (0 when every article is in a story).
+
+    With ``serve`` the broker and the worker keep running afterwards and the web story board is served (its URL is
+    printed) until Ctrl-C.
+    """
     records = list(read_records([examples]))
     if not records:
         console.print(f"[red]no example articles found in {examples}[/red]")
@@ -95,6 +102,8 @@ def run_demo(
             )
         for a in watcher.alerts:
             console.print(f"  [yellow]alert[/yellow] {a.rule} on {a.story_id} v{a.version}: {a.reason}")
+        if serve:
+            return _serve_board(console, settings, broker, worker, board_host, board_port)
         return 0
     finally:
         if watcher is not None:
@@ -105,3 +114,33 @@ def run_demo(
             worker.stop()
         if not keep:
             broker.stop()
+
+
+def _serve_board(
+    console: Console, settings: Settings, broker: EmbeddedBroker, worker: WorkerProcess, host: str, port: int
+) -> int:
+    """Serve the web story board on the demo's broker until Ctrl-C (another free port when ``port`` is taken)."""
+    from streams.board import BoardError, BoardServer
+
+    try:
+        server = BoardServer(settings, host, port).start()
+    except BoardError as exc:
+        console.print(f"[yellow]{exc}[/yellow]; using a free port instead")
+        server = BoardServer(settings, host, 0).start()
+    console.print(f"\n[bold]story board:[/bold] {server.url}", highlight=False)
+    console.print(
+        f"broker {broker.bootstrap} and the worker keep running: try `STORYWIRE_BROKER={broker.kafka_url} "
+        "storywire ingest FILE`. Ctrl-C stops everything.",
+        highlight=False,
+    )
+    try:
+        while server.running and worker.running and broker.running:
+            time.sleep(0.5)
+        what = "the board" if not server.running else "the worker" if not worker.running else "the broker"
+    except KeyboardInterrupt:
+        console.print("stopping…")
+        return 0
+    finally:
+        server.stop()
+    console.print(f"[red]{what} stopped unexpectedly[/red]; logs in {worker.log_path.parent}")
+    return 1

@@ -1,0 +1,41 @@
+"""``storywire board``: the live web story board (read-only) on top of ``story-updates``."""
+
+from __future__ import annotations
+
+import click
+
+from streams.settings import Settings
+
+__all__ = ["board"]
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic ValidationError: show which variable is wrong
+        raise click.ClickException(f"invalid STORYWIRE_* setting: {exc}") from exc
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8765, show_default=True, help="Port to listen on (0 picks a free one).")
+def board(host: str, port: int) -> None:
+    """Serve the live story board: every story, newest change first, updated live in the browser.
+
+    Reads story-updates of STORYWIRE_BROKER from the beginning; pages at /, /stories/ID; JSON at /api/stories.
+    """
+    from streams.board import BoardError, BoardServer
+    from streams.kafka_io import KafkaUnavailable
+
+    settings = _settings()
+    try:
+        server = BoardServer(settings, host, port).start()
+    except (BoardError, KafkaUnavailable) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"story board on {server.url} (reading {server.hub.source}; Ctrl-C stops it)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("note: the board is reachable from other machines; it is read-only but has no authentication")
+    try:
+        server.serve_forever()
+    finally:
+        server.stop()
