@@ -231,7 +231,7 @@ def serve(site: LocalSite | None = None) -> Iterator[LocalSite]:
     site = site or LocalSite()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield site
