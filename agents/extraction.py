@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -109,8 +110,12 @@ def canonical_entities(doc: Doc) -> CanonicalEntities:
 def _figures(doc: Doc) -> list[str]:
     """Numbers with the word they count, digits normalized: "seven deaths" → "7 death"."""
     figures: set[str] = set()
-    for tok in doc:
-        if tok.like_num and tok.head is not tok and tok.dep_ in {"nummod", "quantmod", "compound"} and (
+    if not len(doc):
+        return []
+    numeric = numpy.flatnonzero(doc.to_array("LIKE_NUM"))
+    for i in numeric:
+        tok = doc[int(i)]
+        if tok.head is not tok and tok.dep_ in {"nummod", "quantmod", "compound"} and (
             tok.ent_type_ not in {"DATE", "TIME"}
         ):
             value = parse_number(tok.text)

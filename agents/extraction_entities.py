@@ -12,7 +12,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy
 from rapidfuzz.distance import Levenshtein
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from schemas.extraction import Entity
@@ -247,8 +249,9 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
                 if len(words) == 1 or key[0] == "PERSON":
                     short_forms[words[-1]].add(key)
     extra: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
-    for tok in doc:
-        if tok.i not in covered and tok.text[:1].isupper() and tok.pos_ in {"PROPN", "NOUN"}:
+    wanted = frozenset(get_string_id(w) for w, owners in short_forms.items() if len(owners) == 1 and w[:1].isupper())
+    for tok in _tokens_with_orth(doc, wanted):
+        if tok.i not in covered and tok.pos_ in {"PROPN", "NOUN"}:
             owners = short_forms.get(tok.text)
             if owners is not None and len(owners) == 1:
                 extra[next(iter(owners))].append(tok.i)
@@ -284,6 +287,15 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
                 roles_by_token[m.span.root.i] = role
     merged = _merge_same_ids(entities)
     return CanonicalEntities(merged, token_ids, labels, roles_by_token, names)
+
+
+def _tokens_with_orth(doc: Doc, ids: frozenset[int]) -> list[Token]:
+    """Tokens spelled like one of ``ids``, found on the Doc's array (no Token object per word)."""
+    if not ids:
+        return []
+    column = doc.to_array("ORTH")
+    hits = numpy.flatnonzero(numpy.isin(column, numpy.fromiter(ids, dtype=numpy.uint64, count=len(ids))))
+    return [doc[int(i)] for i in hits]
 
 
 def _can_join(name: str, full: str, label: str) -> bool:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from agents.extraction_entities import PLACE_LABELS, CanonicalEntities, role_is_specific
@@ -24,12 +26,15 @@ from schemas.extraction import EventFrame, Quote
 
 __all__ = [
     "INCIDENT_TYPES",
+    "LOCAL_INCIDENT_TYPES",
     "SYMMETRIC_TYPES",
     "TRIGGERS",
     "build_context",
     "casualty_counts",
+    "dates_compatible",
     "extract_events",
     "extract_quotes",
+    "tokens_with",
 ]
 
 # lemma -> event type. Context checks in _trigger_type refine the ambiguous ones.
@@ -73,6 +78,9 @@ TRIGGERS: dict[str, str] = {
 
 INCIDENT_TYPES = frozenset({"shooting", "attack", "explosion", "accident", "disaster", "killing", "stabbing",
                             "fire", "casualties"})
+# Incidents told through whoever the outlet names (victims, suspects, officials): participants do not tell two
+# apart, time and place do. An attack in a war is told by who attacks whom, so it is not one of them.
+LOCAL_INCIDENT_TYPES = INCIDENT_TYPES - {"attack"}
 SYMMETRIC_TYPES = frozenset({"call", "meeting", "merger"})
 DURATION_TYPES = frozenset({"call", "meeting"})
 AMOUNT_TYPES = frozenset({"acquisition", "merger", "penalty"})
@@ -190,6 +198,22 @@ def _settle(counts: dict[str, int]) -> dict[str, int]:
 
 
 # --- trigger detection ---------------------------------------------------------------------------------------
+
+# String ids of every trigger lemma as the lemmatizer writes it (lowercase; proper nouns keep their case).
+_TRIGGER_IDS = frozenset(get_string_id(form) for lemma in (*TRIGGERS, "talk") for form in (lemma, lemma.title()))
+
+
+def tokens_with(doc: Doc, attr: str, ids: frozenset[int]) -> list[Token]:
+    """The tokens whose ``attr`` (ORTH, LEMMA, ...) is one of ``ids``, found on the Doc's array.
+
+    Building a Python Token object per word is most of the cost of a pass over a Doc; this builds only the hits.
+    """
+    if not ids or not len(doc):
+        return []
+    column = doc.to_array(attr)
+    hits = numpy.flatnonzero(numpy.isin(column, numpy.fromiter(ids, dtype=numpy.uint64, count=len(ids))))
+    return [doc[int(i)] for i in hits]
+
 
 
 def _trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
@@ -505,7 +529,8 @@ def extract_events(
     sents = ctx.sents
     times = [e for e in ctx.ents_spans if e.label_ in {"DATE", "TIME"}]
     places = [e for e in ctx.ents_spans if e.label_ in PLACE_LABELS]
-    candidates = [(tok, kind) for tok in doc if (kind := _trigger_type(tok, ents)) is not None]
+    candidates = [(tok, kind) for tok in tokens_with(doc, "LEMMA", _TRIGGER_IDS)
+                  if (kind := _trigger_type(tok, ents)) is not None]
     kinds = {tok.i: kind for tok, kind in candidates}
     incident_sents = {ctx.sent_of[tok.i] for tok, kind in candidates if kind in INCIDENT_TYPES and kind != "killing"}
     # A threat word governed by another one ("vowed to retaliate", "warned of a retaliation") is that mention.
@@ -720,14 +745,25 @@ def _same_happening_kind(a: _Mention, b: _Mention) -> bool:
     return kinds == {"shooting", "attack"} and attack.trigger in {"strike", "hit", "assault"}
 
 
+def dates_compatible(a: str | None, b: str | None) -> bool:
+    """Two ISO dates can name one happening: either is unknown, or one contains the other ("2025-06" / "2025-06-04").
+
+    ISO weeks ("2025-W22") are compared by their year only.
+    """
+    if not a or not b:
+        return True
+    a, b = (a[:4], b[:4]) if "W" in a or "W" in b else (a, b)
+    return a.startswith(b) or b.startswith(a)
+
+
 def _compatible(frame: _Mention, m: _Mention) -> int:
     """-1 when the mention cannot be this frame; else a score (shared participants count most)."""
     if not _same_happening_kind(frame, m):
         return -1
-    if frame.when and m.when and frame.when[:10] != m.when[:10] and len(frame.when) == len(m.when) == 10:
+    if not dates_compatible(frame.when, m.when):
         return -1
     fe, me = frame.entities, m.entities
-    if frame.kind in INCIDENT_TYPES and m.kind in INCIDENT_TYPES:
+    if frame.kind in LOCAL_INCIDENT_TYPES and m.kind in LOCAL_INCIDENT_TYPES:
         # One article's incident is told through victims, suspects and places in turn: only dates keep apart.
         return 1 + 10 * len(fe & me) + (5 if frame.kind == m.kind else 0)
     if fe and me:
