@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import faust
+from pydantic import BaseModel
 
 from streams.codecs import codec_name, register_codecs
 from streams.settings import Settings
@@ -65,15 +66,36 @@ def _faust_app(settings: Settings) -> faust.App:
     )
 
 
-def _table(app: faust.App, name: str, value_serializer: str, partitions: int) -> faust.Table:
-    """A changelog-backed table whose values use ``value_serializer``.
+class PydanticTable(faust.Table):  # type: ignore[misc]
+    """A changelog-backed table whose values are one pydantic model, written with that model's codec.
 
-    Faust derives a table's serializer from a Faust-model ``value_type`` only, so the codec of our pydantic
-    model is set before the table's store and changelog topic (both created lazily) exist.
+    Faust derives a table's serializer from a Faust-model ``value_type`` only, and creates the changelog topic
+    as soon as the table is registered; so the codec is set before registration, and values read back from the
+    changelog are validated into the model.
     """
-    table = app.Table(name, default=None, partitions=partitions, key_type=str)
-    table.value_serializer = value_serializer
-    return table
+
+    def __init__(self, app: faust.App, *, value_model: type[BaseModel] | None, **kwargs: Any) -> None:
+        self.value_model = value_model
+        super().__init__(app, **kwargs)
+        self.value_serializer = codec_name(value_model) if value_model is not None else "json"
+
+    def _to_value(self, v: Any) -> Any:
+        if self.value_model is not None and isinstance(v, dict):
+            return self.value_model.model_validate(v)
+        return v
+
+
+def _table(app: faust.App, name: str, value_model: type[BaseModel] | None, partitions: int) -> faust.Table:
+    table = PydanticTable(
+        app,
+        name=name,
+        value_model=value_model,
+        default=None,
+        partitions=partitions,
+        key_type=str,
+        beacon=app.tables.beacon,
+    )
+    return app.tables.add(table)
 
 
 def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
@@ -106,11 +128,9 @@ def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
         story_articles=topic(STORY_ARTICLES, codec_name(StoryArticle)),
         story_updates=topic(STORY_UPDATES, codec_name(StoryUpdate)),
         alerts=topic(ALERTS, codec_name(Alert)),
-        cluster_index=_table(
-            app, f"{settings.topic_prefix}cluster-index", codec_name(StoryProfile), cluster_partitions
-        ),
-        stories=_table(app, f"{settings.topic_prefix}stories", codec_name(StoryState), settings.story_partitions),
-        fired_alerts=_table(app, f"{settings.topic_prefix}fired-alerts", "json", settings.story_partitions),
+        cluster_index=_table(app, f"{settings.topic_prefix}cluster-index", StoryProfile, cluster_partitions),
+        stories=_table(app, f"{settings.topic_prefix}stories", StoryState, settings.story_partitions),
+        fired_alerts=_table(app, f"{settings.topic_prefix}fired-alerts", None, settings.story_partitions),
     )
     if with_agents:
         from agents import workers
