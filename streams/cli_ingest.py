@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import time
@@ -125,6 +126,7 @@ def ingest(
     if follow and not any(is_url(i) for i in inputs):
         raise click.UsageError("--follow polls feed URLs (http:// or https://), and none was given")
     settings = _settings()
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # its reconnect chatter; failures are reported below
     if follow and state_path is None:
         state_path = settings.data_dir / "ingest-state.json"
     try:

@@ -243,6 +243,7 @@ class Ingestor:
 
         A URL already sent as an article is not fetched again."""
         if self.state.sent.seen([url_key(url)]):
+            self.page_urls.add(url)  # an article's page, not a feed
             self.summary.duplicates += 1
             return
         try:
@@ -295,6 +296,8 @@ class Ingestor:
                 continue
             page = None
             if item.link and not item.has_full_content:
+                if self.on_input is not None:
+                    self.on_input(item.link)
                 try:
                     result = self.fetcher.get(item.link)
                     page = extract_page(result.body, url=result.url)
