@@ -756,14 +756,24 @@ def dates_compatible(a: str | None, b: str | None) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
+def _days_apart(a: str | None, b: str | None) -> int | None:
+    if not a or not b or len(a) != 10 or len(b) != 10:
+        return None
+    try:
+        return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
+    except ValueError:
+        return None
+
+
 def _compatible(frame: _Mention, m: _Mention) -> int:
     """-1 when the mention cannot be this frame; else a score (shared participants count most)."""
     if not _same_happening_kind(frame, m):
         return -1
-    if not dates_compatible(frame.when, m.when):
-        return -1
+    local = frame.kind in LOCAL_INCIDENT_TYPES and m.kind in LOCAL_INCIDENT_TYPES
+    if not dates_compatible(frame.when, m.when) and not (local and _days_apart(frame.when, m.when) == 1):
+        return -1  # "late Thursday" ... "early Friday": one night's incident may be dated either day
     fe, me = frame.entities, m.entities
-    if frame.kind in LOCAL_INCIDENT_TYPES and m.kind in LOCAL_INCIDENT_TYPES:
+    if local:
         # One article's incident is told through victims, suspects and places in turn: only dates keep apart.
         return 1 + 10 * len(fe & me) + (5 if frame.kind == m.kind else 0)
     if fe and me:
