@@ -72,14 +72,15 @@ class ParsedFeed:
 
 
 def looks_like_html(body: bytes, content_type: str = "") -> bool:
-    """True for an HTML page (by content type, else by its first bytes), as opposed to a feed."""
-    ctype = content_type.split(";", 1)[0].strip().lower()
-    if ctype in ("text/html", "application/xhtml+xml"):
-        return True
-    if ctype and ("xml" in ctype or "rss" in ctype or "atom" in ctype):
+    """True for an HTML page, False for a feed: by the first bytes where they tell (feeds are often served
+    as text/html), else by the content type."""
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
         return False
-    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype html", b"<html"))
+    if head.startswith(b"<!doctype html") or b"<html" in head:
+        return True
+    ctype = content_type.split(";", 1)[0].strip().lower()
+    return ctype in ("text/html", "application/xhtml+xml")
 
 
 def _datetime(struct: time.struct_time | None) -> datetime | None:

@@ -107,9 +107,11 @@ def test_truncated_feed_is_malformed_but_an_undefined_entity_is_read_past() -> N
 
 def test_looks_like_html() -> None:
     assert looks_like_html(b"<!DOCTYPE html><html>", "")
-    assert looks_like_html(b"<rss>", "text/html; charset=utf-8")
-    assert not looks_like_html(b"<!doctype html>", "application/rss+xml")
-    assert not looks_like_html(b'<?xml version="1.0"?><rss>', "")
+    assert looks_like_html(b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">', "")
+    assert looks_like_html(b"<p>hello</p>", "text/html; charset=utf-8")
+    assert not looks_like_html(b'<?xml version="1.0"?><rss version="2.0">', "text/html")  # a feed served as HTML
+    assert not looks_like_html(b'<feed xmlns="http://www.w3.org/2005/Atom">', "")
+    assert not looks_like_html(b"anything", "application/rss+xml")
 
 
 def test_article_page_text_without_boilerplate() -> None:
