@@ -7,6 +7,7 @@ RSS/Atom feed files (.rss, .atom, .xml) are found here too (:data:`FEED_SUFFIXES
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ __all__ = [
     "read_file_records",
     "read_records",
 ]
+
+log = logging.getLogger(__name__)
 
 HTML_SUFFIXES = (".html", ".htm")
 SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl", *HTML_SUFFIXES)
@@ -155,7 +158,8 @@ def file_error(path: Path | str, exc: Exception) -> InputError:
 def read_records(paths: Iterable[str | Path], on_error: ErrorHandler | None = None) -> Iterator[InputRecord]:
     """Raw records of every input, in order (a .json file may hold one object or a list).
 
-    Without ``on_error`` the first unreadable input raises; with it, each is reported and skipped.
+    Without ``on_error`` the first missing, unsupported or unreadable input raises (an HTML page without
+    article text is logged and skipped); with it, each is reported and skipped.
     """
     for p in paths:
         try:
@@ -169,8 +173,11 @@ def read_records(paths: Iterable[str | Path], on_error: ErrorHandler | None = No
             try:
                 yield from read_file_records(path)
             except (OSError, ValueError) as exc:  # NoArticleText is a ValueError
+                error = file_error(path, exc)
                 if on_error is not None:
-                    on_error(file_error(path, exc))
+                    on_error(error)
+                elif error.code == InputErrorCode.NO_ARTICLE_TEXT:
+                    log.warning("skipped %s", error)  # a page without an article is not worth stopping for
                 elif isinstance(exc, OSError):
                     raise
                 else:

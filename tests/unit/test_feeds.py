@@ -162,3 +162,12 @@ FERRY_PAGE_PARAGRAPHS = [
     "Coastguard vessels and two tugboats reached the ferry within twenty minutes, the harbour authority said.",
     "Paramedics treated eleven people for smoke inhalation at the quay, and the cause is under investigation.",
 ]
+
+
+def test_without_an_error_handler_a_page_without_text_is_logged_and_skipped(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "index.html").write_text(EMPTY_PAGE)
+    (tmp_path / "a.txt").write_text("Title\n\nBody.")
+    assert [r.origin for r in read_records([tmp_path])] == [str(tmp_path / "a.txt")]
+    assert "index.html: no article text found" in caplog.text
