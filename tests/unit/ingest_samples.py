@@ -250,3 +250,27 @@ def news_site(site: LocalSite) -> LocalSite:
     site.add("/atom.xml", atom_feed(site.base), "application/atom+xml")
     site.add("/broken.xml", MALFORMED_FEED, "application/rss+xml")
     return site
+
+
+class FakeFuture:
+    def __init__(self, fail: bool = False) -> None:
+        self._fail = fail
+        self.exception = RuntimeError("broker said no") if fail else None
+
+    def failed(self) -> bool:
+        return self._fail
+
+
+class FakeProducer:
+    """Records sends; sends of keys in ``failing`` fail."""
+
+    def __init__(self, failing: set[str] | None = None) -> None:
+        self.sent: list[tuple[str, bytes, bytes]] = []
+        self.failing = failing or set()
+
+    def send(self, topic: str, key: bytes, value: bytes) -> FakeFuture:
+        self.sent.append((topic, key, value))
+        return FakeFuture(key.decode() in self.failing)
+
+    def flush(self) -> None:
+        pass

@@ -15,8 +15,7 @@ from streams.cli import cli
 from streams.dedup import IngestState
 from streams.ingest import Ingestor
 from streams.settings import Settings
-from tests.unit.ingest_samples import FERRY_PAGE, LocalSite, news_site, rss_feed, serve
-from tests.unit.test_ingest_dedup import FakeProducer
+from tests.unit.ingest_samples import FERRY_PAGE, FakeProducer, LocalSite, news_site, rss_feed, serve
 
 
 @pytest.fixture

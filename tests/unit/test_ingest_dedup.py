@@ -13,6 +13,7 @@ from streams.dedup import DedupIndex, FeedValidators, IngestState, StateFileErro
 from streams.ingest import Ingestor
 from streams.readers import InputRecord
 from streams.settings import Settings
+from tests.unit.ingest_samples import FakeProducer
 
 
 @pytest.mark.parametrize(
@@ -75,30 +76,6 @@ def test_unreadable_state_file_says_what_to_do(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(StateFileError, match="delete it to start afresh"):
         IngestState.load(path)
-
-
-class FakeFuture:
-    def __init__(self, fail: bool = False) -> None:
-        self._fail = fail
-        self.exception = RuntimeError("broker said no") if fail else None
-
-    def failed(self) -> bool:
-        return self._fail
-
-
-class FakeProducer:
-    """Records sends; sends of keys in ``failing`` fail."""
-
-    def __init__(self, failing: set[str] | None = None) -> None:
-        self.sent: list[tuple[str, bytes, bytes]] = []
-        self.failing = failing or set()
-
-    def send(self, topic: str, key: bytes, value: bytes) -> FakeFuture:
-        self.sent.append((topic, key, value))
-        return FakeFuture(key.decode() in self.failing)
-
-    def flush(self) -> None:
-        pass
 
 
 def _rec(origin: str, **article: Any) -> InputRecord:
