@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import signal
+from types import FrameType
+
 import click
 
 from streams.settings import Settings
 
 __all__ = ["board"]
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _settings() -> Settings:
@@ -35,6 +42,9 @@ def board(host: str, port: int) -> None:
     click.echo(f"story board on {server.url} (reading {server.hub.source}; Ctrl-C stops it)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("note: the board is reachable from other machines; it is read-only but has no authentication")
+    # Ctrl-C and SIGTERM stop it cleanly, even where the shell started it with SIGINT ignored (``cmd &``).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     finally:
