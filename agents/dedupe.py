@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from agents.extraction_entities import entity_slug, names_match, tokens_match
+from agents.extraction_entities import entity_slug, names_match, role_is_specific, tokens_match
 from agents.extraction_events import INCIDENT_TYPES
 from schemas.extraction import Entity, EventFrame
 from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
 
-__all__ = ["Report", "entity_id_map", "merge_entities", "merge_events"]
+__all__ = ["Report", "entity_id_map", "merge_entities", "merge_events", "role_conflicts"]
 
 Report = tuple[str, str, EventFrame]  # (article_id, source outlet, frame)
 
@@ -111,6 +111,35 @@ def merge_entities(entity_lists: Iterable[Iterable[Entity]]) -> list[StoryEntity
         )
         for head in sorted(mentions, key=lambda h: (-mentions[h], h))
     ]
+
+
+def role_conflicts(reports: Iterable[tuple[str, str, Iterable[Entity]]]) -> list[Conflict]:
+    """Story-level conflicts: sources that name the holder of one office differently.
+
+    ``reports`` are ``(article_id, source, entities)``. Only offices one person holds at a time count ("us
+    president", "pope", "harbor master captain"), and names that can be one person ("Ruiz" / "Elena Ruiz") do not
+    conflict. The conflicts have ``event_id=""`` (they belong to the story, not to one event) and
+    ``attribute="name:<role>"``, like the event-level ones :func:`merge_events` reports.
+    """
+    holders: defaultdict[str, defaultdict[AttributeValue, set[str]]] = defaultdict(lambda: defaultdict(set))
+    sources: dict[str, str] = {}
+    for article_id, source, entities in reports:
+        sources[article_id] = source
+        for e in entities:
+            for role in e.roles:
+                if role_is_specific(role):
+                    holders[role][e.name].add(article_id)
+    conflicts: list[Conflict] = []
+    for role in sorted(holders):
+        named = holders[role]
+        # Short forms fold into the fullest name they can be ("Ruiz" into "Elena Ruiz").
+        folded: defaultdict[AttributeValue, set[str]] = defaultdict(set)
+        for name, arts in named.items():
+            fuller = [o for o in named if o != name and names_match(str(name), str(o)) and len(str(o)) > len(str(name))]
+            folded[max(fuller, key=lambda o: (len(str(o)), str(o))) if fuller else name] |= arts
+        if len(folded) > 1:
+            conflicts.append(_conflict("", f"name:{role}", folded, sources))
+    return conflicts
 
 
 # --- events ---------------------------------------------------------------------------------------------------

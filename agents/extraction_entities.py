@@ -26,6 +26,7 @@ __all__ = [
     "canonicalize_entities",
     "entity_slug",
     "names_match",
+    "role_is_specific",
     "tokens_match",
 ]
 
@@ -156,8 +157,10 @@ def _role(span: Span, inner_titles: Sequence[Token]) -> tuple[str | None, str | 
             seen_title = True
             if low in REGNAL_TITLES and regnal is None:
                 regnal = tok.text
-        elif not (tok.ent_type_ in {"NORP", "GPE", "ORG"} or (tok.dep_ in {"compound", "amod"} and tok.is_alpha
-                                                               and tok.is_lower and seen_title)):
+        elif not (tok.ent_type_ in {"NORP", "GPE", "ORG"} or (
+            # lowercase words of the office ("security chief", "harbor master"), capitalized only as a sentence's first
+            tok.pos_ in {"NOUN", "PROPN", "ADJ"} and tok.is_alpha and seen_title and (tok.is_lower or tok.is_sent_start)
+        )):
             break
         words.insert(0, tok.lower_.replace(".", ""))
         i -= 1

@@ -88,7 +88,7 @@ _EVENT_POS = frozenset({"NOUN", "VERB", "PROPN"})
 _THREAT_CUES = frozenset({"retaliate", "retaliation", "revenge", "response", "respond", "attack", "strike",
                           "punish", "punishment", "consequence", "war"})
 _LIGHT_VERBS = frozenset({"have", "hold", "make", "conduct", "launch", "carry", "stage", "give", "host", "join",
-                          "attend", "mount", "begin", "start", "end", "finish"})
+                          "attend", "mount", "begin", "start", "end", "finish", "catch", "set", "open", "spark"})
 _CONTAINING_PREPS = frozenset({"during", "in", "at", "after", "following"})
 _TARGET_PREPS: dict[str, frozenset[str]] = {
     "call": frozenset({"with", "to"}),
@@ -578,6 +578,14 @@ def extract_events(
     ]
 
 
+def _when_said(span: Span) -> bool:
+    """The day something was said or reported ("said on Thursday", "reported Sunday"), not when it happened."""
+    head = span.root.head
+    if head.dep_ == "prep" and head.head is not head:
+        head = head.head
+    return head.lemma_.lower() in _SAY
+
+
 def _date_main_incident(frames: list[_Mention], times: Sequence[Span], published: date | None, ctx: _Context) -> None:
     """An article's main incident without a date of its own takes the first day its lead names.
 
@@ -589,7 +597,7 @@ def _date_main_incident(frames: list[_Mention], times: Sequence[Span], published
     for span in times:
         if ctx.sent_of[span.start] > 4:
             break
-        if _DATELINE_END.match(ctx.text, span.end_char) or span.root.head.lemma_.lower() in _SAY:
+        if _DATELINE_END.match(ctx.text, span.end_char) or _when_said(span):
             continue  # the day a story was filed or said ("the Register reported Sunday") is not the incident's
         iso = normalize_date(span.text, published)
         if iso is not None and len(iso) == 10 and (published is None or iso <= published.isoformat()):
@@ -651,7 +659,8 @@ def _attach_time(
     if chosen is None and mention.kind in INCIDENT_TYPES:
         # The sentence's only date, unless it visibly belongs to another event of the sentence.
         others = set(triggers) - anchors
-        usable = [s for s in in_sent if normalize_date(s.text, probe, future=future) and not _attached(s, others)]
+        usable = [s for s in in_sent if normalize_date(s.text, probe, future=future) and not _attached(s, others)
+                  and not _when_said(s)]
         if len(usable) == 1:
             chosen = usable[0]
     if chosen is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.dedupe import entity_id_map, merge_entities, merge_events
+from agents.dedupe import entity_id_map, merge_entities, merge_events, role_conflicts
 from schemas.extraction import Entity, EventFrame
 
 
@@ -212,3 +212,16 @@ def test_merge_entities_is_order_independent_and_sums_mentions(lists: list, rnd)
     story = merge_entities(lists)
     assert story == merge_entities(shuffled)
     assert sum(e.mentions for e in story) == sum(e.mentions for x in lists for e in x)
+
+
+def test_role_conflicts_name_each_holder_of_one_office_with_its_sources() -> None:
+    ruiz = Entity(id="person:elena-ruiz", name="Elena Ruiz", label="PERSON", roles=["harbor master captain"])
+    short = Entity(id="person:ruiz", name="Ruiz", label="PERSON", roles=["harbor master captain"])
+    ortiz = Entity(id="person:elena-ortiz", name="Elena Ortiz", label="PERSON", roles=["harbor master captain"])
+    mayor = Entity(id="person:al-brook", name="Al Brook", label="PERSON", roles=["mayor"])  # not one office
+    [conflict] = role_conflicts([("a1", "gazette.example", [ruiz, mayor]), ("b1", "ledger.example", [ortiz]),
+                                 ("c1", "herald.example", [short])])
+    assert conflict.event_id == "" and conflict.attribute == "name:harbor master captain"
+    assert [(v.value, v.sources) for v in conflict.values] == [
+        ("Elena Ortiz", ["ledger.example"]), ("Elena Ruiz", ["gazette.example", "herald.example"])]
+    assert role_conflicts([("a1", "gazette.example", [ruiz]), ("c1", "herald.example", [short])]) == []

@@ -199,3 +199,17 @@ def test_without_a_publish_date_relative_dates_stay_unresolved(nlp: Language) ->
     ex = extract(nlp, "Fire", "A fire destroyed a warehouse in Leeds on Tuesday.", published=None)
     assert only(ex.events, "fire").when is None
     assert only(ex.events, "fire").when_text == "Tuesday"
+
+
+def test_office_words_before_a_name_make_one_role_however_capitalized(nlp: Language) -> None:
+    a = extract(nlp, "Rescue", "Harbor master Captain Elena Ruiz sent every boat toward the ferry.")
+    b = extract(nlp, "Rescue", "Boats raced out after harbor master Captain Elena Ruiz issued a call for help.")
+    roles = [next(e for e in x.entities if e.id == "person:elena-ruiz").roles for x in (a, b)]
+    assert roles == [["harbor master captain"], ["harbor master captain"]]
+
+
+def test_the_day_something_was_said_is_not_the_day_it_happened(nlp: Language) -> None:
+    ex = extract(nlp, "Ferry fire", "A ferry caught fire on Tuesday near the harbor. The fire injured 14 people "
+                                    "in all, the fire chief said on Thursday.")
+    fire = only(ex.events, "fire")
+    assert fire.when == "2025-03-11" and fire.attributes["injured"] == 14
