@@ -365,7 +365,7 @@ def _story_event(cluster: _Cluster, event_id: str) -> tuple[StoryEvent, list[Con
     for m in members:
         if m.frame.when:
             whens[m.frame.when].add(m.article_id)
-    days = {w: a for w, a in whens.items() if isinstance(w, str) and len(w) == 10}
+    days: dict[AttributeValue, set[str]] = {w: a for w, a in whens.items() if isinstance(w, str) and len(w) == 10}
     when = str(_majority(days)) if days else (max(whens, key=lambda w: (len(str(w)), str(w))) if whens else None)
     if len(days) > 1:
         conflicts.append(_conflict(event_id, "when", days, sources))

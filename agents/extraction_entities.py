@@ -191,7 +191,7 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
             continue
         role, regnal_before = (None, None)
         if span.label_ == "PERSON" or dropped:
-            role, regnal_before = _role(span, span[:dropped] if dropped else [])
+            role, regnal_before = _role(span, list(span[:dropped]))
         mentions.append(_Mention(span, name, span.label_, role, regnal_inside or regnal_before))
     if not mentions:
         return CanonicalEntities([], {})

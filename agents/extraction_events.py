@@ -886,6 +886,7 @@ def _incident_place(m: _Mention, text: str, ents: CanonicalEntities, pairs: Sequ
     state = next(iter(states)) if len(states) == 1 else None
     if state is None:
         return None, None  # outside a US "City, State" context a headline place may be a country
+    city: str | None = None
     if own and state_name(own) is None and own not in _NOT_CITIES and m.where and m.where[:4] in {"gpe:", "loc:"}:
         city = own
     else:

@@ -80,7 +80,8 @@ def parse_number(text: str) -> float | None:
 
 
 def _tidy(value: float) -> float:
-    return int(value) if float(value).is_integer() else value  # type: ignore[return-value]
+    """Whole numbers as ``int`` (counts read "7", not "7.0")."""
+    return int(value) if float(value).is_integer() else value
 
 
 _DURATION_UNITS = {
