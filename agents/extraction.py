@@ -7,7 +7,6 @@ Everything that needs the article itself (its publish date, title) happens in :f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
@@ -21,6 +20,7 @@ from agents.extraction_entities import PLACE_LABELS, CanonicalEntities, canonica
 from agents.extraction_events import build_context, extract_events, extract_quotes
 from agents.extraction_places import city_states
 from agents.features import content_terms, text_fingerprint
+from agents.language import is_english
 from agents.numbers import parse_number
 from agents.timex import normalize_date
 from schemas.article import Article, ArticleError, ErrorCode
@@ -91,14 +91,9 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
-def detect_language(text: str, nlp: Language) -> str | None:
-    """'en' when the text reads as English; None when it clearly does not (stop-word share test)."""
-    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text[:5000])]
-    if len(words) < 8:
-        return "en"
-    stop = nlp.Defaults.stop_words
-    share = sum(1 for w in words if w in stop) / len(words)
-    return "en" if share >= 0.12 else None
+def detect_language(text: str, nlp: Language | None = None) -> str | None:
+    """'en' when the text reads as English; None when it clearly does not (see agents/language.py)."""
+    return "en" if is_english(text) else None
 
 
 def canonical_entities(doc: Doc) -> CanonicalEntities:
