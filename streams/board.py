@@ -1001,7 +1001,8 @@ BOARD_JS = r"""
       title.append(link, el("div", "changes", "v" + card.version + ": " + card.changes.join(" · ")));
       const version = el("td", "version", "v" + card.version);
       const sources = el("td", "sources");
-      sources.append(el("b", "articles", card.article_count), " articles / ",
+      sources.append(el("b", "articles", card.article_count),
+                     card.article_count === 1 ? " article / " : " articles / ",
                      el("b", "independent", card.independent_source_count), " independent");
       const outlets = el("td", "outlets");
       for (const o of card.outlets) outlets.append(el("span", "chip", o));

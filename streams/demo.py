@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
 from pathlib import Path
@@ -138,7 +139,11 @@ def _serve_board(
             time.sleep(0.5)
         what = "the board" if not server.running else "the worker" if not worker.running else "the broker"
     except KeyboardInterrupt:
+        # Ctrl-C reached the broker too (same process group): stop quickly and without connection noise.
         console.print("stopping…")
+        logging.getLogger("kafka").setLevel(logging.CRITICAL)
+        server.stop()
+        worker.stop(timeout=5.0)
         return 0
     finally:
         server.stop()
