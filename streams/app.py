@@ -9,6 +9,7 @@ import faust
 from pydantic import BaseModel
 
 from streams.codecs import codec_name, register_codecs
+from streams.offsets import install_exact_end_offsets
 from streams.settings import Settings
 from streams.topics import (
     ALERTS,
@@ -104,6 +105,8 @@ def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
     from agents.story import StoryState
 
     register_codecs(extra=(StoryState, StoryProfile))
+    if settings.exact_end_offsets:
+        install_exact_end_offsets()
     app = _faust_app(settings)
 
     def topic(name: str, serializer: str) -> faust.TopicT:

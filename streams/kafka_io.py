@@ -73,6 +73,9 @@ def make_consumer(
             enable_auto_commit=group_id is not None,
             consumer_timeout_ms=timeout_ms,
             client_id="storywire-consumer",
+            # The embedded broker answers a fetch with more than fetch_max_bytes; allow large frames.
+            max_partition_fetch_bytes=16 * 1024 * 1024,
+            receive_message_max_bytes=128 * 1024 * 1024,
         )
     except NoBrokersAvailable:
         raise _unavailable(settings) from None

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     broker_rebalance_timeout: float = 6.0
     broker_heartbeat_interval: float = 1.0
 
+    # Verify the end offsets Faust uses to restore tables (the embedded broker under-reports them; see
+    # streams/offsets.py). Costs a short fetch per changelog partition at each rebalance.
+    exact_end_offsets: bool = True
+
     store: str = "memory://"  # "rocksdb://" keeps tables on local disk between restarts
     data_dir: Path = Path(".storywire")
     web_port: int = 6066

@@ -54,9 +54,9 @@ def wait_reflected(
     watcher: OutputWatcher, workers: list[WorkerProcess], ids: set[str], count: int, timeout: float
 ) -> None:
     ok = watcher.wait_until(
-        lambda w: len(ids & w.board.article_ids()) >= count or not any(x.running for x in workers), timeout
+        lambda w: len(ids & w.handled_article_ids()) >= count or not any(x.running for x in workers), timeout
     )
-    got = len(ids & watcher.board.article_ids())
+    got = len(ids & watcher.handled_article_ids())
     logs = "\n".join(w.log_tail(25) for w in workers)
     assert ok and got >= count, f"{got} of {count} articles reached a story in {timeout:.0f} s\n{logs}"
 
