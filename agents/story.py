@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from agents.dedupe import merge_entities, merge_events
+from agents.dedupe import entity_id_map, merge_entities, merge_events, role_conflicts
 from schemas import ArticleExtraction, Changes, Conflict, StorySource, StoryUpdate, SummarySentence
 from schemas.extraction import Entity, EventFrame
 
@@ -189,8 +189,15 @@ def build_story(
     ordered = sorted(articles, key=_order_key)
     copy_of = syndication_groups(ordered, settings.syndication_threshold)
     reports = [(a.article_id, a.source, f) for a in ordered for f in a.events]
-    events, conflicts = merge_events(reports)
-    entities = merge_entities([a.entities for a in ordered])
+    entity_lists = [a.entities for a in ordered]
+    events, conflicts = merge_events(reports, entity_ids=entity_id_map(entity_lists))
+    entities = merge_entities(entity_lists)
+    # Offices held by one person named differently by different sources (story-level), unless an event already
+    # carries the same disagreement.
+    seen = {(c.attribute, tuple(sorted(str(v.value) for v in c.values))) for c in conflicts}
+    for c in role_conflicts((a.article_id, a.source, a.entities) for a in ordered):
+        if (c.attribute, tuple(sorted(str(v.value) for v in c.values))) not in seen:
+            conflicts.append(c)
     originals = [a for a in ordered if not copy_of[a.article_id]]
     times = [a.seen_at for a in ordered if a.seen_at]
     return StoryUpdate(
