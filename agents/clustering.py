@@ -49,8 +49,13 @@ class ClusterSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     threshold: float = Field(
-        0.10,
+        0.14,
         description=("Minimum similarity for an article to join a story; below it, a new story starts."),
+    )
+    threshold_single: float = Field(
+        0.14,
+        description="Threshold to join a story of one article; for a story of n articles the threshold is "
+        "threshold + (threshold_single − threshold)/n.",
     )
     weight_terms: float = Field(0.40, description="Weight of the TF-IDF cosine of content lemmas.")
     weight_entities: float = Field(0.30, description="Weight of the TF-IDF cosine of canonical entities.")
@@ -59,6 +64,10 @@ class ClusterSettings(BaseModel):
         0.15,
         description=("Weight of the TF-IDF cosine of event cues (places, dates, figures, people)."),
     )
+    disjoint_min_entities: int = Field(
+        3, description="An article and a story that each name at least this many entities but share none..."
+    )
+    disjoint_penalty: float = Field(0.7, description="...have their similarity multiplied by this.")
     time_scale_days: float = Field(
         30.0,
         description=(
@@ -72,9 +81,18 @@ class ClusterSettings(BaseModel):
     )
     assoc_share: float = Field(
         0.3,
-        description="Share of the association score P(story | feature) in each family's similarity (the rest is the cosine).",
+        description="Share of the association score P(story | feature) in each family's similarity "
+        "(the rest is the cosine).",
     )
     assoc_smoothing: float = Field(1.0, description="Added to a feature's document frequency in P(story | feature).")
+    merge_threshold: float = Field(
+        0.22,
+        description="Story-to-story similarity at which two live stories are merged (the older absorbs the "
+        "younger, an explicit merge in the Assignment); above 1 disables merging.",
+    )
+    merge_min_articles: int = Field(
+        2, description="Both stories need this many articles before they can merge (centroids are reliable then)."
+    )
     max_age_days: float = Field(
         90.0,
         description=(
@@ -93,11 +111,16 @@ class ClusterSettings(BaseModel):
         description=("Hard cap on live stories; the least recently updated are evicted first."),
     )
     max_terms: int = Field(
-        80, description="Content lemmas kept per story profile (highest share × IDF; trimmed back to this at +25%)."
+        80, description="Content lemmas kept per story profile (highest share × IDF; trimmed back to this at +50%)."
     )
-    max_entities: int = Field(40, description="Entities kept per story profile.")
-    max_title_terms: int = Field(40, description="Title lemmas kept per story profile.")
-    max_cues: int = Field(40, description="Event cues kept per story profile.")
+    max_entities: int = Field(30, description="Entities kept per story profile.")
+    max_title_terms: int = Field(20, description="Title lemmas kept per story profile.")
+    max_cues: int = Field(30, description="Event cues kept per story profile.")
+    admit_share: float = Field(
+        0.25,
+        description="A story takes at most this share of a family's cap as new features from one article "
+        "(the article's rarest); features it has already are always counted.",
+    )
     max_article_ids: int = Field(200, description="Most recent article ids kept per story (idempotent re-delivery).")
     max_posting: int = Field(
         5_000,
@@ -109,6 +132,9 @@ class ClusterSettings(BaseModel):
         "is common: it does not find candidates, it is still scored for the best ones.",
     )
     min_common_posting: int = Field(20, description="See common_share.")
+    candidate_features: int = Field(
+        16, description="The article's most distinctive features that look up candidate stories in the index."
+    )
     max_candidates: int = Field(10, description="Stories fully scored per article, the best by partial score first.")
 
 
@@ -130,6 +156,7 @@ class StoryProfile(BaseModel):
     last_published: datetime | None = None
     first_seq: int = 0
     last_seq: int = 0
+    merged_ids: list[str] = Field(default_factory=list)  # stories folded into this one (their ids now alias it)
     # Per family, the sums (S0, S1, S2) of u², u²·b, u²·b² over kept features, with u the article share
     # and b = log(df + 1) at the story's last update; the vector norm at any later corpus size N is
     # sqrt(A²·S0 − 2A·S1 + S2), A = log(N + 1) + 1. Stored so a restored index scores exactly alike.
@@ -147,7 +174,19 @@ class Assignment(BaseModel):
     score: float
     profile: StoryProfile
     evicted: list[str] = Field(default_factory=list)
+    merged: list[str] = Field(default_factory=list)  # stories folded into story_id by this step: follow them there
     duplicate: bool = False  # the article id was already assigned; nothing changed
+
+
+def _merge_check_due(count: int, minimum: int) -> bool:
+    """Whether a story that just reached ``count`` articles looks for a story to merge with: at every
+    size up to ``minimum + 2``, then each time it has grown by about a quarter (a function of the size
+    alone, so a restored index checks at the same moments)."""
+    if count < minimum:
+        return False
+    if count <= minimum + 2:
+        return True
+    return int(math.log(count, 1.25)) != int(math.log(count - 1, 1.25))
 
 
 def _copy_profile(prof: StoryProfile) -> StoryProfile:
@@ -161,6 +200,7 @@ def _copy_profile(prof: StoryProfile) -> StoryProfile:
             "title": dict(prof.title),
             "cues": dict(prof.cues),
             "norm_stats": dict(prof.norm_stats),
+            "merged_ids": list(prof.merged_ids),
         }
     )
 
@@ -181,6 +221,16 @@ def _sublinear(count: float) -> float:
     return 1.0 + math.log(count) if count > 0 else 0.0
 
 
+def _stem(word: str) -> str:
+    """Light plural / third-person stripping. Title-case headlines leave "Sales", "Seeks", "Customers"
+    unlemmatized (tagged as proper nouns); this folds them onto "sale", "seek", "customer"."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1]
+
+
 def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     """Feature vectors of an extraction (before IDF).
 
@@ -188,9 +238,14 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     month and year, years are read from figures too ("2013 sep"), casualty counts of event frames
     become ``killed:N`` / ``injured:N``; people, places and figures keep their canonical ids.
     """
-    terms = {k: _sublinear(v) for k, v in extraction.terms.items() if v > 0}
+    terms: dict[str, float] = {}
+    for k, v in extraction.terms.items():
+        if v > 0:
+            key = _stem(k)
+            terms[key] = terms.get(key, 0.0) + v
+    terms = {k: _sublinear(v) for k, v in terms.items()}
     entities = {e.id: _sublinear(max(e.mentions, 1)) for e in extraction.entities}
-    title = dict.fromkeys(extraction.title_terms, 1.0)
+    title = dict.fromkeys(sorted({_stem(t) for t in extraction.title_terms}), 1.0)
     cues: dict[str, float] = {}
     for place in extraction.places:
         cues["p:" + place] = 1.0
@@ -263,6 +318,7 @@ class StoryIndex:
         self._postings: dict[str, dict[str, int]] = {}  # namespaced feature -> {story id: article count}
         self._df: dict[str, int] = {}  # namespaced feature -> articles of live stories containing it
         self._articles: dict[str, str] = {}  # article id -> story id (ids kept in profiles)
+        self._alias: dict[str, str] = {}  # merged story id -> the story that absorbed it
         self._n_articles = 0  # articles of live stories (IDF denominator)
         self._seq = 0
         self._clock: float | None = None  # newest publication time seen
@@ -331,6 +387,10 @@ class StoryIndex:
             self._stories[best_id] = story
             new = True
         self._add_article(story, article.id, feats, article.published)
+        merged: list[str] = []
+        if not new:
+            story, merged = self._merge_similar(story)
+            best_id = story.profile.story_id
         evicted = self._evict(protect=best_id)
         return Assignment(
             article_id=article.id,
@@ -339,7 +399,16 @@ class StoryIndex:
             score=round(best_score, 6),
             profile=_copy_profile(story.profile),
             evicted=evicted,
+            merged=merged,
         )
+
+    def resolve(self, story_id: str) -> str:
+        """The live story a (possibly merged) story id now belongs to; the id itself when unknown."""
+        seen = 0
+        while story_id in self._alias and seen < 64:
+            story_id = self._alias[story_id]
+            seen += 1
+        return story_id
 
     def restore(self, profiles: Iterable[StoryProfile]) -> None:
         """Rebuild the whole state (inverted index, DF, windows) from persisted profiles."""
@@ -361,6 +430,8 @@ class StoryIndex:
                     self._postings.setdefault(nk, {})[prof.story_id] = count
             for aid in prof.article_ids:
                 self._articles[aid] = prof.story_id
+            for mid in prof.merged_ids:
+                self._alias[mid] = prof.story_id
             self._seq = max(self._seq, prof.last_seq)
             last = _ts(prof.last_published)
             if last is not None:
@@ -402,80 +473,211 @@ class StoryIndex:
         return scored[0].story_id, scored[0].score
 
     def _score(self, feats: ArticleFeatures, published: float | None) -> list[_Scored]:
-        """Candidate stories with their similarity, best first (ties: older story first)."""
+        """Candidate stories with their similarity, best first (ties: older story first).
+
+        Two phases: the article's most distinctive features find candidate stories through the inverted
+        index (term-at-a-time partial dot products); the best ``max_candidates`` are then scored exactly
+        on every feature of the article.
+        """
         s = self.settings
-        # Article vectors with IDF, and their norms.
-        vecs: list[dict[str, float]] = []
+        top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df.get, math.log
+        smoothing = s.assoc_smoothing
+        weights = [self._weights[f] for f in _FAMILIES]
+        # Per family: (key without prefix, w·idf, w·idf², w/(df+smoothing)); plus the vector's norm and mass.
+        items: list[dict[str, tuple[float, float]]] = []
         anorm: list[float] = []
         amass: list[float] = []
-        idf: dict[str, float] = {}
-        top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df.get, math.log
-        for fam in _FAMILIES:
+        gen: list[tuple[float, str, float, int]] = []  # (−potential, namespaced key, partial weight, family)
+        for fi, fam in enumerate(_FAMILIES):
             prefix = _PREFIX[fam]
-            v = {}
+            fam_items: dict[str, tuple[float, float]] = {}
+            norm2 = mass = 0.0
             for k, w in feats.families[fam].items():
-                key = prefix + k
-                idf[key] = i = top - log(df_get(key, 0) + 1)
-                v[key] = w * i
-            vecs.append(v)
-            anorm.append(math.sqrt(sum(x * x for x in v.values())))
-            amass.append(sum(v.values()))
-        # Term-at-a-time accumulation of dot products over the inverted index.
-        acc: dict[str, list[float]] = {}
-        skipped: list[tuple[int, str, float]] = []
-        postings, sizes, df, smoothing = self._postings, self._sizes, self._df, s.assoc_smoothing
-        # Features of many live stories find no new candidates; they are added to the best ones below.
+                df = df_get(prefix + k, 0)
+                i = top - log(df + 1)
+                wi = w * i
+                fam_items[k] = (wi * i, wi / (df + smoothing))
+                norm2 += wi * wi
+                mass += wi
+            items.append(fam_items)
+            norm = math.sqrt(norm2)
+            anorm.append(norm)
+            amass.append(mass)
+            if norm > 0:
+                scale = weights[fi] / norm
+                gen.extend((-wii * scale, prefix + k, wii * scale, fi) for k, (wii, _) in fam_items.items())
+        # Phase 1: candidates from the most distinctive features; features of many stories find none.
+        postings, sizes = self._postings, self._sizes
         max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
-        for fi, v in enumerate(vecs):
-            fa = fi + 4
-            for key, w in v.items():
-                posting = postings.get(key)
-                if not posting:
-                    continue
-                if len(posting) > max_posting:
-                    skipped.append((fi, key, w))
-                    continue
-                wi = w * idf[key]
-                wp = w / (df[key] + smoothing)
-                for sid, count in posting.items():
-                    a = acc.get(sid)
-                    if a is None:
-                        a = acc[sid] = [0.0] * 8
-                    a[fi] += wi * count / sizes[sid]
-                    a[fa] += wp * count
+        acc: dict[str, float] = {}
+        used = 0
+        for _, key, pw, _fi in sorted(gen):
+            posting = postings.get(key)
+            if not posting or len(posting) > max_posting:
+                continue
+            for sid, count in posting.items():
+                acc[sid] = acc.get(sid, 0.0) + pw * count / sizes[sid]
+            used += 1
+            if used >= s.candidate_features:
+                break
         if not acc:
             return []
-        weights = [self._weights[f] for f in _FAMILIES]
-
-        def partial(item: tuple[str, list[float]]) -> tuple[float, int, str]:
-            sid, a = item
-            val = sum(weights[i] * a[i] / (anorm[i] or 1.0) for i in range(len(_FAMILIES)))
-            return (-val, self._stories[sid].profile.first_seq, sid)
-
+        stories = self._stories
+        ranked = sorted(acc.items(), key=lambda kv: (-kv[1], stories[kv[0]].profile.first_seq, kv[0]))
+        # Phase 2: exact similarity of the best candidates on every feature.
         # Families the article has no feature of (a headline without entities) do not dilute the score.
         present = sum(weights[i] for i in range(len(_FAMILIES)) if anorm[i] > 0) or 1.0
+        extra = max(0.0, s.threshold_single - s.threshold)
+        lam = s.assoc_share
+        n_entities = len(items[1])
         out: list[_Scored] = []
-        for sid, a in sorted(acc.items(), key=partial)[: s.max_candidates]:
-            story = self._stories[sid]
+        for sid, _ in ranked[: s.max_candidates]:
+            story = stories[sid]
             prof = story.profile
-            for fi, key, w in skipped:
-                count = getattr(prof, _FAMILIES[fi]).get(key[2:])
-                if count:
-                    a[fi] += w * idf[key] * count / prof.article_count
+            n = prof.article_count
             norms = self._story_norms(story)
             cos = [0.0] * 8
-            for i, fam in enumerate(_FAMILIES):
-                denom = anorm[i] * norms.get(fam, 0.0)
+            for fi, fam in enumerate(_FAMILIES):
+                if not items[fi]:
+                    continue
+                counts: dict[str, int] = getattr(prof, fam)
+                fam_items = items[fi]
+                dot = assoc = 0.0
+                for k in sorted(counts.keys() & fam_items.keys()):  # sorted: the same float sums every run
+                    c = counts[k]
+                    wii, wp = fam_items[k]
+                    dot += wii * c
+                    assoc += wp * c
+                denom = anorm[fi] * norms.get(fam, 0.0)
                 if denom > 0:
-                    cos[i] = a[i] / denom
-                if amass[i] > 0:
-                    cos[i + 4] = a[i + 4] / amass[i]
+                    cos[fi] = dot / n / denom
+                if amass[fi] > 0:
+                    cos[fi + 4] = assoc / amass[fi]
             decay = self._time_factor(story, published)
-            lam = s.assoc_share
             score = sum(weights[i] * ((1 - lam) * cos[i] + lam * cos[i + 4]) for i in range(4)) / (present * decay)
+            # Two reports that each name several entities but share none are rarely about one event
+            # (two ferry fires, two shootings): the generic vocabulary alone must not join them.
+            if n_entities >= s.disjoint_min_entities and len(prof.entities) >= s.disjoint_min_entities and cos[1] == 0:
+                score *= s.disjoint_penalty
+            # A story of few articles needs a clearer match: pairwise similarity is noisier than a centroid's.
+            score -= extra / n
             out.append(_Scored(sid, score, cos, decay, prof.first_seq))
         out.sort(key=lambda c: (-c.score, c.first_seq, c.story_id))
         return out
+
+    def _story_similarity_candidates(self, story: _Story) -> list[tuple[float, int, str]]:
+        """Live stories similar to ``story`` (centroid cosines per family, weighted), best first."""
+        s = self.settings
+        prof = story.profile
+        sid = prof.story_id
+        top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df.get, math.log
+        max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
+        sizes = self._sizes
+        acc: dict[str, list[float]] = {}
+        n = prof.article_count
+        for fi, fam in enumerate(_FAMILIES):
+            prefix = _PREFIX[fam]
+            for key, count in getattr(prof, fam).items():
+                nk = prefix + key
+                posting = self._postings.get(nk)
+                if not posting or len(posting) > max_posting:
+                    continue
+                idf = top - log(df_get(nk, 0) + 1)
+                w = count / n * idf * idf
+                for other, c in posting.items():
+                    if other == sid:
+                        continue
+                    a = acc.get(other)
+                    if a is None:
+                        a = acc[other] = [0.0, 0.0, 0.0, 0.0]
+                    a[fi] += w * c / sizes[other]
+        if not acc:
+            return []
+        norms = self._story_norms(story)
+        out: list[tuple[float, int, str]] = []
+        big = [(-(a[0] + a[1] + a[2] + a[3]), o) for o, a in acc.items() if sizes[o] >= s.merge_min_articles]
+        for _, other in sorted(big)[: s.max_candidates]:
+            a = acc[other]
+            ostory = self._stories[other]
+            onorms = self._story_norms(ostory)
+            num = den = 0.0
+            for i, fam in enumerate(_FAMILIES):
+                d = norms.get(fam, 0.0) * onorms.get(fam, 0.0)
+                if d > 0:
+                    num += self._weights[fam] * a[i] / d
+                    den += self._weights[fam]
+            if den == 0:
+                continue
+            sim = num / den / self._range_factor(story, ostory)
+            out.append((-sim, ostory.profile.first_seq, other))
+        out.sort()
+        return out
+
+    def _range_factor(self, a: _Story, b: _Story) -> float:
+        if a.first_ts is None or a.last_ts is None or b.first_ts is None or b.last_ts is None:
+            return 1.0
+        gap = max(0.0, b.first_ts - a.last_ts, a.first_ts - b.last_ts) / _DAY - self.settings.time_grace_days
+        return 1.0 + max(0.0, gap) / self.settings.time_scale_days
+
+    def _merge_similar(self, story: _Story) -> tuple[_Story, list[str]]:
+        """Fold ``story`` and a similar older/younger live story together when their centroids agree."""
+        s = self.settings
+        merged: list[str] = []
+        if s.merge_threshold > 1.0 or not _merge_check_due(story.profile.article_count, s.merge_min_articles):
+            return story, merged
+        cands = self._story_similarity_candidates(story)
+        if not cands or -cands[0][0] < s.merge_threshold:
+            return story, merged
+        other = self._stories[cands[0][2]]
+        # The older story keeps its id: ids already published stay valid.
+        keep, gone = (story, other) if story.profile.first_seq <= other.profile.first_seq else (other, story)
+        self._fold(keep, gone)
+        merged.append(gone.profile.story_id)
+        return keep, merged
+
+    def _fold(self, keep: _Story, gone: _Story) -> None:
+        kp, gp = keep.profile, gone.profile
+        kid, gid = kp.story_id, gp.story_id
+        counts = {fam: dict(getattr(gp, fam)) for fam in _FAMILIES}
+        self._drop_story(gid)
+        kp.article_count += gp.article_count
+        self._sizes[kid] = kp.article_count
+        self._n_articles += gp.article_count
+        kp.article_ids = sorted(set(kp.article_ids) | set(gp.article_ids), key=(kp.article_ids + gp.article_ids).index)
+        for aid in gp.article_ids:
+            self._articles[aid] = kid
+        while len(kp.article_ids) > self.settings.max_article_ids:
+            self._articles.pop(kp.article_ids.pop(0), None)
+        aliases = [*kp.merged_ids, gid, *gp.merged_ids]
+        keep_n = self.settings.max_article_ids
+        for mid in aliases[:-keep_n]:  # the oldest aliases are forgotten, as in a restored index
+            self._alias.pop(mid, None)
+        kp.merged_ids = aliases[-keep_n:]
+        for mid in kp.merged_ids:
+            self._alias[mid] = kid
+        kp.first_seq = min(kp.first_seq, gp.first_seq)
+        kp.last_seq = max(kp.last_seq, gp.last_seq)
+        for attr, pick in (("first_published", min), ("last_published", max)):
+            a, b = getattr(kp, attr), getattr(gp, attr)
+            setattr(kp, attr, pick(a, b) if a is not None and b is not None else a or b)
+        if kp.last_published is not None:
+            heapq.heappush(self._time_heap, (kp.last_published.timestamp(), kid))
+        keep.sync_dates()
+        for fam in _FAMILIES:
+            prefix = _PREFIX[fam]
+            kc: dict[str, int] = getattr(kp, fam)
+            for key, c in counts[fam].items():
+                nk = prefix + key
+                kc[key] = kc.get(key, 0) + c
+                self._df[nk] = self._df.get(nk, 0) + c
+                self._postings.setdefault(nk, {})[kid] = kc[key]
+            self._trim(kp, fam)
+        self._lru.pop(kid, None)
+        self._lru[kid] = None
+        self._undated.pop(kid, None)
+        if kp.last_published is None:
+            self._undated[kid] = None
+        self._update_norm_stats(kp)
 
     def _time_factor(self, story: _Story, published: float | None) -> float:
         first, last = story.first_ts, story.last_ts
@@ -489,6 +691,7 @@ class StoryIndex:
     def _add_article(self, story: _Story, article_id: str, feats: ArticleFeatures, published: datetime | None) -> None:
         prof = story.profile
         sid = prof.story_id
+        s = self.settings
         prof.article_count += 1
         self._sizes[sid] = prof.article_count
         self._n_articles += 1
@@ -508,28 +711,46 @@ class StoryIndex:
         for fam in _FAMILIES:
             prefix = _PREFIX[fam]
             counts: dict[str, int] = getattr(prof, fam)
-            for key in feats.families[fam]:
+            fam_feats = feats.families[fam]
+            keys: Iterable[str] = fam_feats
+            cap = self._caps[fam]
+            admit = cap if not counts else max(1, int(cap * s.admit_share))
+            new_keys = fam_feats.keys() - counts.keys()
+            if len(new_keys) > admit:
+                # Features the story lacks enter only among the article's most distinctive (rarest) ones:
+                # a new story keeps what _trim would keep, a known story grows by a bounded amount.
+                df_get, log = self._df.get, math.log
+                ranked = sorted([(log(df_get(prefix + k, 0) + 1), k) for k in new_keys])
+                allowed = {k for _, k in ranked[:admit]}
+                keys = [k for k in fam_feats if k in allowed or k in counts]
+            for key in keys:
                 nk = prefix + key
                 counts[key] = counts.get(key, 0) + 1
                 self._df[nk] = self._df.get(nk, 0) + 1
                 self._postings.setdefault(nk, {})[sid] = counts[key]
-            cap = self._caps[fam]
-            if len(counts) > cap + cap // 4:  # trim with slack: one sort per several updates
-                # Rank by share × IDF with one log per key: IDF = log(N + 1) + 1 − log(df + 1).
-                top = math.log(self._n_articles + 1) + 1.0
-                df, log = self._df, math.log
-                ranked = sorted(
-                    counts.items(), key=lambda kv: (-kv[1] * (top - log(df.get(prefix + kv[0], 0) + 1)), kv[0])
-                )
-                for key, count in ranked[cap:]:
-                    del counts[key]
-                    self._unindex(prefix + key, sid, count)
+            self._trim(prof, fam)
         self._lru.pop(sid, None)
         self._lru[sid] = None
         self._undated.pop(sid, None)
         if prof.last_published is None:
             self._undated[sid] = None
         self._update_norm_stats(prof)
+
+    def _trim(self, prof: StoryProfile, fam: str) -> None:
+        """Keep a family's map within its cap (with slack: one sort per several updates)."""
+        counts: dict[str, int] = getattr(prof, fam)
+        cap = self._caps[fam]
+        if len(counts) <= cap + cap // 2:
+            return
+        prefix = _PREFIX[fam]
+        # Rank by share × IDF with one log per key: IDF = log(N + 1) + 1 − log(df + 1).
+        top = math.log(self._n_articles + 1) + 1.0
+        df, log = self._df, math.log
+        df_get = df.get
+        ranked = sorted([(-c * (top - log(df_get(prefix + k, 0) + 1)), k, c) for k, c in counts.items()])
+        for _, key, count in ranked[cap:]:
+            del counts[key]
+            self._unindex(prefix + key, prof.story_id, count)
 
     def _unindex(self, key: str, sid: str, count: int) -> None:
         df = self._df.get(key, 0) - count
@@ -557,6 +778,9 @@ class StoryIndex:
         for aid in prof.article_ids:
             if self._articles.get(aid) == sid:
                 del self._articles[aid]
+        for mid in prof.merged_ids:
+            if self._alias.get(mid) == sid:
+                del self._alias[mid]
 
     def _evict(self, protect: str) -> list[str]:
         s = self.settings

@@ -195,6 +195,7 @@ def run_file(
     story_ids: list[str] = []
     unextracted = 0
     seen: set[str] = set()
+    merged_into: dict[str, str] = {}
     with ExitStack() as stack:
         bar = None
         if progress:
@@ -216,15 +217,27 @@ def run_file(
                 unextracted += 1
                 sid = story_id_for(item.article.id)
             else:
-                sid = index.assign(ex).story_id
+                assignment = index.assign(ex)
+                sid = assignment.story_id
+                for gone in assignment.merged:  # what a downstream consumer does with an explicit merge
+                    merged_into[gone] = sid
+                    seen.discard(gone)
             ids.append(item.article.id)
             story_ids.append(sid)
             seen.add(sid)
-            if out is not None:
-                out.write(json.dumps({"id": item.article.id, "story_id": sid}) + "\n")
             if bar is not None:
                 bar.update(task, advance=1, stories=len(seen))
-    return FileResult(ids, story_ids, [i.gold for i in items], skipped, unextracted)
+    final = [_follow(merged_into, sid) for sid in story_ids]
+    if out is not None:
+        for aid, sid in zip(ids, final, strict=True):
+            out.write(json.dumps({"id": aid, "story_id": sid}) + "\n")
+    return FileResult(ids, final, [i.gold for i in items], skipped, unextracted)
+
+
+def _follow(merged_into: dict[str, str], story_id: str) -> str:
+    while story_id in merged_into:
+        story_id = merged_into[story_id]
+    return story_id
 
 
 def _count_lines(path: Path) -> int:

@@ -169,3 +169,57 @@ def test_settings_are_frozen_and_strict() -> None:
         s.threshold = 0.9  # type: ignore[misc]
     with pytest.raises(ValidationError):
         ClusterSettings(treshold=0.9)  # type: ignore[call-arg]
+
+
+def test_event_cues_are_normalized() -> None:
+    from agents.clustering import article_features
+    from schemas.extraction import EventFrame
+
+    e = ext("a", "ferry fire", places=("gpe:alder-bay",)).model_copy(
+        update={
+            "dates": ["2026-03-11", "2026-03"],
+            "figures": ["87 passenger", "2013 sep"],
+            "events": [EventFrame(type="casualties", trigger="kill", attributes={"killed": 2, "injured": 6})],
+            "terms": {"Sales": 1, "sale": 2, "customers": 1, "news": 1},
+        }
+    )
+    cues = article_features(e).families["cues"]
+    assert {"d:2026-03-11", "m:202603", "y:2026", "y:2013", "killed:2", "injured:6", "p:gpe:alder-bay"} <= cues.keys()
+    terms = article_features(e).families["terms"]
+    assert "sale" in terms and "customer" in terms and "Sales" not in terms
+
+
+def test_fragments_of_one_story_merge_explicitly() -> None:
+    # A strict join threshold starts two stories for one event; once both have two articles their
+    # centroids agree and they merge. The older story keeps its id; the Assignment says what was merged.
+    s = ClusterSettings(threshold=0.6, threshold_single=0.6, merge_threshold=0.3, merge_min_articles=2)
+    index = StoryIndex(s)
+    text_a = "earthquake magnitude struck coast tsunami warning indonesia sumatra killed aftershock"
+    text_b = "earthquake sumatra indonesia evacuation shelter rescue aid survivors tents"
+    a1 = index.assign(ext("a1", text_a, entities=QUAKE_A[1]))
+    b1 = index.assign(ext("b1", text_b, entities=QUAKE_A[1]))
+    assert b1.new_story and a1.story_id != b1.story_id
+    index.assign(ext("x", ARREST[0], entities=ARREST[1]))
+    a2 = index.assign(ext("a2", text_a, entities=QUAKE_A[1]))
+    assert a2.story_id == a1.story_id and not a2.merged  # the other fragment is still too small
+    b2 = index.assign(ext("b2", text_b, entities=QUAKE_A[1]))
+    assert b2.story_id == a1.story_id and b2.merged == [b1.story_id]
+    assert b2.profile.article_count == 4 and b2.profile.merged_ids == [b1.story_id]
+    assert set(b2.profile.article_ids) == {"a1", "a2", "b1", "b2"}
+    assert index.resolve(b1.story_id) == a1.story_id and index.story_of("b1") == a1.story_id
+    assert len(index) == 2
+    # re-delivering an article of the absorbed story answers with the surviving story
+    assert index.assign(ext("b1", text_b)).story_id == a1.story_id
+    # restored from profiles, the alias survives
+    again = StoryIndex(s)
+    again.restore(index.profiles())
+    assert again.resolve(b1.story_id) == a1.story_id and len(again) == 2
+
+
+def test_disjoint_entities_keep_same_kind_events_apart() -> None:
+    base = "ferry fire passengers evacuated smoke engine room crew coast guard injured hospital"
+    index = StoryIndex(ClusterSettings(threshold=0.3, disjoint_penalty=0.1))
+    a = index.assign(ext("a", base, entities=(("port-halloway", "GPE"), ("gullrock", "ORG"), ("dana", "PERSON"))))
+    index.assign(ext("z", ARREST[0], entities=ARREST[1]))
+    b = index.assign(ext("b", base, entities=(("alder-bay", "LOC"), ("sound-transit", "ORG"), ("owen", "PERSON"))))
+    assert b.new_story and b.story_id != a.story_id
