@@ -49,11 +49,11 @@ class ClusterSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     threshold: float = Field(
-        0.14,
+        0.10,
         description=("Minimum similarity for an article to join a story; below it, a new story starts."),
     )
     threshold_single: float = Field(
-        0.14,
+        0.12,
         description="Threshold to join a story of one article; for a story of n articles the threshold is "
         "threshold + (threshold_single − threshold)/n.",
     )
@@ -67,7 +67,7 @@ class ClusterSettings(BaseModel):
     disjoint_min_entities: int = Field(
         3, description="An article and a story that each name at least this many entities but share none..."
     )
-    disjoint_penalty: float = Field(0.7, description="...have their similarity multiplied by this.")
+    disjoint_penalty: float = Field(0.5, description="...have their similarity multiplied by this.")
     time_scale_days: float = Field(
         30.0,
         description=(
@@ -92,6 +92,11 @@ class ClusterSettings(BaseModel):
     )
     merge_min_articles: int = Field(
         2, description="Both stories need this many articles before they can merge (centroids are reliable then)."
+    )
+    merge_min_entity_cosine: float = Field(
+        0.2,
+        description="Two stories whose entity vectors agree less than this (cosine) count as disjoint events "
+        "(their merge similarity is multiplied by disjoint_penalty).",
     )
     max_age_days: float = Field(
         90.0,
@@ -601,14 +606,25 @@ class StoryIndex:
             ostory = self._stories[other]
             onorms = self._story_norms(ostory)
             num = den = 0.0
+            ent_cos = 0.0
             for i, fam in enumerate(_FAMILIES):
                 d = norms.get(fam, 0.0) * onorms.get(fam, 0.0)
                 if d > 0:
                     num += self._weights[fam] * a[i] / d
                     den += self._weights[fam]
+                    if i == 1:
+                        ent_cos = a[i] / d
             if den == 0:
                 continue
             sim = num / den / self._range_factor(story, ostory)
+            # Two stories that name different people and places are two events of one kind (two
+            # rehab stays, two earthquakes), however much vocabulary they share.
+            if (
+                ent_cos < s.merge_min_entity_cosine
+                and len(prof.entities) >= s.disjoint_min_entities
+                and len(ostory.profile.entities) >= s.disjoint_min_entities
+            ):
+                sim *= s.disjoint_penalty
             out.append((-sim, ostory.profile.first_seq, other))
         out.sort()
         return out
