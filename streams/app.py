@@ -99,6 +99,19 @@ def _table(app: faust.App, name: str, value_model: type[BaseModel] | None, parti
     return app.tables.add(table)
 
 
+def _attach_watchdog(sw: Streams) -> None:
+    from streams.watchdog import BrokerWatchdog
+
+    settings = sw.settings
+    hosts = [(url.host or "127.0.0.1", url.port or 9092) for url in sw.app.conf.broker]
+    required = [settings.topic(ARTICLES), settings.topic(STORY_UPDATES)]
+    watchdog = BrokerWatchdog(hosts, required, outage_timeout=settings.broker_outage_timeout)
+
+    @sw.app.timer(watchdog.interval)
+    async def watch_broker() -> None:
+        await watchdog.check()
+
+
 def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
     """Create the Faust app, its topics and tables, and attach the agents."""
     from agents.clustering import StoryProfile
@@ -139,4 +152,5 @@ def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
         from agents import workers
 
         workers.attach(streams)
+        _attach_watchdog(streams)
     return streams

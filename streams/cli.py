@@ -73,6 +73,7 @@ def worker(loglevel: str, web: bool | None) -> None:
     except KafkaUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
     sw = build_app(settings)
+    logging.getLogger("kafka").setLevel(logging.WARNING)  # our plain clients (offset probes, watchdog) are chatty
     w = faust.Worker(sw.app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
     w.execute_from_commandline()
 

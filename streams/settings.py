@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # streams/offsets.py). Costs a short fetch per changelog partition at each rebalance.
     exact_end_offsets: bool = True
 
+    broker_outage_timeout: float = 300.0  # seconds a worker waits for an unreachable broker before exiting
+
     store: str = "memory://"  # "rocksdb://" keeps tables on local disk between restarts
     data_dir: Path = Path(".storywire")
     web_port: int = 6066
