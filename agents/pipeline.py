@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from agents.clustering import ClusterSettings, StoryIndex
+from agents.clustering import Assignment, ClusterSettings, StoryIndex
 from agents.extraction import Extractor
-from agents.story import StorySettings, StoryState, apply_article
-from schemas import Article, ArticleError, ArticleExtraction, StoryUpdate
+from agents.story import StorySettings, StoryState, apply_message
+from schemas import Article, ArticleError, ArticleExtraction, StoryArticle, StoryUpdate
 from schemas.article import parse_article
 
-__all__ = ["Pipeline", "StepResult"]
+__all__ = ["Pipeline", "StepResult", "merge_messages"]
+
+
+def merge_messages(assignment: Assignment) -> list[StoryArticle]:
+    """What the story stage must hear of the merges an assignment made (before the article itself)."""
+    keep = assignment.story_id
+    out: list[StoryArticle] = []
+    for gone in assignment.merged:
+        out.append(StoryArticle(story_id=keep, kind="expect_merge", other_story=gone))
+        out.append(StoryArticle(story_id=gone, kind="merge_into", other_story=keep))
+    return out
 
 
 @dataclass(frozen=True)
@@ -44,11 +55,25 @@ class Pipeline:
         """Cluster and fold one extracted article (what the cluster and story agents do)."""
         assignment = self.index.assign(extraction)
         sid = assignment.story_id
-        step = apply_article(self.states.get(sid), sid, extraction, self.story_settings)
-        self.states[sid] = step.state
-        if step.update is not None:
-            self.updates.append(step.update)
-        return StepResult(extraction.article.id, sid, step.update, extraction=extraction)
+        article = StoryArticle(
+            story_id=sid, extraction=extraction, score=assignment.score, new_story=assignment.new_story
+        )
+        last = self._deliver([*merge_messages(assignment), article]).get(sid)
+        return StepResult(extraction.article.id, sid, last, extraction=extraction)
+
+    def _deliver(self, messages: list[StoryArticle]) -> dict[str, StoryUpdate]:
+        """Apply story messages as the story agents would, forwarded ones included; the last update per story."""
+        queue = deque(messages)
+        last: dict[str, StoryUpdate] = {}
+        while queue:
+            msg = queue.popleft()
+            step = apply_message(self.states.get(msg.story_id), msg, self.story_settings)
+            self.states[msg.story_id] = step.state
+            self.updates.extend(step.updates)
+            for update in step.updates:
+                last[update.story_id] = update
+            queue.extend(step.forward)
+        return last
 
     def add_articles(self, articles: Sequence[Article]) -> list[StepResult]:
         """Extract a batch (nlp.pipe), then cluster and fold each article in order."""
@@ -78,5 +103,5 @@ class Pipeline:
 
     def final_stories(self) -> list[StoryUpdate]:
         """The latest version of every story, oldest story first."""
-        finals = [s.last for s in self.states.values() if s.last is not None]
+        finals = [s.last for s in self.states.values() if s.last is not None and s.merged_into is None]
         return sorted(finals, key=lambda u: (u.first_seen.isoformat() if u.first_seen else "", u.story_id))

@@ -5,17 +5,34 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from agents.dedupe import entity_id_map, merge_entities, merge_events, role_conflicts
-from schemas import ArticleExtraction, Changes, Conflict, StorySource, StoryUpdate, SummarySentence
-from schemas.extraction import Entity, EventFrame
+from schemas import (
+    ArticleExtraction,
+    Changes,
+    Conflict,
+    StoredArticle,
+    StoryArticle,
+    StorySource,
+    StoryUpdate,
+    SummarySentence,
+)
 
-__all__ = ["StoredArticle", "StorySettings", "StoryState", "StoryStep", "apply_article", "build_story", "fold_articles"]
+__all__ = [
+    "StoredArticle",
+    "StorySettings",
+    "StoryState",
+    "StoryStep",
+    "apply_article",
+    "apply_message",
+    "build_story",
+    "fold_articles",
+    "stored_article",
+]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
@@ -31,45 +48,30 @@ class StorySettings(BaseModel):
     lead_sentences: int = 6  # sentences of each article considered for the summary
 
 
-class StoredArticle(BaseModel):
-    """What a story keeps of each of its articles (compact: no full text, no term vectors)."""
-
-    article_id: str
-    content_hash: str
-    source: str
-    title: str
-    url: str | None = None
-    published: datetime | None = None
-    seen_at: datetime | None = None
-    sentences: list[str] = Field(default_factory=list)
-    entities: list[Entity] = Field(default_factory=list)
-    events: list[EventFrame] = Field(default_factory=list)
-    fingerprint: list[int] = Field(default_factory=list)
-
-    @classmethod
-    def from_extraction(cls, ex: ArticleExtraction, lead_sentences: int) -> StoredArticle:
-        art = ex.article
-        keep = {f.sentence_index for f in ex.events}
-        title = art.title.strip()
-        sentences = [
-            _clean_sentence(s) if (i < lead_sentences or i in keep) and s.strip() != title else ""
-            for i, s in enumerate(ex.sentences)
-        ]
-        while sentences and not sentences[-1]:
-            sentences.pop()
-        return cls(
-            article_id=art.id,
-            content_hash=art.content_hash(),
-            source=art.outlet,
-            title=art.title.strip() or (ex.sentences[0] if ex.sentences else ""),
-            url=art.url,
-            published=art.published,
-            seen_at=art.published or art.fetched_at,
-            sentences=sentences,
-            entities=ex.entities,
-            events=ex.events,
-            fingerprint=ex.text_fingerprint,
-        )
+def stored_article(ex: ArticleExtraction, lead_sentences: int) -> StoredArticle:
+    """The compact record a story keeps of an extracted article."""
+    art = ex.article
+    keep = {f.sentence_index for f in ex.events}
+    title = art.title.strip()
+    sentences = [
+        _clean_sentence(s) if (i < lead_sentences or i in keep) and s.strip() != title else ""
+        for i, s in enumerate(ex.sentences)
+    ]
+    while sentences and not sentences[-1]:
+        sentences.pop()
+    return StoredArticle(
+        article_id=art.id,
+        content_hash=art.content_hash(),
+        source=art.outlet,
+        title=art.title.strip() or (ex.sentences[0] if ex.sentences else ""),
+        url=art.url,
+        published=art.published,
+        seen_at=art.published or art.fetched_at,
+        sentences=sentences,
+        entities=ex.entities,
+        events=ex.events,
+        fingerprint=ex.text_fingerprint,
+    )
 
 
 def _clean_sentence(text: str) -> str:
@@ -85,13 +87,19 @@ class StoryState(BaseModel):
     version: int = 0
     articles: dict[str, StoredArticle] = Field(default_factory=dict)
     last: StoryUpdate | None = None
+    merged_into: str | None = None  # this story was folded into another one
+    absorbed: list[str] = Field(default_factory=list)  # stories folded into this one
+    awaiting: list[str] = Field(default_factory=list)  # folded stories whose articles have not arrived yet
+    waiting: list[StoryArticle] = Field(default_factory=list)  # article messages held until they have
 
 
 class StoryStep(BaseModel):
-    """Result of applying one article: the new state, the update to emit (if any), and whether it was a duplicate."""
+    """Result of one message: the new state, the updates to emit, what to send on, whether it was a duplicate."""
 
     state: StoryState
-    update: StoryUpdate | None = None
+    update: StoryUpdate | None = None  # the last of ``updates`` (most messages make at most one)
+    updates: list[StoryUpdate] = Field(default_factory=list)
+    forward: list[StoryArticle] = Field(default_factory=list)  # messages for other stories (an ``absorb``)
     duplicate: bool = False
 
 
@@ -269,26 +277,86 @@ def _same_content(a: StoryUpdate, b: StoryUpdate) -> bool:
     }
 
 
+def _emit(
+    state: StoryState, articles: dict[str, StoredArticle], new_ids: list[str], settings: StorySettings, **extra: object
+) -> tuple[StoryState, StoryUpdate | None]:
+    """The next version of the story if its content changed (``extra`` goes into the update and its changes)."""
+    merged = list(extra.pop("merged_stories", []))  # type: ignore[call-overload]
+    view = build_story(state.story_id, articles.values(), new_ids=set(new_ids), settings=settings)
+    view = view.model_copy(update=extra)
+    if state.last is not None and not merged and not extra and _same_content(view, state.last):
+        return state.model_copy(update={"articles": articles}), None
+    version = state.version + 1
+    changes = describe_changes(state.last, view, new_ids).model_copy(update={"merged_stories": merged})
+    update = view.model_copy(update={"version": version, "changes": changes})
+    return state.model_copy(update={"version": version, "articles": articles, "last": update}), update
+
+
 def apply_article(
     state: StoryState | None, story_id: str, extraction: ArticleExtraction, settings: StorySettings
 ) -> StoryStep:
     """Fold one article into its story. Same article again (same content) → no change, no update."""
-    state = state or StoryState(story_id=story_id)
-    stored = StoredArticle.from_extraction(extraction, settings.lead_sentences)
+    return apply_message(state, StoryArticle(story_id=story_id, extraction=extraction), settings)
+
+
+def apply_message(state: StoryState | None, msg: StoryArticle, settings: StorySettings) -> StoryStep:
+    """Apply one ``story-articles`` message (see :class:`StoryArticle` for the kinds)."""
+    state = state or StoryState(story_id=msg.story_id)
+    if msg.kind == "expect_merge":
+        other = msg.other_story or ""
+        if other in state.absorbed or other in state.awaiting:
+            return StoryStep(state=state, duplicate=True)
+        return StoryStep(state=state.model_copy(update={"awaiting": [*state.awaiting, other]}))
+    if msg.kind == "merge_into":
+        return _merge_into(state, msg.other_story or "", settings)
+    if msg.kind == "absorb":
+        return _absorb(state, msg, settings)
+    if state.awaiting:  # a folded story's articles come first: hold this one until they are here
+        if any(w.extraction == msg.extraction for w in state.waiting):
+            return StoryStep(state=state, duplicate=True)
+        return StoryStep(state=state.model_copy(update={"waiting": [*state.waiting, msg]}))
+    assert msg.extraction is not None, "an article message carries its extraction"
+    stored = stored_article(msg.extraction, settings.lead_sentences)
     known = state.articles.get(stored.article_id)
     if known is not None and known.content_hash == stored.content_hash:
         return StoryStep(state=state, duplicate=True)
     articles = {**state.articles, stored.article_id: stored}
-    view = build_story(story_id, articles.values(), new_ids={stored.article_id}, settings=settings)
-    if state.last is not None and _same_content(view, state.last):
-        return StoryStep(state=state.model_copy(update={"articles": articles}))
-    version = state.version + 1
-    update = view.model_copy(
-        update={"version": version, "changes": describe_changes(state.last, view, [stored.article_id])}
+    new_state, update = _emit(state, articles, [stored.article_id], settings)
+    return StoryStep(state=new_state, update=update, updates=[update] if update else [])
+
+
+def _merge_into(state: StoryState, target: str, settings: StorySettings) -> StoryStep:
+    absorb = StoryArticle(
+        story_id=target,
+        kind="absorb",
+        other_story=state.story_id,
+        articles=[state.articles[k] for k in sorted(state.articles)],
     )
-    return StoryStep(
-        state=StoryState(story_id=story_id, version=version, articles=articles, last=update), update=update
+    if state.merged_into is not None:  # redelivered: send the articles again (the target ignores a repeat)
+        return StoryStep(state=state, forward=[absorb], duplicate=True)
+    new_state, update = _emit(state, dict(state.articles), [], settings, merged_into=target)
+    new_state = new_state.model_copy(update={"merged_into": target})
+    return StoryStep(state=new_state, update=update, updates=[update] if update else [], forward=[absorb])
+
+
+def _absorb(state: StoryState, msg: StoryArticle, settings: StorySettings) -> StoryStep:
+    other = msg.other_story or ""
+    if other in state.absorbed:
+        return StoryStep(state=state, duplicate=True)
+    incoming = {a.article_id: a for a in msg.articles if a.article_id not in state.articles}
+    articles = {**state.articles, **incoming}
+    base = state.model_copy(
+        update={"awaiting": [s for s in state.awaiting if s != other], "absorbed": [*state.absorbed, other]}
     )
+    new_state, update = _emit(base, articles, sorted(incoming), settings, merged_stories=[other])
+    updates = [update] if update else []
+    if not new_state.awaiting and new_state.waiting:  # release the articles that waited, in arrival order
+        held, new_state = new_state.waiting, new_state.model_copy(update={"waiting": []})
+        for waiting in held:
+            step = apply_message(new_state, waiting, settings)
+            new_state = step.state
+            updates.extend(step.updates)
+    return StoryStep(state=new_state, update=updates[-1] if updates else None, updates=updates)
 
 
 def fold_articles(

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from agents.alerting import evaluate_rules, load_rules
 from agents.clustering import StoryIndex
 from agents.extraction import Extractor, load_nlp
-from agents.story import StoryState, apply_article
+from agents.pipeline import merge_messages
+from agents.story import apply_message
 from schemas import Article, ArticleError, ArticleExtraction, DeadLetter, StoryArticle, StoryUpdate
 from schemas.article import ErrorCode, distrust_future_published, parse_article
 
@@ -131,35 +132,42 @@ def attach(sw: Streams) -> None:
         """article-extractions → story-articles (single writer: one partition, one index)."""
         async for extraction in stream:
             assignment = story_index().assign(extraction)
-            sw.cluster_index[assignment.story_id] = assignment.profile
-            for gone in assignment.evicted:
+            keep = assignment.story_id
+            for msg in merge_messages(assignment):
+                # Delivered before the index that reflects the merge is saved: after a crash the merge is either
+                # decided again (same input, same state) or already announced; never saved but unannounced.
+                await (await sw.story_articles.send(key=msg.story_id, value=msg))
+            sw.cluster_index[keep] = assignment.profile
+            for gone in [*assignment.evicted, *assignment.merged]:
                 sw.cluster_index.pop(gone, None)
             await sw.story_articles.send(
-                key=assignment.story_id,
+                key=keep,
                 value=StoryArticle(
-                    story_id=assignment.story_id,
-                    extraction=extraction,
-                    score=assignment.score,
-                    new_story=assignment.new_story,
+                    story_id=keep, extraction=extraction, score=assignment.score, new_story=assignment.new_story
                 ),
             )
 
     @app.agent(sw.story_articles, name=f"{settings.topic_prefix}story")
     async def story(stream: StreamT[StoryArticle]) -> None:
-        """story-articles → story-updates, emitting only on real change."""
-        async for sa in stream:
-            state: StoryState | None = sw.stories.get(sa.story_id)
-            step = apply_article(state, sa.story_id, sa.extraction, settings.story)
+        """story-articles → story-updates, emitting only on real change (merges forward articles between stories)."""
+        async for msg in stream:
+            step = apply_message(sw.stories.get(msg.story_id), msg, settings.story)
             if step.duplicate:
                 last = step.state.last
-                if last is not None and sa.extraction.article.id in last.changes.new_articles:
+                if (
+                    msg.extraction is not None
+                    and last is not None
+                    and msg.extraction.article.id in last.changes.new_articles
+                ):
                     # At-least-once: the state may have been saved before a crash cut the send; send it again
                     # (same version, same content) so that no version is ever skipped.
-                    await sw.story_updates.send(key=sa.story_id, value=last)
-                continue
-            sw.stories[sa.story_id] = step.state
-            if step.update is not None:
-                await sw.story_updates.send(key=sa.story_id, value=step.update)
+                    await sw.story_updates.send(key=msg.story_id, value=last)
+            else:
+                sw.stories[msg.story_id] = step.state
+                for update in step.updates:
+                    await sw.story_updates.send(key=msg.story_id, value=update)
+            for fwd in step.forward:
+                await sw.story_articles.send(key=fwd.story_id, value=fwd)
 
     rules = load_rules(settings.alert_rules)
 

@@ -10,7 +10,7 @@ from schemas.extraction import (
     EventFrame,
     Quote,
 )
-from schemas.messages import Alert, DeadLetter, StoryArticle
+from schemas.messages import Alert, DeadLetter, StoredArticle, StoryArticle
 from schemas.story import (
     Changes,
     Conflict,
@@ -34,6 +34,7 @@ __all__ = [
     "Entity",
     "EventFrame",
     "Quote",
+    "StoredArticle",
     "StoryArticle",
     "StoryEntity",
     "StoryEvent",

@@ -128,9 +128,7 @@ class Article(BaseModel):
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def distrust_future_published(
-    article: Article, received_at: datetime, tolerance: timedelta = _ONE_DAY
-) -> Article:
+def distrust_future_published(article: Article, received_at: datetime, tolerance: timedelta = _ONE_DAY) -> Article:
     """Drop a ``published`` time later than when the article was received (plus ``tolerance``).
 
     A wrong future date would otherwise move the clusterer's clock ahead and age out every live story.

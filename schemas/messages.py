@@ -3,19 +3,47 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.extraction import ArticleExtraction
+from schemas.extraction import ArticleExtraction, Entity, EventFrame
 
-__all__ = ["Alert", "DeadLetter", "StoryArticle"]
+__all__ = ["Alert", "DeadLetter", "StoredArticle", "StoryArticle"]
+
+
+class StoredArticle(BaseModel):
+    """What a story keeps of each of its articles (compact: no full text, no term vectors)."""
+
+    article_id: str
+    content_hash: str
+    source: str
+    title: str
+    url: str | None = None
+    published: datetime | None = None
+    seen_at: datetime | None = None
+    sentences: list[str] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    events: list[EventFrame] = Field(default_factory=list)
+    fingerprint: list[int] = Field(default_factory=list)
 
 
 class StoryArticle(BaseModel):
-    """An article assigned to a story (``story-articles``, key = story id)."""
+    """A message to the story stage (``story-articles``, key = ``story_id``).
+
+    - ``article``: ``extraction`` joins the story;
+    - ``expect_merge``: the clusterer folded ``other_story`` into this one; its articles follow in an ``absorb``
+      message, and until then later articles wait, so that every worker produces the same versions;
+    - ``merge_into``: this story was folded into ``other_story``: publish a last version that says so and send
+      the articles over;
+    - ``absorb``: the articles of ``other_story`` join this one.
+    """
 
     story_id: str
-    extraction: ArticleExtraction
+    kind: Literal["article", "expect_merge", "merge_into", "absorb"] = "article"
+    extraction: ArticleExtraction | None = None
+    other_story: str | None = None
+    articles: list[StoredArticle] = Field(default_factory=list)
     score: float = 0.0  # similarity to the story it joined (0 for a new story)
     new_story: bool = False
 

@@ -105,6 +105,7 @@ class Changes(BaseModel):
     new_conflicts: list[str] = Field(default_factory=list)
     changed_attributes: list[str] = Field(default_factory=list)
     title_changed: bool = False
+    merged_stories: list[str] = Field(default_factory=list)  # stories folded into this one by this version
 
 
 class StoryUpdate(BaseModel):
@@ -127,3 +128,4 @@ class StoryUpdate(BaseModel):
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     changes: Changes = Field(default_factory=Changes)
+    merged_into: str | None = None  # set on the last version of a story folded into another: follow it there

@@ -90,11 +90,13 @@ def audit_topics(settings: Settings, idle_seconds: float = 3.0) -> AuditReport:
         )
     homes: dict[str, list[str]] = defaultdict(list)
     for u in latest.values():
+        if u.merged_into is not None:  # its articles live on in the story it was folded into
+            continue
         for s in u.sources:
             homes[s.article_id].append(u.story_id)
     return AuditReport(
         partitions=partitions,
-        stories=len(latest),
+        stories=sum(1 for u in latest.values() if u.merged_into is None),
         articles_in_stories=len(homes),
         not_in_any_story=sorted(assigned_ids - set(homes)),
         in_several_stories=sorted(a for a, sids in homes.items() if len(set(sids)) > 1),

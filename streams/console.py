@@ -16,12 +16,20 @@ class StoryBoard:
     def __init__(self) -> None:
         self.latest: dict[str, StoryUpdate] = {}
         self.order: dict[str, int] = {}
+        self.merged: dict[str, str] = {}  # story id → the story it was folded into
         self._tick = 0
 
     def add(self, update: StoryUpdate) -> bool:
         """Keep ``update`` if it is newer than what we have; True when it changed the board."""
         known = self.latest.get(update.story_id)
         if known is not None and known.version >= update.version:
+            return False
+        if update.merged_into is not None:  # folded into another story: it lives on there
+            self.latest.pop(update.story_id, None)
+            self.order.pop(update.story_id, None)
+            self.merged[update.story_id] = update.merged_into
+            return True
+        if update.story_id in self.merged:
             return False
         self.latest[update.story_id] = update
         self._tick += 1

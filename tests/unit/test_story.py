@@ -127,3 +127,48 @@ def test_three_source_rule_fires_exactly_once_for_the_big_story(played, expected
     assert len(on_big) == 1 and on_big[0].version == 3
     per_story = [a.story_id for a in alerts]
     assert len(per_story) == len(set(per_story)), "a rule fires once per story"
+
+
+def _msg(story: str, **kw: object):  # type: ignore[no-untyped-def]
+    from schemas import StoryArticle
+
+    return StoryArticle(story_id=story, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("late_article_first", [True, False])
+def test_a_merge_folds_one_story_into_another_the_same_way_whatever_the_timing(
+    extractor, examples_dir: Path, late_article_first: bool
+) -> None:
+    from agents.story import apply_message
+
+    arts = [r.parse() for r in read_records([examples_dir])]
+    a1, b1, a2 = extractor.extract([arts[0], arts[2], arts[5]])  # three articles of the ferry fire story
+    settings = StorySettings()
+    states: dict[str, object] = {}
+    emitted: list[StoryUpdate] = []
+
+    def deliver(msg) -> list:  # type: ignore[no-untyped-def]
+        step = apply_message(states.get(msg.story_id), msg, settings)  # type: ignore[arg-type]
+        states[msg.story_id] = step.state
+        emitted.extend(step.updates)
+        return step.forward
+
+    deliver(_msg("A", extraction=a1))
+    deliver(_msg("B", extraction=b1))
+    deliver(_msg("A", kind="expect_merge", other_story="B"))
+    [absorb] = deliver(_msg("B", kind="merge_into", other_story="A"))
+    late = _msg("A", extraction=a2)
+    for msg in [late, absorb] if late_article_first else [absorb, late]:
+        deliver(msg)
+    # Redelivery of any of them changes nothing.
+    assert deliver(_msg("A", kind="expect_merge", other_story="B")) == []
+    deliver(absorb)
+    deliver(late)
+
+    b_versions = [u for u in emitted if u.story_id == "B"]
+    assert [u.version for u in b_versions] == [1, 2] and b_versions[-1].merged_into == "A"
+    a_versions = [u for u in emitted if u.story_id == "A"]
+    assert [u.version for u in a_versions] == [1, 2, 3]
+    assert a_versions[1].changes.merged_stories == ["B"] and a_versions[1].changes.new_articles == [b1.article.id]
+    assert a_versions[2].changes.new_articles == [a2.article.id]
+    assert a_versions[2].article_count == 3
