@@ -22,7 +22,7 @@ from agents.extraction_events import INCIDENT_TYPES
 from schemas.extraction import Entity, EventFrame
 from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
 
-__all__ = ["Report", "entity_id_map", "merge_entities", "merge_events", "role_conflicts"]
+__all__ = ["Report", "assign_events", "entity_id_map", "merge_entities", "merge_events", "role_conflicts"]
 
 Report = tuple[str, str, EventFrame]  # (article_id, source outlet, frame)
 
@@ -236,8 +236,7 @@ def _canonical_reports(reports: Iterable[Report]) -> list[tuple[str, str, EventF
     """Distinct reports in a canonical order: the most informative frames first, then by article and position."""
     seen: dict[str, tuple[str, str, EventFrame]] = {}
     for article_id, source, frame in reports:
-        key = json.dumps([article_id, source, frame.model_dump(mode="json")], sort_keys=True)
-        seen[key] = (article_id, source, frame)
+        seen[_report_key(article_id, source, frame)] = (article_id, source, frame)
 
     def order(item: tuple[str, tuple[str, str, EventFrame]]) -> tuple[int, str, int, str]:
         key, (article_id, _, frame) = item
@@ -247,16 +246,8 @@ def _canonical_reports(reports: Iterable[Report]) -> list[tuple[str, str, EventF
     return [value for _, value in sorted(seen.items(), key=order)]
 
 
-def merge_events(
-    reports: Iterable[Report], *, entity_ids: Mapping[str, str] | None = None
-) -> tuple[list[StoryEvent], list[Conflict]]:
-    """Merge the event frames of a story's articles into events citing every source, plus the conflicts.
-
-    ``reports`` are ``(article_id, source, frame)``. ``entity_ids`` (from :func:`entity_id_map` over the story's
-    articles) maps article-level entity ids to the story's; without it, participants are unified by name here.
-    Pure, deterministic, order-independent and idempotent.
-    """
-    items = _canonical_reports(reports)
+def _cluster_reports(items: list[tuple[str, str, EventFrame]], entity_ids: Mapping[str, str] | None) -> list[_Cluster]:
+    """Group canonical-order reports into happenings: each frame joins the best-fitting earlier cluster."""
     names: dict[str, str] = {}
     for _, _, frame in items:
         for p in (*frame.actors, *frame.targets):
@@ -289,16 +280,55 @@ def merge_events(
             best = _Cluster(frame.type)
             clusters.append(best)
         best.members.append(member)
+    return clusters
 
-    events: list[StoryEvent] = []
-    conflicts: list[Conflict] = []
+
+def _cluster_ids(clusters: list[_Cluster]) -> list[str]:
+    """The event id of every cluster (in cluster order), unique within the story."""
     base_ids = Counter(_event_id(c) for c in clusters)
     given: Counter[str] = Counter()
+    ids: list[str] = []
     for cluster in clusters:
         event_id = _event_id(cluster, unique=base_ids[_event_id(cluster)] == 1)
         given[event_id] += 1
         if given[event_id] > 1:  # identical frames of one article under two outlets: malformed, still distinct
             event_id = f"{event_id}-{given[event_id]}"
+        ids.append(event_id)
+    return ids
+
+
+def _report_key(article_id: str, source: str, frame: EventFrame) -> str:
+    return json.dumps([article_id, source, frame.model_dump(mode="json")], sort_keys=True)
+
+
+def assign_events(reports: Iterable[Report], *, entity_ids: Mapping[str, str] | None = None) -> list[str]:
+    """The id of the :class:`StoryEvent` that :func:`merge_events` puts each report into, in input order.
+
+    The same grouping as ``merge_events(reports, entity_ids=...)`` (one shared code path), for callers that
+    need to know which frame went where (``storywire eval-events``). Equal reports get the same id.
+    """
+    given = list(reports)
+    clusters = _cluster_reports(_canonical_reports(given), entity_ids)
+    by_key: dict[str, str] = {}
+    for cluster, event_id in zip(clusters, _cluster_ids(clusters), strict=True):
+        for m in cluster.members:
+            by_key[_report_key(m.article_id, m.source, m.frame)] = event_id
+    return [by_key[_report_key(*r)] for r in given]
+
+
+def merge_events(
+    reports: Iterable[Report], *, entity_ids: Mapping[str, str] | None = None
+) -> tuple[list[StoryEvent], list[Conflict]]:
+    """Merge the event frames of a story's articles into events citing every source, plus the conflicts.
+
+    ``reports`` are ``(article_id, source, frame)``. ``entity_ids`` (from :func:`entity_id_map` over the story's
+    articles) maps article-level entity ids to the story's; without it, participants are unified by name here.
+    Pure, deterministic, order-independent and idempotent. :func:`assign_events` tells which report went where.
+    """
+    clusters = _cluster_reports(_canonical_reports(reports), entity_ids)
+    events: list[StoryEvent] = []
+    conflicts: list[Conflict] = []
+    for cluster, event_id in zip(clusters, _cluster_ids(clusters), strict=True):
         event, found = _story_event(cluster, event_id)
         events.append(event)
         conflicts.extend(found)
