@@ -60,6 +60,8 @@ def audit_topics(settings: Settings, idle_seconds: float = 3.0) -> AuditReport:
                     produced[partition].add(offset)
                 elif kind == STORY_ARTICLES:
                     ex = StoryArticle.model_validate_json(value).extraction
+                    if ex is None:  # a merge message, not an article
+                        continue
                     assigned_ids.add(ex.article.id)
                     if ex.input_partition is not None and ex.input_offset is not None:
                         assigned[ex.input_partition].add(ex.input_offset)
