@@ -115,6 +115,7 @@ class ClusterSettings(BaseModel):
         100_000,
         description=("Hard cap on live stories; the least recently updated are evicted first."),
     )
+    max_article_terms: int = Field(200, description="Content lemmas of one article that count (its highest TF × IDF).")
     max_terms: int = Field(
         80, description="Content lemmas kept per story profile (highest share × IDF; trimmed back to this at +50%)."
     )
@@ -128,7 +129,7 @@ class ClusterSettings(BaseModel):
     )
     max_article_ids: int = Field(200, description="Most recent article ids kept per story (idempotent re-delivery).")
     max_posting: int = Field(
-        5_000,
+        1_000,
         description=("Features shared by more live stories than this are not used to find candidates (still scored)."),
     )
     common_share: float = Field(
@@ -379,7 +380,7 @@ class StoryIndex:
         published = _ts(article.published)
         if published is not None and (self._clock is None or published > self._clock):
             self._clock = published
-        feats = article_features(extraction)
+        feats = self._prune(article_features(extraction))
         best_id, best_score = self._best_story(feats, published)
         if best_id is not None and best_score >= self.settings.threshold:
             story = self._stories[best_id]
@@ -471,6 +472,19 @@ class StoryIndex:
             stats[fam] = (s0, s1, s2)
         prof.norm_stats = stats
 
+    def _prune(self, feats: ArticleFeatures) -> ArticleFeatures:
+        """Keep an article's ``max_article_terms`` most weighty content lemmas (TF × IDF): a long text's
+        tail of rare-but-incidental words costs time and adds little to the cosine."""
+        terms = feats.families["terms"]
+        limit = self.settings.max_article_terms
+        if len(terms) <= limit:
+            return feats
+        top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df.get, math.log
+        prefix = _PREFIX["terms"]
+        ranked = sorted([(-w * (top - log(df_get(prefix + k, 0) + 1)), k) for k, w in terms.items()])
+        kept = {k: terms[k] for _, k in ranked[:limit]}
+        return ArticleFeatures(families={**feats.families, "terms": kept})
+
     def _best_story(self, feats: ArticleFeatures, published: float | None) -> tuple[str | None, float]:
         scored = self._score(feats, published)
         if not scored:
@@ -497,11 +511,15 @@ class StoryIndex:
             prefix = _PREFIX[fam]
             fam_items: dict[str, tuple[float, float]] = {}
             norm2 = mass = 0.0
+            fam_gen = []
             for k, w in feats.families[fam].items():
-                df = df_get(prefix + k, 0)
+                nk = prefix + k
+                df = df_get(nk, 0)
                 i = top - log(df + 1)
                 wi = w * i
-                fam_items[k] = (wi * i, wi / (df + smoothing))
+                wii = wi * i
+                fam_items[k] = (wii, wi / (df + smoothing))
+                fam_gen.append((wii, nk))
                 norm2 += wi * wi
                 mass += wi
             items.append(fam_items)
@@ -510,7 +528,7 @@ class StoryIndex:
             amass.append(mass)
             if norm > 0:
                 scale = weights[fi] / norm
-                gen.extend((-wii * scale, prefix + k, wii * scale, fi) for k, (wii, _) in fam_items.items())
+                gen.extend((-wii * scale, nk, wii * scale, fi) for wii, nk in fam_gen)
         # Phase 1: candidates from the most distinctive features; features of many stories find none.
         postings, sizes = self._postings, self._sizes
         max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -12,6 +16,7 @@ from agents.clustering import ClusterSettings, StoryIndex, StoryProfile, story_i
 from schemas.article import Article
 from schemas.extraction import ArticleExtraction, Entity
 
+ROOT = Path(__file__).resolve().parents[2]
 # Toy vocabularies are tiny, so the IDF learned from them is flat: the mechanism tests use a stricter threshold.
 STRICT = ClusterSettings(threshold=0.3)
 T0 = datetime(2024, 5, 1, 12, tzinfo=UTC)
@@ -223,3 +228,23 @@ def test_disjoint_entities_keep_same_kind_events_apart() -> None:
     index.assign(ext("z", ARREST[0], entities=ARREST[1]))
     b = index.assign(ext("b", base, entities=(("alder-bay", "LOC"), ("sound-transit", "ORG"), ("owen", "PERSON"))))
     assert b.new_story and b.story_id != a.story_id
+
+
+def test_assignments_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    # Set iteration order changes with PYTHONHASHSEED; no decision or score may depend on it.
+    script = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_clustering import stream, ext, QUAKE_B, STRICT\n"
+        "from agents.clustering import StoryIndex, ClusterSettings\n"
+        "index = StoryIndex(ClusterSettings(merge_threshold=0.2))\n"
+        "out = [index.assign(e).model_dump_json() for e in stream() * 2]\n"
+        "out.append(index.assign(ext('late', QUAKE_B[0] + ' tsunami', entities=QUAKE_B[1])).model_dump_json())\n"
+        "print(json.dumps(out))\n"
+    )
+    runs = []
+    for seed in ("1", "2", "random"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        res = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        runs.append(res.stdout)
+    assert runs[0] == runs[1] == runs[2]
