@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sleep", type=float, default=0.03, help="work per message in the toy agent (s)")
     ap.add_argument("--settle", type=float, default=400.0, help="max seconds to wait after a restart")
     ap.add_argument("--patience", type=float, default=0.0, help="s without progress = stalled (0: from timeouts)")
+    ap.add_argument("--guard", action="store_true", help="install streams/fetch_guard.py in the workers")
     ap.add_argument("--devlog", action="store_true", help="DEVLOG=1 in the restarted workers")
     ap.add_argument("--restarts", type=int, default=1, help="extra clean restarts after the crash run")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "repro_stall" / "out")
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     run = uuid.uuid4().hex[:6]
-    out = args.out / f"{run}-{args.timeouts.replace('/', '_')}"
+    out = args.out / f"{run}-{args.timeouts.replace('/', '_')}{'-guard' if args.guard else ''}"
     out.mkdir(parents=True, exist_ok=True)
     app_id, src, sink = f"toy-{run}", f"toy-src-{run}", f"toy-sink-{run}"
     broker = EmbeddedBroker(log_path=out / "broker.log").start()
@@ -109,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         "TOY_SLEEP": str(args.sleep),
         "TOY_STATE_LOG": str(out / "state.jsonl"),
         "TOY_DEBUG": args.debug,
+        "TOY_FETCH_GUARD": "1" if args.guard else "0",
         "PYTHONUNBUFFERED": "1",
     }
     procs: list[subprocess.Popen[bytes]] = []
@@ -229,6 +231,10 @@ def analyse(bootstrap: str, app_id: str, src: str, sink: str, n: int, dump: Path
                 "missing_offsets": ranges(miss_here),
             }
         table[topic] = rows
+    changelog = next((t for t in topics if t == f"{app_id}-counts-changelog"), None)
+    if changelog:
+        data = read_all(bootstrap, changelog)
+        dumped[changelog] = {p: [(o, (k or b"").decode(), v.decode()) for o, k, v in r] for p, r in data.items()}
     if dump is not None:
         dump.write_text(json.dumps(dumped))
     return {

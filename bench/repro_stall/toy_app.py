@@ -3,7 +3,8 @@
 Run as a worker: ``python bench/repro_stall/toy_app.py worker --without-web -l info``.
 Environment: TOY_BROKER (kafka://host:port), TOY_APP_ID, TOY_SOURCE, TOY_SINK, TOY_TIMEOUTS ("60/60/3" = session/
 rebalance/heartbeat), TOY_SLEEP (seconds of work per message), TOY_STATE_LOG (file: a JSON line of consumer state
-every second), TOY_DEBUG (comma-separated loggers put at DEBUG, e.g. "aiokafka.consumer.fetcher").
+every second), TOY_FETCH_GUARD=1 (install streams/fetch_guard.py),
+TOY_DEBUG (comma-separated loggers put at DEBUG, e.g. "aiokafka.consumer.fetcher").
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import asyncio
 import json
 import logging
 import os
+import sys
 import time
+from pathlib import Path
 
 import faust
 
@@ -24,6 +27,12 @@ SESSION, REBALANCE, HEARTBEAT = (float(x) for x in os.environ.get("TOY_TIMEOUTS"
 SLEEP = float(os.environ.get("TOY_SLEEP", "0.005"))
 STATE_LOG = os.environ.get("TOY_STATE_LOG", "")
 PARTITIONS = int(os.environ.get("TOY_PARTITIONS", "4"))
+
+if os.environ.get("TOY_FETCH_GUARD") == "1":  # the workaround under test (streams/fetch_guard.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from streams.fetch_guard import install_fetch_guard
+
+    install_fetch_guard()
 
 app = faust.App(
     APP_ID,
@@ -98,12 +107,15 @@ async def dump_state() -> None:
         for agent in app.agents.values():
             for actor in getattr(agent, "_actors", []) or []:
                 st = getattr(actor, "stream", None)
-                if st is None:
-                    continue
-                for label, ch in (("stream", st.channel), ("stream.stream", getattr(st, "_passive_channel", None))):
+                depth = 0
+                while st is not None and depth < 4:  # the agent's stream, then group_by's stream (`_next`)
+                    ch = st.channel
                     q = getattr(ch, "queue", None)
+                    label = f"{depth}:{getattr(ch, 'topics', None) or ch}"
                     if q is not None:
-                        channels[f"{agent.name}:{label}:{ch}"] = q.qsize()
+                        channels[label] = q.qsize()
+                    st = getattr(st, "_next", None)
+                    depth += 1
         line = {
             "t": time.time(),
             "pid": os.getpid(),
@@ -116,6 +128,7 @@ async def dump_state() -> None:
             "flow_control": app.flow_control.is_active(),
             "in_recovery": app.in_recovery,
             "channels": channels,
+            "table": dict(counts.items()),
         }
     except Exception as exc:  # debugging aid only
         line = {"t": time.time(), "pid": os.getpid(), "error": repr(exc)}
