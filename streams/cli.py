@@ -302,11 +302,12 @@ def replay(timeout: float) -> None:
 
 
 def _register_subcommands() -> None:
+    from streams.cli_bench import bench
     from streams.cli_board import board
     from streams.cli_eval import cluster, eval_cmd
     from streams.cli_ingest import ingest
 
-    for command in (cluster, eval_cmd, ingest, board):
+    for command in (cluster, eval_cmd, ingest, board, bench):
         cli.add_command(command)
 
 

@@ -1,0 +1,378 @@
+"""``storywire bench``: every benchmark of issue 10 in one run, side by side, written to bench/results.md.
+
+    .venv/bin/python bench/run_bench.py [--quick] [--only pipe,e2e,latency,cluster,scaling,memory] [--rounds 3]
+
+Measures: (1) raw ``nlp.pipe`` docs/s of the extractor's own spaCy pipeline (``load_nlp()``) on the full-text
+dev articles; (2) end-to-end articles/s through the embedded broker with one worker process, and its ratio to
+(1); (3) article-to-story-update latency p50/p99 at half the measured maximum rate; (4) the clustering stage
+alone (bench/bench_cluster.py); (5) two workers against one; (6) RSS with 100k live stories
+(bench/bench_memory.py). (1), (2) and (5) alternate round by round so that load from others on the machine
+weighs on all of them alike; medians of the rounds and of the per-round ratios are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+from bench_e2e import E2EResult, article_messages, percentile, run_latency, run_throughput  # noqa: E402
+from bench_extraction import default_paths, read_articles  # noqa: E402
+
+__all__ = ["ALL_PARTS", "BenchConfig", "main", "run"]
+
+ALL_PARTS = ("pipe", "e2e", "latency", "cluster", "scaling", "memory")
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+CACHE_DIR = BENCH / "cache" / "extractions"  # git-ignored
+
+
+@dataclass
+class BenchConfig:
+    """What to run and how big."""
+
+    parts: tuple[str, ...] = ALL_PARTS
+    rounds: int = 3
+    articles: int = 200
+    latency_articles: int = 120
+    memory_stories: int = 100_000
+    cluster_repeat: int = 3
+    partitions: int = 4
+    out: Path = BENCH / "results.md"
+    command: str = "storywire bench"
+
+    @classmethod
+    def quick(cls, **kw: object) -> BenchConfig:
+        base: dict[str, object] = {
+            "rounds": 1,
+            "articles": 40,
+            "latency_articles": 30,
+            "memory_stories": 10_000,
+            "cluster_repeat": 1,
+        }
+        base.update(kw)
+        return cls(**base)  # type: ignore[arg-type]
+
+
+@dataclass
+class Results:
+    """Everything measured, filled part by part."""
+
+    pipe: list[float] = field(default_factory=list)  # docs/s per round
+    one: list[E2EResult] = field(default_factory=list)
+    two: list[E2EResult] = field(default_factory=list)
+    latency: E2EResult | None = None
+    latency_rate: float = 0.0
+    latency_basis: str = ""
+    cluster: dict[str, float] = field(default_factory=dict)
+    memory: dict[str, float] = field(default_factory=dict)
+    pipe_names: str = ""
+    pipe_batch: int = 0
+    words: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+class Progress:
+    """Progress lines on stderr with the elapsed time."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def __call__(self, msg: str) -> None:
+        print(f"[{time.monotonic() - self.start:5.0f}s] {msg}", file=sys.stderr, flush=True)
+
+
+def machine_facts() -> dict[str, str]:
+    """Cores, RAM, CPU model, Python, spaCy, git revision, load average."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        ram = f"{mem_kib / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration, ValueError):
+        ram = "unknown"
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "-uno"], cwd=ROOT, capture_output=True, text=True
+        ).stdout
+        git = rev.strip() + (" (with uncommitted changes)" if dirty.strip() else "")
+    except OSError:
+        git = "unknown"
+    import spacy
+
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "ram": ram,
+        "python": platform.python_version(),
+        "spacy": spacy.__version__,
+        "git": git,
+        "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
+    }
+
+
+def _median(xs: Sequence[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def measure_pipe(texts: Sequence[str], res: Results) -> float:
+    """One pass of raw ``nlp.pipe`` (spaCy's default batch size) over ``texts``; docs/s."""
+    from agents.extraction import load_nlp
+
+    nlp = load_nlp()
+    if not res.pipe_names:
+        res.pipe_names = " > ".join(nlp.pipe_names)
+        res.pipe_batch = nlp.batch_size
+        list(nlp.pipe(texts[:8]))  # warm up
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts):
+        pass
+    return len(texts) / (time.perf_counter() - start)
+
+
+def measure_cluster(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -> None:
+    """bench/bench_cluster.py's measurement: every dev file through a fresh index, best of ``cluster_repeat``."""
+    from bench_cluster import load_extractions, throughput
+
+    from agents.clustering import ClusterSettings
+
+    names = ["gvc-dev"] if cfg.rounds == 1 and cfg.articles <= 50 else ["ecbplus-dev", "gvc-dev", "uci-headlines-dev"]
+    files = [EVAL_DIR / f"{n}.jsonl" for n in names if (EVAL_DIR / f"{n}.jsonl").exists()]
+    if not files:
+        res.errors.append(f"clustering: no dev files in {EVAL_DIR}")
+        return
+    say(f"clustering: extractions of {', '.join(f.name for f in files)} (cached in {CACHE_DIR.relative_to(ROOT)})")
+    loaded = {f.stem: load_extractions(f, CACHE_DIR) for f in files}
+    settings = ClusterSettings()
+    for name, exts in loaded.items():
+        res.cluster[name] = throughput(name, exts, cfg.cluster_repeat, settings)
+    everything = [e for exts in loaded.values() for e in exts]
+    if len(loaded) > 1:
+        res.cluster["all files, in turn"] = throughput("all files, in turn", everything, cfg.cluster_repeat, settings)
+
+
+def measure_memory(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -> None:
+    """bench/bench_memory.py in a fresh process (its RSS is the measurement)."""
+    say(f"memory: building {cfg.memory_stories:,} stories in a fresh process (spaCy loaded, as in a worker)")
+    cmd = [sys.executable, str(BENCH / "bench_memory.py"), "--stories", str(cfg.memory_stories), "--json"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        res.errors.append(f"memory: bench_memory.py failed: {done.stderr.strip().splitlines()[-1:]}")
+        return
+    res.memory = json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(cfg: BenchConfig, say: Callable[[str], None] | None = None) -> str:
+    """Run the selected parts; write and return the markdown report."""
+    say = say or Progress()
+    parts = set(cfg.parts)
+    facts = machine_facts()
+    res = Results()
+    articles = read_articles(default_paths(), cfg.articles)
+    texts = [a.body for a in articles]
+    res.words = sum(len(t.split()) for t in texts) / max(1, len(texts))
+    say(
+        f"{len(articles)} dev articles (~{res.words:.0f} words); parts: {', '.join(p for p in ALL_PARTS if p in parts)}"
+    )
+
+    need_pipe = bool(parts & {"pipe", "e2e"})
+    need_one = bool(parts & {"e2e", "scaling"})
+    for r in range(1, cfg.rounds + 1 if (need_pipe or need_one) else 1):
+        tag = f"#r{r}-{int(time.time())}"
+        if need_pipe:
+            res.pipe.append(measure_pipe(texts, res))
+            say(f"round {r}/{cfg.rounds}: raw nlp.pipe {res.pipe[-1]:.1f} docs/s")
+        if need_one:
+            one = run_throughput(
+                article_messages(articles, tag + "a"), workers=1, partitions=cfg.partitions, progress=say
+            )
+            res.one.append(one)
+            say(f"round {r}/{cfg.rounds}: end-to-end, 1 worker: {one.rate:.2f} articles/s ({one.reflected}/{one.n})")
+        if "scaling" in parts:
+            two = run_throughput(
+                article_messages(articles, tag + "b"), workers=2, partitions=cfg.partitions, progress=say
+            )
+            res.two.append(two)
+            say(f"round {r}/{cfg.rounds}: end-to-end, 2 workers: {two.rate:.2f} articles/s ({two.reflected}/{two.n})")
+
+    if "latency" in parts:
+        if res.one:
+            res.latency_rate = _median([o.rate for o in res.one]) / 2
+            res.latency_basis = "half the median end-to-end maximum of (2)"
+        else:
+            res.latency_rate = measure_pipe(texts, res) * 0.8 / 2
+            res.latency_basis = "(2) not run: half of 0.8 × raw nlp.pipe"
+        lat_articles = read_articles(default_paths(), cfg.latency_articles)
+        msgs = article_messages(lat_articles, f"#lat-{int(time.time())}")
+        say(f"latency: {len(msgs)} articles at {res.latency_rate:.2f}/s")
+        res.latency = run_latency(msgs, res.latency_rate, partitions=cfg.partitions, progress=say)
+        lat = res.latency.latencies
+        say(f"latency: p50 {percentile(lat, 50):.2f} s, p99 {percentile(lat, 99):.2f} s")
+    if "cluster" in parts:
+        measure_cluster(cfg, res, say)
+    if "memory" in parts:
+        measure_memory(cfg, res, say)
+        if res.memory:
+            say(f"memory: RSS {res.memory['rss_mib']:,.0f} MiB with {res.memory['stories']:,.0f} stories")
+    facts["load_end"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    report = render(cfg, facts, res)
+    cfg.out.parent.mkdir(parents=True, exist_ok=True)
+    cfg.out.write_text(report, encoding="utf-8")
+    say(f"written to {cfg.out}")
+    return report
+
+
+def _verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("met" if ok else "**not met**")
+
+
+def _rounds(xs: Sequence[float], fmt: str = "{:.1f}") -> str:
+    return ", ".join(fmt.format(x) for x in xs)
+
+
+def table(cfg: BenchConfig, res: Results) -> list[str]:
+    """The results table (markdown lines)."""
+    rows = ["| # | measure | result | goal | |", "|---|---|---|---|---|"]
+    n = cfg.articles
+    if res.pipe:
+        rows.append(
+            f"| 1 | raw `nlp.pipe`, the extractor's pipeline, {n} dev articles (~{res.words:.0f} words) "
+            f"| **{_median(res.pipe):.1f} docs/s** (rounds: {_rounds(res.pipe)}) | — | |"
+        )
+    if res.one:
+        rates = [o.rate for o in res.one]
+        line = f"| 2 | end-to-end articles → story-updates, 1 worker, {cfg.partitions} partitions, {n} articles "
+        line += f"| **{_median(rates):.1f} articles/s** (rounds: {_rounds(rates)})"
+        ok: bool | None = None
+        if res.pipe and len(res.pipe) == len(res.one):
+            ratios = [o.rate / p for o, p in zip(res.one, res.pipe, strict=True)]
+            ok = _median(ratios) >= 0.85
+            line += f"; **ratio to (1): {_median(ratios):.2f}** (rounds: {_rounds(ratios, '{:.2f}')})"
+        lost = sum(o.n - o.reflected for o in res.one)
+        dead = sum(o.dead for o in res.one)
+        line += f"; {dead} dead-lettered, {lost} missing | ratio ≥ 0.85 | {_verdict(ok)} |"
+        rows.append(line)
+    if res.latency is not None:
+        lat = res.latency.latencies
+        rows.append(
+            f"| 3 | latency article → first story update listing it, at {res.latency_rate:.1f} articles/s "
+            f"({res.latency_basis}), {res.latency.n} articles | **p50 {percentile(lat, 50):.2f} s, "
+            f"p99 {percentile(lat, 99):.2f} s** (max {max(lat, default=float('nan')):.2f} s; "
+            f"{res.latency.reflected}/{res.latency.n} reflected) | — | |"
+        )
+    if res.cluster:
+        per_file = {k: v for k, v in res.cluster.items() if k != "all files, in turn"}
+        slowest = min(per_file.values())
+        detail = ", ".join(f"{k} {v:,.0f}" for k, v in res.cluster.items())
+        rows.append(
+            f"| 4 | clustering stage alone (`StoryIndex.assign`, extraction cached), best of {cfg.cluster_repeat} "
+            f"| **{slowest:,.0f} articles/s** on the slowest file ({detail}) | ≥ 2,000 | {_verdict(slowest >= 2000)} |"
+        )
+    if res.two:
+        rates = [t.rate for t in res.two]
+        ratios = [t.rate / o.rate for t, o in zip(res.two, res.one, strict=False) if o.rate > 0]
+        rows.append(
+            f"| 5 | two workers / one, {cfg.partitions} partitions, {n} articles | **{_median(ratios):.2f}×** "
+            f"(2 workers: {_median(rates):.1f} articles/s; round ratios: {_rounds(ratios, '{:.2f}')}) "
+            f"| ≥ 1.6 on 2 cores | {_verdict(_median(ratios) >= 1.6)} |"
+        )
+    if res.memory:
+        m = res.memory
+        rows.append(
+            f"| 6 | RSS of a worker-like process holding {m['stories']:,.0f} stories (index + cluster-index table + "
+            f"StoryState table + spaCy) | **{m['rss_mib']:,.0f} MiB** (peak {m['peak_mib']:,.0f}; "
+            f"{m['baseline_mib']:,.0f} before the stories; {m['per_story_kib']:.1f} KiB per story) "
+            f"| < 1,024 MiB at 100k | {_verdict(m['rss_mib'] < 1024 if m['stories'] >= 100_000 else None)} |"
+        )
+    return rows
+
+
+def render(cfg: BenchConfig, facts: dict[str, str], res: Results) -> str:
+    """The whole markdown report."""
+    lines = [
+        "# storywire benchmarks",
+        "",
+        f"Measured {facts['date']} on {facts['cpu']}, {facts['cores']} cores, {facts['ram']} RAM, "
+        f"Python {facts['python']}, spaCy {facts['spacy']}, git {facts['git']}.",
+        "",
+        f"Command: `{cfg.command}`",
+        "",
+        f"Load average (1/5/15 min) at the start: {facts['load']}; at the end: {facts['load_end']}. The machine is "
+        "shared with other sessions running tests: absolute numbers are noisy; (1), (2) and (5) alternate round by "
+        f"round ({cfg.rounds} rounds), and the ratios are medians of per-round ratios.",
+        "",
+        *table(cfg, res),
+        "",
+        "How each is measured:",
+        "",
+        f"- (1) `load_nlp()` pipeline ({res.pipe_names or 'not run'}), `nlp.pipe` at spaCy's default batch size "
+        f"({res.pipe_batch or '—'}), texts interleaved from ecbplus-dev and gvc-dev (fallback: examples/).",
+        "- (2)/(5) fresh embedded broker + `storywire worker` process(es) per round, readiness = one warm-up article "
+        "per partition reflected (start-up not timed); all articles produced up front; time from the first send "
+        "until every article is listed in a story update's sources or dead-lettered (read from the output topics).",
+        "- (3) one worker, input at a fixed rate; per article, its send time to the first story update listing it.",
+        "- (4) bench/bench_cluster.py's `throughput` on the dev files in file order, fresh index per run.",
+        "- (6) bench/bench_memory.py in a fresh process: one story per article (dev extractions cycled), a lower "
+        "bound per story; VmRSS after `gc.collect()`.",
+    ]
+    if res.errors:
+        lines += ["", "Errors:", "", *(f"- {e}" for e in res.errors)]
+    return "\n".join(lines) + "\n"
+
+
+def parse_parts(only: str) -> tuple[str, ...]:
+    """``--only e2e,latency`` → the parts, checked."""
+    if not only.strip():
+        return ALL_PARTS
+    parts = tuple(p.strip() for p in only.split(",") if p.strip())
+    unknown = [p for p in parts if p not in ALL_PARTS]
+    if unknown:
+        raise ValueError(f"unknown part(s) {', '.join(unknown)}; choose from {', '.join(ALL_PARTS)}")
+    return parts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, one round (a smoke run)")
+    parser.add_argument("--only", default="", help=f"comma-separated parts: {','.join(ALL_PARTS)}")
+    parser.add_argument("--rounds", type=int)
+    parser.add_argument("--articles", type=int)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    kw: dict[str, object] = {
+        "parts": parse_parts(args.only),
+        "command": shlex.join(["bench/run_bench.py", *sys.argv[1:]]),
+    }
+    for name in ("rounds", "articles", "out"):
+        if getattr(args, name) is not None:
+            kw[name] = getattr(args, name)
+    cfg = BenchConfig.quick(**kw) if args.quick else BenchConfig(**kw)  # type: ignore[arg-type]
+    print(run(cfg))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
