@@ -145,8 +145,9 @@ class BoardState:
             del record.versions[min(record.versions)]
 
     def stories(self) -> list[SeenVersion]:
-        """Latest version of every story, newest change first."""
-        return sorted((r.latest for r in self._stories.values()), key=lambda s: s.order, reverse=True)
+        """Latest version of every live story, newest change first (a story folded into another is left out)."""
+        live = (r.latest for r in self._stories.values() if r.latest.update.merged_into is None)
+        return sorted(live, key=lambda s: s.order, reverse=True)
 
     def latest(self, story_id: str) -> SeenVersion | None:
         record = self._stories.get(story_id)

@@ -96,6 +96,15 @@ def test_state_keeps_latest_and_every_version_in_order() -> None:
     assert len(state) == 1 and "s-a" in state
 
 
+def test_a_story_folded_into_another_leaves_the_board() -> None:
+    state = BoardState()
+    state.add(update("s-a", 1))
+    state.add(update("s-b", 1))
+    state.add(update("s-b", 2, merged_into="s-a"))
+    assert [s.update.story_id for s in state.stories()] == ["s-a"]
+    assert state.latest("s-b") is not None  # its page still shows where it went
+
+
 def test_state_ignores_duplicates_and_files_late_versions_in_history_only() -> None:
     state = BoardState()
     state.add(update("s-a", 1))
