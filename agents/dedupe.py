@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from agents.extraction_entities import entity_slug, names_match, role_is_specific, tokens_match
-from agents.extraction_events import INCIDENT_TYPES
+from agents.extraction_events import INCIDENT_TYPES, event_class
 from schemas.extraction import Entity, EventFrame
 from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
 
@@ -163,6 +163,7 @@ class _Member:
 @dataclass
 class _Cluster:
     type: str
+    key: str  # event_class of its frames: the type, or type and event word for word-bound types
     members: list[_Member] = field(default_factory=list)
 
     @property
@@ -197,26 +198,56 @@ def _role_pairs(mine: set[str], theirs: set[str], my_roles: Mapping[str, str], t
     return sum(1 for p in mine if my_roles.get(p) in offices)
 
 
+def _may_be_one(a: str, b: str) -> bool:
+    """Two story-level participant ids that outlets may use for one entity: same kind and a matching surname.
+
+    Entity linking across outlets misses variants ("Mark Felt" / "W. Mark Felt", "Fred LaRue" / "Frederick
+    C. LaRue", "Duncan Rait" / "Duncan Raite"); they must not make two reports look like different events.
+    """
+    if a == b:
+        return True
+    la, _, na = a.partition(":")
+    lb, _, nb = b.partition(":")
+    if _LABEL_GROUPS.get(la, la) != _LABEL_GROUPS.get(lb, lb) or not na or not nb:
+        return False
+    if names_match(na, nb):
+        return True
+    ta, tb = na.split("-"), nb.split("-")
+    last_a, last_b = ta[-1], tb[-1]
+    if tokens_match(last_a, last_b):
+        return len(ta) == 1 or len(tb) == 1 or ta[0][:1] == tb[0][:1]  # "Louis Gigante" is not "Vincent Gigante"
+    # One letter apart in a short surname, first names equal ("duncan-rait" / "duncan-raite").
+    return len(ta) > 1 and len(tb) > 1 and ta[0] == tb[0] and min(len(last_a), len(last_b)) >= 4 and (
+        last_a.startswith(last_b) or last_b.startswith(last_a)) and abs(len(last_a) - len(last_b)) == 1
+
+
+def _shared(mine: set[str], theirs: set[str]) -> set[str]:
+    """My participants that are, or may be, one of theirs."""
+    return {p for p in mine if p in theirs or any(_may_be_one(p, t) for t in theirs)}
+
+
 def _score(member: _Member, cluster: _Cluster) -> int:
     """-1 when the frame cannot report the cluster's happening, else how well it fits."""
-    if member.frame.type != cluster.type or member.article_id in cluster.articles:
+    if event_class(member.frame.type, member.frame.trigger) != cluster.key or member.article_id in cluster.articles:
         return -1
     day = _day(member.frame.when)
     days = [d for m in cluster.members if (d := _day(m.frame.when)) is not None]
     if day is not None and any(abs((day - d).days) > MAX_DAYS_APART for d in days):
         return -1
     mine, theirs = member.entities, cluster.entities
-    shared = mine & theirs
-    paired = _role_pairs(mine - theirs, theirs - mine, member.roles, cluster.roles)
+    shared = _shared(mine, theirs)
+    only_mine, only_theirs = mine - shared, theirs - _shared(theirs, mine)
+    paired = _role_pairs(only_mine, only_theirs, member.roles, cluster.roles)
     if mine and theirs and cluster.type not in INCIDENT_TYPES:
         # Incidents are told through victims, suspects and officials that differ by outlet: only time and place
         # keep two incidents apart. Other events are who did what to whom.
         if not shared and not paired:
             return -1
-        if cluster.type in SYMMETRIC_TYPES and len(mine - theirs) > paired and theirs - mine:
+        if cluster.type in SYMMETRIC_TYPES and len(only_mine) > paired and only_theirs:
             return -1  # call(A, B) vs call(A, C): another call, unless B and C hold one office
         my_actors = {a for a in member.actors if not a.startswith("np:")}
-        if cluster.type not in SYMMETRIC_TYPES and my_actors and cluster.actors and not my_actors & cluster.actors:
+        apart = my_actors and cluster.actors and not _shared(my_actors, cluster.actors)
+        if cluster.type not in SYMMETRIC_TYPES and apart:
             if not _role_pairs(my_actors, cluster.actors, member.roles, cluster.roles):
                 return -1
     where = member.frame.where
@@ -277,7 +308,7 @@ def _cluster_reports(items: list[tuple[str, str, EventFrame]], entity_ids: Mappi
             if score > best_score:
                 best, best_score = cluster, score
         if best is None:
-            best = _Cluster(frame.type)
+            best = _Cluster(frame.type, event_class(frame.type, frame.trigger))
             clusters.append(best)
         best.members.append(member)
     return clusters

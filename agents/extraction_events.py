@@ -29,12 +29,17 @@ __all__ = [
     "LOCAL_INCIDENT_TYPES",
     "SYMMETRIC_TYPES",
     "TRIGGERS",
+    "WORD_BOUND_TYPES",
     "build_context",
     "casualty_counts",
     "dates_compatible",
+    "event_class",
+    "event_key",
     "extract_events",
     "extract_quotes",
+    "frame_at_token",
     "tokens_with",
+    "trigger_type",
 ]
 
 # lemma -> event type. Context checks in _trigger_type refine the ambiguous ones.
@@ -576,6 +581,79 @@ def extract_events(
         _frame(m, sents, _incident_place(m, ctx.text, ents, pairs) if m.kind in INCIDENT_TYPES else (None, None))
         for m in frames
     ]
+
+
+# Nominal and verbal forms of one event that suffix stripping cannot relate, and clipped forms.
+_EVENT_FORMS: dict[str, str] = {
+    "death": "die", "dead": "die", "deadly": "die", "shot": "shoot", "gunshot": "shoot", "quake": "earthquake",
+    "explosion": "explode", "collision": "collide", "invasion": "invade", "acquisition": "acquire",
+    "decision": "decide", "sale": "sell", "loss": "lose", "theft": "steal", "robbery": "rob", "trial": "try",
+    "injury": "injure", "birth": "bear", "bought": "buy", "purchase": "buy", "sold": "sell", "arson": "arson",
+    "detention": "detain", "conviction": "convict", "suspension": "suspend", "resignation": "resign",
+    "retaliation": "retaliate", "derailment": "derail", "eruption": "erupt", "talks": "talk",
+}  # fmt: skip
+_EVENT_SUFFIXES = (("ation", "at"), ("ition", ""), ("ment", ""), ("ings", ""), ("ing", ""), ("ion", ""), ("ure", ""),
+                   ("al", ""), ("ed", ""), ("es", ""), ("s", ""), ("e", ""), ("y", ""))
+# Types whose lexicon words name different happenings ("deny" / "announce", "earthquake" / "tsunami"); in the
+# other types the words of one type tell one happening ("strike" / "attack", "arrest" / "detain").
+WORD_BOUND_TYPES = frozenset({"statement", "disaster", "other"})
+
+
+def event_key(word: str) -> str:
+    """One key for the verbal and nominal forms of an event word: "arrested"/"arrest", "shooting"/"shot".
+
+    Expects a lemma (or a lowercase word); derivations suffix stripping cannot relate come from a small table.
+    """
+    w = word.lower().strip()
+    w = _EVENT_FORMS.get(w, w)
+    for suffix, replacement in _EVENT_SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)] + replacement
+            break
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]  # "announcement" -> "announce" -> "announc", as "announce" itself
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+        w = w[:-1]  # "shopping" -> "shopp" -> "shop"
+    return w
+
+
+def event_class(kind: str, trigger: str) -> str:
+    """What two frames must share to tell one happening: the type, or the event word for word-bound types."""
+    return f"{kind}:{event_key(trigger)}" if kind in WORD_BOUND_TYPES else kind
+
+
+def frame_at_token(
+    doc: Doc, ents: CanonicalEntities, tok: Token, kind: str, published: date | None, ctx: _Context | None = None,
+    *, trigger: str | None = None, span: tuple[int, int] | None = None,
+) -> EventFrame:
+    """The frame of one given trigger token, read as :func:`extract_events` reads its own triggers.
+
+    Participants, time, place and figures come from the same helpers; nothing is folded with other mentions.
+    ``trigger`` overrides the lemma written as the frame's trigger; ``span`` its character offsets.
+    """
+    ctx = ctx if ctx is not None else build_context(doc, ents)
+    times = [e for e in ctx.ents_spans if e.label_ in {"DATE", "TIME"}]
+    places = [e for e in ctx.ents_spans if e.label_ in PLACE_LABELS]
+    actors, targets = _participants(tok, kind, ctx)
+    start, end = span if span is not None else (tok.idx, tok.idx + len(tok.text))
+    mention = _Mention(kind, trigger or tok.lemma_.lower(), ctx.text[start:end], tok.i, ctx.sent_of[tok.i], start,
+                       end, actors, targets)
+    _attach_time(mention, tok, times, published, {tok.i: kind}, ctx)
+    _attach_place(mention, tok, places, ctx)
+    if mention.kind not in INCIDENT_TYPES and mention.kind not in {"arrest", "charge"}:
+        mention.actors = [a for a in mention.actors if not a.startswith("np:")]
+    mention.roles = {p: ctx.roles[p] for p in mention.entities if p in ctx.roles}
+    mention.names = {p: ents.names[p] for p in mention.entities if p in ents.names}
+    _attach_figures(ctx.sents, [mention])
+    place: tuple[str | None, str | None] = (None, None)
+    if kind in INCIDENT_TYPES:
+        place = _incident_place(mention, ctx.text, ents, city_states(ctx.text))
+    return _frame(mention, ctx.sents, place)
+
+
+def trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
+    """The event type a token triggers in context (the extractor's own lexicon and checks), or None."""
+    return _trigger_type(tok, ents)
 
 
 def _when_said(span: Span) -> bool:

@@ -305,9 +305,10 @@ def _register_subcommands() -> None:
     from streams.cli_bench import bench
     from streams.cli_board import board
     from streams.cli_eval import cluster, eval_cmd
+    from streams.cli_eval_events import eval_events
     from streams.cli_ingest import ingest
 
-    for command in (cluster, eval_cmd, ingest, board, bench):
+    for command in (cluster, eval_cmd, eval_events, ingest, board, bench):
         cli.add_command(command)
 
 
