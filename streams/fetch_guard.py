@@ -52,6 +52,8 @@ def install_fetch_guard() -> bool:
         parent = self.consumer
         live = parent._active_partitions or set()
         buffered = parent._buffered_partitions
+        if live != wanted:  # the window the guard exists for (Faust would have fetched with the changed set)
+            log.info("active partitions changed during a fetch: %d before, %d after", len(wanted), len(live))
         for tp in [tp for tp in records if tp not in live and tp not in buffered]:
             batch = records.pop(tp)
             if batch:

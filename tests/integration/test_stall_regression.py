@@ -106,7 +106,8 @@ def test_records_fetched_while_no_partition_is_active_are_not_lost(broker) -> No
 
 # -- 2. the scenario: our worker, kill -9 mid-stream, restart ----------------------------------------------------
 
-N_ARTICLES = 160
+N_ARTICLES = 200
+CRASHES = 3
 
 
 def _headlines(n: int) -> list[bytes]:
@@ -178,13 +179,17 @@ def test_kill_9_and_restart_leave_no_partition_behind(make_settings, tmp_path: P
 
     worker_cls = GuardedWorker if GUARDED else WorkerProcess
     watcher = OutputWatcher(settings)
-    workers = [worker_cls(settings, tmp_path / "w1.log").start()]
+    workers: list[WorkerProcess] = []
     try:
-        ok = watcher.wait_until(lambda w: len(ids & w.handled_article_ids()) >= N_ARTICLES // 4, 120)
-        assert ok, f"the first worker did not get going:\n{workers[0].log_tail(30)}"
-        workers[0].kill()  # mid-stream: nothing committed or flushed since the last commit
-        assert len(ids & watcher.handled_article_ids()) < N_ARTICLES, "the crash came too late to test anything"
-        workers.append(worker_cls(settings, tmp_path / "w2.log").start())
+        # Several crashes: each restart with unprocessed records in the stream partitions is a chance for the race.
+        for crash in range(1, CRASHES + 1):
+            workers.append(worker_cls(settings, tmp_path / f"w{crash}.log").start())
+            target = crash * N_ARTICLES // (CRASHES + 1)
+            ok = watcher.wait_until(lambda w, t=target: len(ids & w.handled_article_ids()) >= t, 120)
+            assert ok, f"worker {crash} did not get to {target} articles:\n{workers[-1].log_tail(30)}"
+            workers[-1].kill()  # mid-stream: nothing committed or flushed since the last commit
+        assert len(ids & watcher.handled_article_ids()) < N_ARTICLES, "the crashes came too late to test anything"
+        workers.append(worker_cls(settings, tmp_path / "last.log").start())
         watcher.wait_until(lambda w: ids <= w.handled_article_ids() or not workers[-1].running, 120)
         missing = ids - watcher.handled_article_ids()
         # Every committed offset must reach the end of its partition's data (commits lag by <= commit_interval).
