@@ -1,0 +1,202 @@
+"""storywire eval-events: event words, the shared merge code path, frames at given triggers, ECB+ dev, live parity."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from agents.dedupe import assign_events, entity_id_map, merge_events
+from agents.event_mentions import group_mentions, head_token, mention_frames
+from agents.extraction_events import event_class, event_key
+from schemas.extraction import EventFrame
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+ECB_ARTICLES = SHARED / "eval" / "ecbplus-dev.jsonl"
+ECB_EVENTS = SHARED / "eval" / "ecbplus-dev-events.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("arrest", "arrest"), ("shooting", "shot"), ("shoot", "shot"), ("killing", "kill"), ("death", "die"),
+     ("announcement", "announce"), ("nomination", "nominate"), ("arrival", "arrive"), ("quake", "earthquake")],
+)  # fmt: skip
+def test_event_key_joins_verbal_and_nominal_forms(a: str, b: str) -> None:
+    assert event_key(a) == event_key(b)
+
+
+def test_event_key_keeps_different_words_apart() -> None:
+    assert event_key("deny") != event_key("announce")
+    assert event_class("statement", "deny") != event_class("statement", "announce")
+    assert event_class("arrest", "detain") == event_class("arrest", "arrest")  # one type, one happening
+
+
+def _frame(trigger: str, kind: str, start: int, actors: list[str], when: str | None = None) -> EventFrame:
+    return EventFrame(type=kind, trigger=trigger, actors=actors, when=when, start=start, end=start + len(trigger))
+
+
+def test_assign_events_is_merge_events_grouping() -> None:
+    reports = [
+        ("a1", "outlet-a", _frame("arrest", "arrest", 10, ["person:john-smith"])),
+        ("a2", "outlet-b", _frame("detain", "arrest", 40, ["person:smith"])),
+        ("a3", "outlet-c", _frame("arrest", "arrest", 5, ["person:mary-jones"])),
+        ("a1", "outlet-a", _frame("deny", "statement", 90, ["person:john-smith"])),
+        ("a2", "outlet-b", _frame("announce", "statement", 70, ["person:john-smith"])),
+    ]
+    ids = assign_events(reports)
+    events, _ = merge_events(reports)
+    assert set(ids) == {e.id for e in events}
+    for event in events:
+        assert sorted({r[0] for r, i in zip(reports, ids, strict=True) if i == event.id}) == event.article_ids
+    assert ids[0] == ids[1] != ids[2]  # "Smith" may be John Smith; Mary Jones is another arrest
+    assert ids[3] != ids[4]  # a denial and an announcement are two statements
+    assert assign_events(list(reversed(reports)))[::-1] == ids  # order-independent
+
+
+def test_group_mentions_lets_one_article_repeat_an_event() -> None:
+    mentions = [
+        ("a1", "x", _frame("quake", "disaster", 0, [])),
+        ("a1", "x", _frame("earthquake", "disaster", 50, [])),
+        ("a2", "y", _frame("earthquake", "disaster", 8, [])),
+        ("a2", "y", _frame("tsunami", "disaster", 30, [])),
+    ]
+    ids = group_mentions(mentions)
+    assert ids[0] == ids[1] == ids[2] != ids[3]
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    from agents.extraction import load_nlp
+
+    return load_nlp()
+
+
+def test_frames_at_given_triggers(nlp) -> None:  # type: ignore[no-untyped-def]
+    from agents.extraction import canonical_entities
+
+    text = "Lindsay Lohan checked into rehab on Tuesday. Police arrested John Smith in Boston after the shooting."
+    doc = nlp(text)
+    start = text.index("checked into")
+    assert head_token(doc, start, start + len("checked into")).text == "checked"
+    spans = [(start, start + 12), (text.index("arrested"), text.index("arrested") + 8)]
+    spans.append((text.index("shooting"), text.index("shooting") + 8))
+    check, arrest, shooting = mention_frames(doc, canonical_entities(doc), spans)
+    assert check is not None and check.type == "other" and check.trigger == "check"
+    assert arrest is not None and arrest.type == "arrest" and "person:john-smith" in arrest.targets
+    assert shooting is not None and shooting.type == "shooting" and event_key(shooting.trigger) == "shoot"
+
+
+def _tiny_files(tmp_path: Path) -> tuple[Path, Path]:
+    texts = {
+        "n1": ("Police arrest John Smith", "Police arrest John Smith\nPolice arrested John Smith on Monday."),
+        "n2": ("Smith detained", "Smith detained\nJohn Smith was arrested by police, officials said."),
+    }
+    articles = tmp_path / "articles.jsonl"
+    mentions = tmp_path / "mentions.jsonl"
+    with articles.open("w") as fa, mentions.open("w") as fm:
+        for aid, (title, text) in texts.items():
+            fa.write(json.dumps({"id": aid, "story": "s1", "title": title, "text": text, "source": aid}) + "\n")
+            for word in ("arrest", "said"):
+                at = text.find(word, len(title))
+                if at >= 0:
+                    end = at + len(text[at:].split()[0].strip(".,"))
+                    cluster = "ARREST" if word == "arrest" else f"SAID-{aid}"
+                    fm.write(json.dumps({"article_id": aid, "start": at, "end": end, "cluster": cluster}) + "\n")
+    return articles, mentions
+
+
+def test_evaluate_events_end_to_end(tmp_path: Path) -> None:
+    from streams.eval_events import evaluate_events
+
+    articles, mentions = _tiny_files(tmp_path)
+    out = io.StringIO()
+    result = evaluate_events(articles, mentions, progress=False, gold_stories=True, out=out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(rows) == 3 and set(rows[0]) == {"article_id", "start", "end", "cluster"}
+    arrest_clusters = {r["cluster"] for r in rows if r["article_id"] in {"n1", "n2"} and r["start"] < 60} - {""}
+    assert arrest_clusters
+    assert result["conll_f1"] == pytest.approx(1.0)
+    assert {"muc_f1", "b3_f1", "ceafe_f1", "conll_f1", "muc_p", "ceafe_r"} <= result.keys()
+
+
+def test_cli_json_last_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from streams.cli import cli
+
+    articles, mentions = _tiny_files(tmp_path)
+    pred = tmp_path / "pred.jsonl"
+    res = CliRunner().invoke(cli, ["eval-events", str(articles), str(mentions), "--out", str(pred), "--json",
+                                   "--no-progress"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    last = json.loads(res.stdout.strip().splitlines()[-1])
+    assert {"muc_f1", "b3_f1", "ceafe_f1", "conll_f1"} <= last.keys()
+    assert len(pred.read_text().splitlines()) == 3
+
+
+@pytest.mark.slow
+def test_ecbplus_dev_scores() -> None:
+    """The full dev run (cached parses in .storywire/cache): a regression floor, not the issue's target."""
+    if not (ECB_ARTICLES.exists() and ECB_EVENTS.exists()):
+        pytest.skip(f"ECB+ dev files not found under {SHARED / 'eval'} (the shared eval folder is absent)")
+    from streams.eval_events import evaluate_events
+
+    cache = Path(__file__).resolve().parents[2] / ".storywire" / "cache"
+    result = evaluate_events(ECB_ARTICLES, ECB_EVENTS, progress=False, cache_dir=cache)
+    assert result["mentions"] == 5053
+    assert result["conll_f1"] >= 0.72  # measured 0.734 (2026-11-25); the issue's target is 0.80
+
+
+@pytest.mark.slow
+def test_live_pipeline_and_eval_events_group_alike(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The Faust agents' functions (Pipeline) and eval-events put the triggers both read alike into the same events.
+
+    Compared: the extractor's frames of one ECB+ story whose trigger eval-events reads with the same type and
+    word, in articles that give that event class once (the live merge keeps one frame per article and event);
+    the StoryUpdate's events are checked to be exactly :func:`agents.dedupe.assign_events`' grouping.
+    """
+    if not ECB_ARTICLES.exists():
+        pytest.skip(f"{ECB_ARTICLES} not found (the shared eval folder is absent)")
+    from agents.extraction import Extractor, canonical_entities
+    from agents.pipeline import Pipeline
+    from schemas.article import parse_article
+
+    lines = [line for line in ECB_ARTICLES.open() if json.loads(line)["story"] == "18-ecbplus"][:6]
+    pipeline = Pipeline(Extractor(nlp))
+    steps = pipeline.add_articles([parse_article(line) for line in lines])
+    final = max(pipeline.final_stories(), key=lambda u: len({a for e in u.events for a in e.article_ids}))
+    exs = {s.article_id: s.extraction for s in steps if s.story_id == final.story_id and s.extraction is not None}
+    assert len(exs) >= 4
+    reports = [(aid, exs[aid].article.outlet, f) for aid in sorted(exs) for f in exs[aid].events]
+    ids = entity_id_map(exs[aid].entities for aid in sorted(exs))
+    live = assign_events(reports, entity_ids=ids)
+    assert set(live) <= {e.id for e in final.events}  # the StoryUpdate's events are this grouping
+    for event in final.events:
+        assert sorted({r[0] for r, i in zip(reports, live, strict=True) if i == event.id}) == event.article_ids
+
+    sample: list[int] = []
+    mentions = []
+    for i, (aid, source, f) in enumerate(reports):
+        if f.end <= f.start:
+            continue  # a casualty count without a trigger word
+        doc = nlp(exs[aid].article.body)
+        frame = mention_frames(doc, canonical_entities(doc), [(f.start, f.end)])[0]
+        assert frame is not None
+        if (frame.type, frame.trigger) == (f.type, f.trigger):
+            sample.append(i)
+            mentions.append((aid, source, frame))
+    per_article = Counter((reports[i][0], event_class(reports[i][2].type, reports[i][2].trigger)) for i in sample)
+    kept = [k for k, i in enumerate(sample)
+            if per_article[(reports[i][0], event_class(reports[i][2].type, reports[i][2].trigger))] == 1]  # fmt: skip
+    assert len(kept) >= 6
+    # The live merge over the extractor's frames vs eval-events' merge over its own frames at the same triggers.
+    live_kept = assign_events([reports[sample[k]] for k in kept], entity_ids=ids)
+    evaluated = group_mentions([mentions[k] for k in kept], entity_ids=ids)
+    assert len(set(live_kept)) < len(kept)  # some triggers do merge across articles
+    for a, b in itertools.combinations(range(len(kept)), 2):
+        same_live, same_eval = live_kept[a] == live_kept[b], evaluated[a] == evaluated[b]
+        assert same_live == same_eval, (mentions[kept[a]][2].trigger, mentions[kept[b]][2].trigger)
