@@ -129,7 +129,7 @@ class ClusterSettings(BaseModel):
     )
     max_article_ids: int = Field(200, description="Most recent article ids kept per story (idempotent re-delivery).")
     max_posting: int = Field(
-        1_000,
+        64,
         description=("Features shared by more live stories than this are not used to find candidates (still scored)."),
     )
     common_share: float = Field(
@@ -139,7 +139,7 @@ class ClusterSettings(BaseModel):
     )
     min_common_posting: int = Field(20, description="See common_share.")
     candidate_features: int = Field(
-        16, description="The article's most distinctive features that look up candidate stories in the index."
+        12, description="The article's most distinctive features that look up candidate stories in the index."
     )
     max_candidates: int = Field(10, description="Stories fully scored per article, the best by partial score first.")
 
@@ -546,7 +546,7 @@ class StoryIndex:
         if not acc:
             return []
         stories = self._stories
-        ranked = sorted(acc.items(), key=lambda kv: (-kv[1], stories[kv[0]].profile.first_seq, kv[0]))
+        ranked = heapq.nsmallest(s.max_candidates, [(-v, sid) for sid, v in acc.items()])
         # Phase 2: exact similarity of the best candidates on every feature.
         # Families the article has no feature of (a headline without entities) do not dilute the score.
         present = sum(weights[i] for i in range(len(_FAMILIES)) if anorm[i] > 0) or 1.0
@@ -554,7 +554,7 @@ class StoryIndex:
         lam = s.assoc_share
         n_entities = len(items[1])
         out: list[_Scored] = []
-        for sid, _ in ranked[: s.max_candidates]:
+        for _, sid in ranked:
             story = stories[sid]
             prof = story.profile
             n = prof.article_count
@@ -589,49 +589,67 @@ class StoryIndex:
         return out
 
     def _story_similarity_candidates(self, story: _Story) -> list[tuple[float, int, str]]:
-        """Live stories similar to ``story`` (centroid cosines per family, weighted), best first."""
+        """Live stories similar to ``story`` (centroid cosines per family, weighted), best first.
+
+        Candidates come from the story's most distinctive features (as for an article); the best
+        ``max_candidates`` of at least ``merge_min_articles`` articles are compared on every feature.
+        """
         s = self.settings
         prof = story.profile
         sid = prof.story_id
         top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df.get, math.log
         max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
-        sizes = self._sizes
-        acc: dict[str, list[float]] = {}
+        sizes, postings = self._sizes, self._postings
         n = prof.article_count
-        for fi, fam in enumerate(_FAMILIES):
+        idf2: list[dict[str, float]] = []
+        gen: list[tuple[float, str, float]] = []
+        for fam in _FAMILIES:
             prefix = _PREFIX[fam]
+            fam_idf2: dict[str, float] = {}
             for key, count in getattr(prof, fam).items():
                 nk = prefix + key
-                posting = self._postings.get(nk)
-                if not posting or len(posting) > max_posting:
-                    continue
-                idf = top - log(df_get(nk, 0) + 1)
-                w = count / n * idf * idf
-                for other, c in posting.items():
-                    if other == sid:
-                        continue
-                    a = acc.get(other)
-                    if a is None:
-                        a = acc[other] = [0.0, 0.0, 0.0, 0.0]
-                    a[fi] += w * c / sizes[other]
+                i = top - log(df_get(nk, 0) + 1)
+                fam_idf2[key] = i * i
+                gen.append((-count / n * i * i, nk, count / n * i * i))
+            idf2.append(fam_idf2)
+        acc: dict[str, float] = {}
+        used = 0
+        for _, nk, w in sorted(gen):
+            posting = postings.get(nk)
+            if not posting or len(posting) > max_posting:
+                continue
+            for other, c in posting.items():
+                if other != sid and sizes[other] >= s.merge_min_articles:
+                    acc[other] = acc.get(other, 0.0) + w * c / sizes[other]
+            used += 1
+            if used >= s.candidate_features:
+                break
         if not acc:
             return []
         norms = self._story_norms(story)
+        stories = self._stories
         out: list[tuple[float, int, str]] = []
-        big = [(-(a[0] + a[1] + a[2] + a[3]), o) for o, a in acc.items() if sizes[o] >= s.merge_min_articles]
-        for _, other in sorted(big)[: s.max_candidates]:
-            a = acc[other]
-            ostory = self._stories[other]
+        for _, other in heapq.nsmallest(s.max_candidates, [(-v, o) for o, v in acc.items()]):
+            ostory = stories[other]
+            oprof = ostory.profile
             onorms = self._story_norms(ostory)
+            on = oprof.article_count
             num = den = 0.0
             ent_cos = 0.0
             for i, fam in enumerate(_FAMILIES):
                 d = norms.get(fam, 0.0) * onorms.get(fam, 0.0)
-                if d > 0:
-                    num += self._weights[fam] * a[i] / d
-                    den += self._weights[fam]
-                    if i == 1:
-                        ent_cos = a[i] / d
+                if d <= 0:
+                    continue
+                mine: dict[str, int] = getattr(prof, fam)
+                theirs: dict[str, int] = getattr(oprof, fam)
+                dot = 0.0
+                for k in sorted(mine.keys() & theirs.keys()):  # sorted: the same float sums every run
+                    dot += mine[k] * theirs[k] * idf2[i][k]
+                cos = dot / (n * on) / d
+                num += self._weights[fam] * cos
+                den += self._weights[fam]
+                if i == 1:
+                    ent_cos = cos
             if den == 0:
                 continue
             sim = num / den / self._range_factor(story, ostory)
@@ -640,10 +658,10 @@ class StoryIndex:
             if (
                 ent_cos < s.merge_min_entity_cosine
                 and len(prof.entities) >= s.disjoint_min_entities
-                and len(ostory.profile.entities) >= s.disjoint_min_entities
+                and len(oprof.entities) >= s.disjoint_min_entities
             ):
                 sim *= s.disjoint_penalty
-            out.append((-sim, ostory.profile.first_seq, other))
+            out.append((-sim, oprof.first_seq, other))
         out.sort()
         return out
 
