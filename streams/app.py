@@ -9,6 +9,7 @@ import faust
 from pydantic import BaseModel
 
 from streams.codecs import codec_name, register_codecs
+from streams.fetch_guard import install_fetch_guard
 from streams.offsets import install_exact_end_offsets
 from streams.settings import Settings
 from streams.topics import (
@@ -120,6 +121,8 @@ def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
     register_codecs(extra=(StoryState, StoryProfile))
     if settings.exact_end_offsets:
         install_exact_end_offsets()
+    if settings.fetch_guard:
+        install_fetch_guard()
     app = _faust_app(settings)
 
     def topic(name: str, serializer: str) -> faust.TopicT:

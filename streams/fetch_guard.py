@@ -21,7 +21,6 @@ that those records are fetched again once the partition is resumed.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 __all__ = ["install_fetch_guard"]
@@ -30,9 +29,8 @@ log = logging.getLogger("storywire.fetch_guard")
 
 
 def install_fetch_guard() -> bool:
-    """Patch Faust's aiokafka consumer thread (idempotent). ``STORYWIRE_FETCH_GUARD=0`` disables it (tests)."""
-    if os.environ.get("STORYWIRE_FETCH_GUARD", "1") == "0":
-        return False
+    """Patch Faust's aiokafka consumer thread (idempotent). ``build_app`` calls it unless
+    ``STORYWIRE_FETCH_GUARD=0`` (Settings.fetch_guard)."""
     from faust.transport.drivers import aiokafka as faust_aiokafka
 
     thread_cls = faust_aiokafka.AIOKafkaConsumerThread

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # Verify the end offsets Faust uses to restore tables (the embedded broker under-reports them; see
     # streams/offsets.py). Costs a short fetch per changelog partition at each rebalance.
     exact_end_offsets: bool = True
+    # Guard Faust's fetch against the race that dropped records of partitions resumed after table recovery
+    # (stalled or silently skipped offsets after a restart; docs/stall-investigation.md).
+    fetch_guard: bool = True
 
     broker_outage_timeout: float = 300.0  # seconds a worker waits for an unreachable broker before exiting
 

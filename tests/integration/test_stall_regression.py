@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -25,7 +24,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from streams.fetch_guard import install_fetch_guard
 from streams.kafka_io import consume_all, ensure_topics, make_consumer, make_producer
-from streams.processes import WorkerProcess, settings_env
+from streams.processes import WorkerProcess
 from streams.settings import Settings
 from streams.topics import ARTICLE_EXTRACTIONS, ARTICLES, STORY_ARTICLES
 from streams.watch import OutputWatcher
@@ -91,7 +90,8 @@ async def _drop_window(bootstrap: str, topic_a: str, topic_b: str) -> tuple[list
 def test_records_fetched_while_no_partition_is_active_are_not_lost(broker) -> None:  # type: ignore[no-untyped-def]
     if broker.embedded is None:
         pytest.skip("uses the embedded broker's address directly")
-    install_fetch_guard()
+    if GUARDED:
+        install_fetch_guard()
     run = uuid.uuid4().hex[:6]
     topic_a, topic_b = f"stall-a-{run}", f"stall-b-{run}"
     broker.embedded.create_topics([(topic_a, 1), (topic_b, 1)])
@@ -113,25 +113,6 @@ CRASHES = 3
 def _headlines(n: int) -> list[bytes]:
     lines = shared_path("eval", "uci-headlines-dev.jsonl").read_bytes().splitlines()[:n]
     return [json.dumps({k: v for k, v in json.loads(line).items() if k != "story"}).encode() for line in lines]
-
-
-class GuardedWorker(WorkerProcess):
-    """``storywire worker`` with the fetch guard installed first (until streams/app.py installs it itself)."""
-
-    def start(self) -> GuardedWorker:
-        import subprocess
-
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.log_path, "ab")
-        code = (
-            "import sys; from streams.fetch_guard import install_fetch_guard; install_fetch_guard(); "
-            "from streams.cli import main; sys.argv = ['storywire', 'worker', '--loglevel', 'info']; main()"
-        )
-        env = {**os.environ, **settings_env(self.settings), "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", code], stdout=self._log, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-        return self
 
 
 def _records_per_partition(settings: Settings, name: str) -> dict[int, int]:
@@ -177,19 +158,18 @@ def test_kill_9_and_restart_leave_no_partition_behind(make_settings, tmp_path: P
     producer.flush()
     producer.close()
 
-    worker_cls = GuardedWorker if GUARDED else WorkerProcess
     watcher = OutputWatcher(settings)
     workers: list[WorkerProcess] = []
     try:
         # Several crashes: each restart with unprocessed records in the stream partitions is a chance for the race.
         for crash in range(1, CRASHES + 1):
-            workers.append(worker_cls(settings, tmp_path / f"w{crash}.log").start())
+            workers.append(WorkerProcess(settings, tmp_path / f"w{crash}.log").start())
             target = crash * N_ARTICLES // (CRASHES + 1)
             ok = watcher.wait_until(lambda w, t=target: len(ids & w.handled_article_ids()) >= t, 120)
             assert ok, f"worker {crash} did not get to {target} articles:\n{workers[-1].log_tail(30)}"
             workers[-1].kill()  # mid-stream: nothing committed or flushed since the last commit
         assert len(ids & watcher.handled_article_ids()) < N_ARTICLES, "the crashes came too late to test anything"
-        workers.append(worker_cls(settings, tmp_path / "last.log").start())
+        workers.append(WorkerProcess(settings, tmp_path / "last.log").start())
         watcher.wait_until(lambda w: ids <= w.handled_article_ids() or not workers[-1].running, 120)
         missing = ids - watcher.handled_article_ids()
         # Every committed offset must reach the end of its partition's data (commits lag by <= commit_interval).
