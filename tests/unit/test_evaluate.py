@@ -141,3 +141,17 @@ def test_shared_labeled_files_read_completely(name: str, articles: int, stories:
     assert len(rows) == articles
     assert all(g is not None for _, g in rows)
     assert len({g for _, g in rows}) == stories
+
+
+@pytest.mark.slow
+def test_eval_on_a_sample_of_gvc_dev_is_sane_and_repeatable(tmp_path: Path) -> None:
+    """Regression guard on real labeled news: the first 80 GVC articles (shootings sorted by date)."""
+    path = EVAL_DIR / "gvc-dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} not found: the labeled files live in ../shared/eval next to the project")
+    sample = tmp_path / "gvc-sample.jsonl"
+    sample.write_text("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:80]), encoding="utf-8")
+    first = evaluate_file(sample, progress=False, cache_dir=tmp_path / "cache")
+    assert first["articles"] == 80
+    assert first["f1"] >= 0.85, first
+    assert evaluate_file(sample, progress=False, cache_dir=tmp_path / "cache") == first
