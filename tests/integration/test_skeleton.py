@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from agents.pipeline import Pipeline
 from streams.readers import read_records
 from tests.integration.helpers import running_pipeline, send, wait_for_article
 
@@ -27,7 +28,9 @@ UNRELATED = {
 }
 
 
-def test_seeds_form_one_story_and_duplicates_change_nothing(make_settings, seeds_dir: Path, tmp_path: Path) -> None:
+def test_seeds_form_one_story_and_duplicates_change_nothing(
+    make_settings, seeds_dir: Path, tmp_path: Path, extractor
+) -> None:
     settings = make_settings()
     seeds = list(read_records([seeds_dir]))
     assert len(seeds) == 2
@@ -41,6 +44,11 @@ def test_seeds_form_one_story_and_duplicates_change_nothing(make_settings, seeds
         assert story.version == 2
         assert story.article_count == 2 and len(story.outlets) == 2
         assert [u.version for u in watcher.updates] == [1, 2]
+        # The broker path gives the very story `storywire stories` prints in process.
+        in_process = Pipeline(extractor)
+        list(in_process.add_raw(rec.raw for rec in seeds))
+        [expected] = in_process.final_stories()
+        assert story == expected
 
         send(producer, settings, UNRELATED, key=UNRELATED["id"])
         wait_for_article(watcher, worker, str(UNRELATED["id"]))
