@@ -133,7 +133,7 @@ def memory(extractions: list[ArticleExtraction], stories: int, settings: Cluster
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path, help="labeled JSONL files (default: the dev files)")
-    parser.add_argument("--cache-dir", type=Path, default=Path(".cache/extractions"))
+    parser.add_argument("--cache-dir", type=Path, default=Path("bench/cache/extractions"))
     parser.add_argument("--repeat", type=int, default=3, help="runs per file; the best is reported")
     parser.add_argument("--stories", type=int, default=0, help="also measure RSS with this many live stories")
     args = parser.parse_args()
