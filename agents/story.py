@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
@@ -129,12 +130,22 @@ def _content_words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text) if w.lower() not in STOP_WORDS and len(w) > 2}
 
 
+@dataclass
+class _SentenceGroup:
+    """Sentences of several articles that say the same thing (the first one speaks for all)."""
+
+    text: str
+    words: set[str]
+    position: int  # sentence index in the first article that said it
+    articles: set[str] = field(default_factory=set)
+
+
 def summarize(
     articles: list[StoredArticle], copy_of: Mapping[str, str | None], new_ids: set[str], settings: StorySettings
 ) -> list[SummarySentence]:
     """Extractive summary: sentences many sources agree on, citing them all; what is new comes first."""
     by_id = {a.article_id: a for a in articles}
-    groups: list[dict[str, object]] = []  # text, words, articles, first position
+    groups: list[_SentenceGroup] = []
     for art in articles:
         if copy_of.get(art.article_id):
             continue  # a wire copy says what its original says; it is cited through the original below
@@ -142,12 +153,13 @@ def summarize(
             words = _content_words(sent)
             if len(words) < 4 or len(sent) > 400:
                 continue
-            for g in groups:
-                if fuzz.token_set_ratio(sent, g["text"]) >= settings.sentence_merge_ratio:
-                    g["articles"].add(art.article_id)  # type: ignore[attr-defined]
-                    break
-            else:
-                groups.append({"text": sent, "words": words, "articles": {art.article_id}, "pos": idx})
+            same = next(
+                (g for g in groups if fuzz.token_set_ratio(sent, g.text) >= settings.sentence_merge_ratio), None
+            )
+            if same is None:
+                same = _SentenceGroup(sent, words, idx)
+                groups.append(same)
+            same.articles.add(art.article_id)
     if not groups:
         return []
     copies: dict[str, set[str]] = {}
@@ -156,34 +168,28 @@ def summarize(
             copies.setdefault(orig, set()).add(aid)
     story_words: Counter[str] = Counter()
     for g in groups:
-        story_words.update(g["words"])  # type: ignore[arg-type]
+        story_words.update(g.words)
 
-    def score(g: dict[str, object]) -> tuple[float, str]:
-        words: set[str] = g["words"]  # type: ignore[assignment]
-        support = len(g["articles"])  # type: ignore[arg-type]
-        centrality = sum(story_words[w] for w in words) / (len(words) + 3)
-        lead = 1.0 if g["pos"] == 0 else 0.0
-        return (-(2.0 * support + centrality + lead), str(g["text"]))
+    def score(g: _SentenceGroup) -> tuple[float, str]:
+        centrality = sum(story_words[w] for w in g.words) / (len(g.words) + 3)
+        lead = 1.0 if g.position == 0 else 0.0
+        return (-(2.0 * len(g.articles) + centrality + lead), g.text)
 
-    chosen: list[dict[str, object]] = []
+    chosen: list[_SentenceGroup] = []
     for g in sorted(groups, key=score):
         if len(chosen) >= settings.summary_sentences:
             break
-        if any(fuzz.token_set_ratio(str(g["text"]), str(c["text"])) >= 60 for c in chosen):
-            continue
-        chosen.append(g)
-
-    def cited(g: dict[str, object]) -> list[str]:
-        ids = set(g["articles"])  # type: ignore[call-overload]
-        for aid in list(ids):
-            ids |= copies.get(aid, set())
-        return sorted(ids)
+        if not any(fuzz.token_set_ratio(g.text, c.text) >= 60 for c in chosen):
+            chosen.append(g)
 
     summary = []
     for g in chosen:
-        ids = cited(g)
+        ids = set(g.articles)
+        for aid in g.articles:
+            ids |= copies.get(aid, set())
+        cited = sorted(ids)
         summary.append(
-            SummarySentence(text=str(g["text"]), article_ids=ids, sources=sorted({by_id[i].source for i in ids}))
+            SummarySentence(text=g.text, article_ids=cited, sources=sorted({by_id[i].source for i in cited}))
         )
     # What is new first (stable: otherwise keep the score order).
     summary.sort(key=lambda s: 0 if new_ids & set(s.article_ids) else 1)

@@ -69,7 +69,7 @@ def attach(sw: Streams) -> None:
             extractor_box["x"] = Extractor(nlp, batch_size=settings.extract_batch_size)
         return extractor_box["x"]
 
-    async def send_dead_letter(event: EventT, code: str, reason: str) -> None:
+    async def send_dead_letter(event: EventT[bytes], code: str, reason: str) -> None:
         msg = event.message
         raw_key = msg.key if isinstance(msg.key, bytes) or msg.key is None else str(msg.key).encode()
         dl = dead_letter_for(msg.topic, msg.partition, msg.offset, raw_key, msg.value, code, reason, datetime.now(UTC))
@@ -94,8 +94,9 @@ def attach(sw: Streams) -> None:
     @app.agent(sw.articles, name=f"{settings.topic_prefix}extract")
     async def extract(stream: StreamT[bytes]) -> None:
         """articles → article-extractions (bad input → articles-dead-letter)."""
-        async for events in stream.take_events(settings.extract_batch_size, within=settings.extract_batch_within):
-            parsed: list[tuple[Article, EventT]] = []
+        batches = stream.take_events(settings.extract_batch_size, within=settings.extract_batch_within)  # type: ignore[attr-defined]
+        async for events in batches:
+            parsed: list[tuple[Article, EventT[bytes]]] = []
             for event in events:
                 try:
                     article = parse_article(event.value, max_chars=settings.max_text_chars)

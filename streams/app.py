@@ -37,9 +37,9 @@ class Streams:
     story_articles: faust.TopicT
     story_updates: faust.TopicT
     alerts: faust.TopicT
-    cluster_index: faust.Table  # story id → clustering profile (changelog-backed)
-    stories: faust.Table  # story id → StoryState (changelog-backed)
-    fired_alerts: faust.Table  # rule + story id → version it fired at
+    cluster_index: faust.Table[str, Any]  # story id → clustering profile (changelog-backed)
+    stories: faust.Table[str, Any]  # story id → StoryState (changelog-backed)
+    fired_alerts: faust.Table[str, Any]  # rule + story id → version it fired at
     agents: dict[str, Any] = field(default_factory=dict)
 
 
@@ -68,7 +68,7 @@ def _faust_app(settings: Settings) -> faust.App:
     )
 
 
-class PydanticTable(faust.Table):  # type: ignore[misc]
+class PydanticTable(faust.Table[str, Any]):
     """A changelog-backed table whose values are one pydantic model, written with that model's codec.
 
     Faust derives a table's serializer from a Faust-model ``value_type`` only, and creates the changelog topic
@@ -87,7 +87,7 @@ class PydanticTable(faust.Table):  # type: ignore[misc]
         return v
 
 
-def _table(app: faust.App, name: str, value_model: type[BaseModel] | None, partitions: int) -> faust.Table:
+def _table(app: faust.App, name: str, value_model: type[BaseModel] | None, partitions: int) -> faust.Table[str, Any]:
     table = PydanticTable(
         app,
         name=name,
@@ -97,7 +97,8 @@ def _table(app: faust.App, name: str, value_model: type[BaseModel] | None, parti
         key_type=str,
         beacon=app.tables.beacon,
     )
-    return app.tables.add(table)
+    app.tables.add(table)
+    return table
 
 
 def _attach_watchdog(sw: Streams) -> None:
@@ -108,7 +109,7 @@ def _attach_watchdog(sw: Streams) -> None:
     required = [settings.topic(ARTICLES), settings.topic(STORY_UPDATES)]
     watchdog = BrokerWatchdog(hosts, required, outage_timeout=settings.broker_outage_timeout)
 
-    @sw.app.timer(watchdog.interval)
+    @sw.app.timer(watchdog.interval)  # type: ignore[untyped-decorator]
     async def watch_broker() -> None:
         await watchdog.check()
 

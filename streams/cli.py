@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -240,8 +241,8 @@ def schemas(out: Path) -> None:
             b"{not json",
             "not_json",
             "message is not JSON (Expecting property name enclosed in double quotes at line 1 column 2)",
-            biggest.updated_at or biggest.first_seen,
-        ),  # type: ignore[arg-type]
+            biggest.last_seen or datetime(2026, 1, 1, tzinfo=UTC),
+        ),
     }
     for path in write_schemas(out, examples):
         click.echo(path)

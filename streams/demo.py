@@ -70,12 +70,11 @@ def run_demo(
                 producer.send(settings.topic(ARTICLES), key=article.id.encode(), value=rec.raw)
                 producer.flush()
                 timeout = startup_timeout if i == 0 else article_timeout
-                ok = (
-                    watcher.wait_until(
-                        lambda w, aid=article.id: aid in w.handled_article_ids() or not worker.running, timeout, refresh
-                    )
-                    and worker.running
-                )
+
+                def arrived(w: OutputWatcher, aid: str = article.id) -> bool:
+                    return aid in w.handled_article_ids() or not worker.running
+
+                ok = watcher.wait_until(arrived, timeout, refresh) and worker.running
                 if not ok:
                     live.stop()
                     alive = (

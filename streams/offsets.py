@@ -76,5 +76,5 @@ def install_exact_end_offsets() -> None:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, probe_end_offsets, bootstrap, dict(reported))
 
-    thread_cls._highwaters = _highwaters
-    thread_cls._storywire_exact_end_offsets = True
+    setattr(thread_cls, "_highwaters", _highwaters)  # noqa: B010 — a patch of a library method
+    setattr(thread_cls, "_storywire_exact_end_offsets", True)  # noqa: B010
