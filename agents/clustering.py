@@ -4,10 +4,13 @@ The :class:`StoryIndex` keeps compact :class:`StoryProfile` s of the stories in 
 inverted index (feature → stories) over them, so one assignment only touches the stories that share a
 feature with the article. Similarity is TF-IDF over four feature families (content lemmas, canonical
 entities, title lemmas, event cues: places, dates, figures, people), with document frequencies learned
-online from the profiles themselves, and a time decay when both sides carry publication dates.
+online from the profiles themselves, an association score P(story | feature), a disjoint-entity check
+and a time decay when both sides carry publication dates. Two live stories whose centroids agree are
+merged explicitly (``Assignment.merged``). See docs/clustering.md.
 
 Everything here is deterministic: the same extractions in the same order give the same story ids,
-scores and evictions. No clock, no randomness, no set-iteration order in any decision.
+scores, merges and evictions. No clock, no randomness, no set-iteration order in any decision, and an
+index restored from its profiles continues exactly like one that never stopped.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import heapq
 import math
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -868,8 +871,3 @@ class StoryIndex:
             self._drop_story(sid)
             evicted.append(sid)
         return evicted
-
-
-def profiles_by_id(profiles: Iterable[StoryProfile]) -> Mapping[str, StoryProfile]:
-    """Convenience for tables and tests: profiles keyed by story id."""
-    return {p.story_id: p for p in profiles}
