@@ -10,18 +10,12 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from streams.cli_common import load_settings, watching
 from streams.settings import Settings
 
 __all__ = ["main"]
 
 err_console = Console(stderr=True)
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except Exception as exc:  # pydantic ValidationError: show which variable is wrong
-        raise click.ClickException(f"invalid STORYWIRE_* setting: {exc}") from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,7 +60,7 @@ def worker(loglevel: str, web: bool | None) -> None:
     from streams.app import build_app
     from streams.kafka_io import KafkaUnavailable, ensure_topics
 
-    settings = _settings()
+    settings = load_settings()
     if web is not None:
         settings = settings.model_copy(update={"web_enabled": web})
     try:
@@ -85,16 +79,8 @@ def tail(once: bool) -> None:
     """Show story updates live (latest version of every story)."""
     from rich.live import Live
 
-    from streams.kafka_io import KafkaUnavailable
-    from streams.watch import OutputWatcher
-
-    settings = _settings()
     console = Console() if sys.stdout.isatty() else Console(width=150)
-    try:
-        watcher = OutputWatcher(settings)
-    except KafkaUnavailable as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
+    with watching(load_settings()) as watcher:
         if once:
             watcher.wait_quiet(2.0)
             console.print(watcher.board.render())
@@ -103,10 +89,6 @@ def tail(once: bool) -> None:
             while True:
                 if watcher.poll(500):
                     live.update(watcher.board.render())
-    except KeyboardInterrupt:
-        pass
-    finally:
-        watcher.close()
 
 
 @cli.command()
@@ -140,7 +122,7 @@ def stories(paths: tuple[str, ...], as_json: bool) -> None:
     from agents.pipeline import Pipeline
     from streams.readers import read_records
 
-    settings = _settings()
+    settings = load_settings()
     pipeline = Pipeline(
         Extractor(load_nlp(settings.model), batch_size=settings.extract_batch_size),
         settings.cluster,
@@ -179,17 +161,9 @@ def stories(paths: tuple[str, ...], as_json: bool) -> None:
 @click.option("--once", is_flag=True, help="Print the alerts so far, then exit.")
 def alerts(once: bool) -> None:
     """Print alerts as they fire (rule, story, version, why)."""
-    from streams.kafka_io import KafkaUnavailable
-    from streams.watch import OutputWatcher
-
-    settings = _settings()
     console = Console()
-    try:
-        watcher = OutputWatcher(settings)
-    except KafkaUnavailable as exc:
-        raise click.ClickException(str(exc)) from exc
     shown = 0
-    try:
+    with watching(load_settings()) as watcher:
         while True:
             if once:
                 watcher.wait_quiet(2.0)
@@ -203,10 +177,6 @@ def alerts(once: bool) -> None:
             shown = len(watcher.alerts)
             if once:
                 return
-    except KeyboardInterrupt:
-        pass
-    finally:
-        watcher.close()
 
 
 @cli.command()
@@ -223,7 +193,7 @@ def schemas(out: Path) -> None:
     from streams.jsonschemas import write_schemas
     from streams.readers import read_records
 
-    settings = _settings()
+    settings = load_settings()
     records = list(read_records([EXAMPLES_DIR]))
     pipeline = Pipeline(Extractor(load_nlp(settings.model)), settings.cluster, settings.story)
     list(pipeline.add_raw(r.raw for r in records))
@@ -258,7 +228,7 @@ def audit(as_json: bool) -> None:
     from streams.kafka_io import KafkaUnavailable
 
     try:
-        report = audit_topics(_settings())
+        report = audit_topics(load_settings())
     except KafkaUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -289,7 +259,7 @@ def replay(timeout: float) -> None:
     from streams.replay import run_replay
 
     try:
-        report = run_replay(_settings(), timeout=timeout)
+        report = run_replay(load_settings(), timeout=timeout)
     except (KafkaUnavailable, RuntimeError, TimeoutError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"original: {report.original_stories} stories; replay: {report.replayed_stories} stories")
@@ -318,6 +288,8 @@ _register_subcommands()
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # kafka-python logs every failed connection attempt; our commands say themselves what is wrong and what to do.
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)
     cli()
 
 

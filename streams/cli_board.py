@@ -7,20 +7,13 @@ from types import FrameType
 
 import click
 
-from streams.settings import Settings
+from streams.cli_common import load_settings
 
 __all__ = ["board"]
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except Exception as exc:  # pydantic ValidationError: show which variable is wrong
-        raise click.ClickException(f"invalid STORYWIRE_* setting: {exc}") from exc
 
 
 @click.command()
@@ -34,7 +27,7 @@ def board(host: str, port: int) -> None:
     from streams.board import BoardError, BoardServer
     from streams.kafka_io import KafkaUnavailable
 
-    settings = _settings()
+    settings = load_settings()
     try:
         server = BoardServer(settings, host, port).start()
     except (BoardError, KafkaUnavailable) as exc:

@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from streams.settings import Settings
+from streams.cli_common import load_settings
 
 if TYPE_CHECKING:
     from streams.ingest import Ingestor, Rejection
@@ -25,13 +25,6 @@ __all__ = ["ingest"]
 err_console = Console(stderr=True)
 
 MANY_INPUTS = 20  # a progress bar is shown on a terminal, and for this many inputs elsewhere too
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except Exception as exc:  # pydantic ValidationError: show which variable is wrong
-        raise click.ClickException(f"invalid STORYWIRE_* setting: {exc}") from exc
 
 
 def _say(text: str) -> None:
@@ -125,7 +118,7 @@ def ingest(
         raise click.UsageError("--polls counts the polls of --follow; add --follow or leave --polls out")
     if follow and not any(is_url(i) for i in inputs):
         raise click.UsageError("--follow polls feed URLs (http:// or https://), and none was given")
-    settings = _settings()
+    settings = load_settings()
     logging.getLogger("kafka").setLevel(logging.CRITICAL)  # its reconnect chatter; failures are reported below
     if follow and state_path is None:
         state_path = settings.data_dir / "ingest-state.json"
