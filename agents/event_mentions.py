@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 
 from agents.dedupe import Report, assign_events
 from agents.extraction_entities import CanonicalEntities
-from agents.extraction_events import TRIGGERS, build_context, frame_at_token, trigger_type
+from agents.extraction_events import build_context, frame_at_token, lexicon_type, trigger_type
 from schemas.extraction import EventFrame
 
 __all__ = ["MentionSpan", "group_mentions", "head_token", "mention_frames", "mention_kind"]
@@ -42,8 +42,9 @@ def head_token(doc: Doc, start: int, end: int) -> Token | None:
 
 
 def mention_kind(tok: Token, ents: CanonicalEntities) -> str:
-    """The event type of a given trigger: the extractor's reading in context, else its lexicon's, else "other"."""
-    return trigger_type(tok, ents) or TRIGGERS.get(tok.lemma_.lower()) or TRIGGERS.get(tok.lower_) or "other"
+    """The event type of a given trigger: the extractor's reading in context, else the lexicon's type of the word
+    or of another form of it ("shot" -> shooting), else "other"."""
+    return trigger_type(tok, ents) or lexicon_type(tok.lemma_) or lexicon_type(tok.lower_) or "other"
 
 
 def mention_frames(

@@ -38,6 +38,7 @@ __all__ = [
     "extract_events",
     "extract_quotes",
     "frame_at_token",
+    "lexicon_type",
     "tokens_with",
     "trigger_type",
 ]
@@ -594,6 +595,7 @@ _EVENT_FORMS: dict[str, str] = {
 }  # fmt: skip
 _EVENT_SUFFIXES = (("ation", "at"), ("ition", ""), ("ment", ""), ("ings", ""), ("ing", ""), ("ion", ""), ("ure", ""),
                    ("al", ""), ("ed", ""), ("es", ""), ("s", ""), ("e", ""), ("y", ""))
+_DERIVED = ("ation", "ition", "ment", "ing", "ion", "ure", "al")
 # Types whose lexicon words name different happenings ("deny" / "announce", "earthquake" / "tsunami"); in the
 # other types the words of one type tell one happening ("strike" / "attack", "arrest" / "detain").
 WORD_BOUND_TYPES = frozenset({"statement", "disaster", "other"})
@@ -606,6 +608,11 @@ def event_key(word: str) -> str:
     """
     w = word.lower().strip()
     w = _EVENT_FORMS.get(w, w)
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 5:
+        # A plural of a derived noun keys as its singular ("negotiations", "deaths", "announcements").
+        single = w[:-1]
+        if single in _EVENT_FORMS or single.endswith(_DERIVED):
+            w = _EVENT_FORMS.get(single, single)
     for suffix, replacement in _EVENT_SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)] + replacement
@@ -615,6 +622,30 @@ def event_key(word: str) -> str:
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
         w = w[:-1]  # "shopping" -> "shopp" -> "shop"
     return w
+
+
+def _key_types() -> dict[str, str]:
+    by_key: dict[str, set[str]] = {}
+    for word, kind in TRIGGERS.items():
+        by_key.setdefault(event_key(word), set()).add(kind)
+    return {key: next(iter(kinds)) for key, kinds in by_key.items() if len(kinds) == 1}
+
+
+_KEY_TYPES: dict[str, str] = {}
+
+
+def lexicon_type(word: str) -> str | None:
+    """The lexicon type of an event word or of another form of it ("shot" -> shooting, "killings" -> killing).
+
+    A form counts when its :func:`event_key` is the key of lexicon words of one type only.
+    """
+    w = word.lower().strip()
+    kind = TRIGGERS.get(w)
+    if kind is not None:
+        return kind
+    if not _KEY_TYPES:
+        _KEY_TYPES.update(_key_types())
+    return _KEY_TYPES.get(event_key(w))
 
 
 def event_class(kind: str, trigger: str) -> str:

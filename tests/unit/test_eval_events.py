@@ -200,3 +200,60 @@ def test_live_pipeline_and_eval_events_group_alike(nlp) -> None:  # type: ignore
     for a, b in itertools.combinations(range(len(kept)), 2):
         same_live, same_eval = live_kept[a] == live_kept[b], evaluated[a] == evaluated[b]
         assert same_live == same_eval, (mentions[kept[a]][2].trigger, mentions[kept[b]][2].trigger)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("negotiations", "negotiation"), ("deaths", "death"), ("announcements", "announce")]
+)
+def test_event_key_keys_plurals_of_derived_nouns_as_their_singular(a: str, b: str) -> None:
+    assert event_key(a) == event_key(b)
+
+
+def test_trigger_vectors_relate_synonyms_not_unrelated_words() -> None:
+    from agents.dedupe import TRIGGER_SIMILARITY
+    from agents.trigger_vectors import similarity
+
+    for a, b in [("defeat", "victory"), ("homicide", "murder"), ("nominee", "nominate")]:
+        assert (similarity(a, b) or 0.0) >= TRIGGER_SIMILARITY, (a, b)
+    for a, b in [("earthquake", "arrest"), ("deny", "announce"), ("win", "say"), ("hire", "fire")]:
+        assert (similarity(a, b) or 0.0) < TRIGGER_SIMILARITY, (a, b)
+    assert similarity("die", "die") == 1.0
+    assert similarity("zzqxword", "die") is None
+
+
+def test_synonym_triggers_merge_and_unrelated_ones_stay_apart() -> None:
+    reports = [
+        ("a1", "outlet-a", _frame("homicide", "other", 10, ["person:john-smith"])),
+        ("b1", "outlet-b", _frame("murder", "other", 20, ["person:john-smith"])),
+        ("c1", "outlet-c", _frame("arrest", "arrest", 30, ["person:john-smith"])),
+    ]
+    ids = assign_events(reports)
+    assert ids[0] == ids[1] != ids[2]
+
+
+def test_untyped_words_do_not_block_on_participants_but_lexicon_types_do() -> None:
+    # "Smith died" / "the crash killed Jones": outside the lexicon, which dependent is which role is unknown.
+    untyped = [
+        ("a1", "x", _frame("die", "other", 1, ["person:ann-lee"])),
+        ("b1", "y", _frame("die", "other", 2, ["person:bo-chan"])),
+    ]
+    assert len(set(assign_events(untyped))) == 1
+    typed = [
+        ("a1", "x", _frame("arrest", "arrest", 1, ["person:ann-lee"])),
+        ("b1", "y", _frame("arrest", "arrest", 2, ["person:bo-chan"])),
+    ]
+    assert len(set(assign_events(typed))) == 2
+    dated = [
+        ("a1", "x", _frame("die", "other", 1, [], when="2020-01-01")),
+        ("b1", "y", _frame("die", "other", 2, [], when="2021-06-01")),
+    ]
+    assert len(set(assign_events(dated))) == 2  # time still keeps two happenings apart
+
+
+def test_lexicon_type_reads_other_forms_of_a_lexicon_word() -> None:
+    from agents.extraction_events import lexicon_type
+
+    assert lexicon_type("shot") == "shooting"
+    assert lexicon_type("killings") == "killing"
+    assert lexicon_type("tremors") == "disaster"
+    assert lexicon_type("ceremony") is None
