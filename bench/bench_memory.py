@@ -37,6 +37,7 @@ def measure(stories: int, cache_dir: Path, files: list[Path], with_nlp: bool, pr
 
     from agents.clustering import ClusterSettings, StoryIndex
     from agents.story import StorySettings, StoryState, apply_article
+    from schemas.extraction import ArticleExtraction
 
     if with_nlp:
         from agents.extraction import load_nlp
@@ -46,33 +47,49 @@ def measure(stories: int, cache_dir: Path, files: list[Path], with_nlp: bool, pr
     gc.collect()
     base = _status("VmRSS")
     # Threshold above 1: every article starts its own story; windows wide enough that none is evicted.
+    # Threshold above 1: every article starts its own story; windows wide enough that none is evicted.
     settings = ClusterSettings(threshold=2.0, max_stories=stories + 1, window_articles=10 * stories, max_age_days=1e9)
     story_settings = StorySettings()
-    index = StoryIndex(settings)
-    profiles: dict[str, object] = {}  # the cluster-index table
-    states: dict[str, StoryState] = {}  # the stories table
-    start = time.perf_counter()
-    i = 0
-    while len(states) < stories:
+
+    def article(i: int) -> ArticleExtraction:
         ex = extractions[i % len(extractions)]
-        ex = ex.model_copy(update={"article": ex.article.model_copy(update={"id": f"{ex.article.id}#{i}"})})
-        a = index.assign(ex)
-        profiles[a.story_id] = a.profile
-        states[a.story_id] = apply_article(states.get(a.story_id), a.story_id, ex, story_settings).state
-        i += 1
-        if progress and i % 10_000 == 0:
-            print(f"  {i:,} stories, RSS {_status('VmRSS'):,.0f} MiB", file=sys.stderr, flush=True)
+        return ex.model_copy(update={"article": ex.article.model_copy(update={"id": f"{ex.article.id}#{i}"})})
+
+    def note(phase: str, i: int) -> None:
+        if progress and i % 20_000 == 0:
+            print(f"  {phase}: {i:,} stories, RSS {_status('VmRSS'):,.0f} MiB", file=sys.stderr, flush=True)
+
+    start = time.perf_counter()
+    index = StoryIndex(settings)  # 1. the clusterer's in-memory index
+    sids: list[str] = []
+    for i in range(stories):
+        sids.append(index.assign(article(i)).story_id)
+        note("index", i + 1)
+    gc.collect()
+    after_index = _status("VmRSS")
+    profiles = {sid: index.profile(sid) for sid in sids}  # 2. the cluster-index table (memory:// store)
+    gc.collect()
+    after_profiles = _status("VmRSS")
+    states: dict[str, StoryState] = {}  # 3. the stories table (memory:// store)
+    for i, sid in enumerate(sids):
+        states[sid] = apply_article(states.get(sid), sid, article(i), story_settings).state
+        note("stories", i + 1)
     elapsed = time.perf_counter() - start
     gc.collect()
     rss = _status("VmRSS")
+    n = max(1, len(states))
+    assert len(profiles) == len(index) == len(states), "some synthetic stories were merged or evicted"
     return {
         "stories": float(len(states)),
-        "index_stories": float(len(index)),
         "rss_mib": rss,
         "peak_mib": _status("VmHWM"),
         "baseline_mib": base,
-        "per_story_kib": (rss - base) * 1024 / max(1, len(states)),
-        "fill_per_s": i / elapsed,
+        "per_story_kib": (rss - base) * 1024 / n,
+        "index_kib": (after_index - base) * 1024 / n,
+        "profiles_kib": (after_profiles - after_index) * 1024 / n,
+        "states_kib": (rss - after_profiles) * 1024 / n,
+        "rss_rocksdb_mib": after_index,  # with STORYWIRE_STORE=rocksdb:// the table values live on disk
+        "fill_per_s": n / elapsed,
         "with_nlp": float(with_nlp),
     }
 
@@ -95,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{res['stories']:,.0f} stories: RSS {res['rss_mib']:,.0f} MiB (peak {res['peak_mib']:,.0f}; "
             f"{res['baseline_mib']:,.0f} before the stories, {res['per_story_kib']:.1f} KiB per story); "
             f"goal < {GOAL_MIB:,.0f} MiB"
+        )
+        print(
+            f"per story: index {res['index_kib']:.1f} KiB, cluster-index table {res['profiles_kib']:.1f} KiB, "
+            f"stories table {res['states_kib']:.1f} KiB; with rocksdb:// tables: RSS {res['rss_rocksdb_mib']:,.0f} MiB"
         )
     return 0
 

@@ -302,9 +302,11 @@ def table(cfg: BenchConfig, res: Results) -> list[str]:
     if res.memory:
         m = res.memory
         rows.append(
-            f"| 6 | RSS of a worker-like process holding {m['stories']:,.0f} stories (index + cluster-index table + "
-            f"StoryState table + spaCy) | **{m['rss_mib']:,.0f} MiB** (peak {m['peak_mib']:,.0f}; "
-            f"{m['baseline_mib']:,.0f} before the stories; {m['per_story_kib']:.1f} KiB per story) "
+            f"| 6 | RSS of a worker-like process holding {m['stories']:,.0f} stories (memory:// store: index + "
+            f"cluster-index table + stories table + spaCy) | **{m['rss_mib']:,.0f} MiB** (peak {m['peak_mib']:,.0f}; "
+            f"{m['baseline_mib']:,.0f} before the stories; per story {m['per_story_kib']:.1f} KiB = index "
+            f"{m['index_kib']:.1f} + cluster-index table {m['profiles_kib']:.1f} + stories table "
+            f"{m['states_kib']:.1f}; with rocksdb:// tables ~{m['rss_rocksdb_mib']:,.0f} MiB) "
             f"| < 1,024 MiB at 100k | {_verdict(m['rss_mib'] < 1024 if m['stories'] >= 100_000 else None)} |"
         )
     return rows
@@ -322,7 +324,7 @@ def render(cfg: BenchConfig, facts: dict[str, str], res: Results) -> str:
         "",
         f"Load average (1/5/15 min) at the start: {facts['load']}; at the end: {facts['load_end']}. The machine is "
         "shared with other sessions running tests: absolute numbers are noisy; (1), (2) and (5) alternate round by "
-        f"round ({cfg.rounds} rounds), and the ratios are medians of per-round ratios.",
+        f"round ({cfg.rounds} round{'s' if cfg.rounds != 1 else ''}), and the ratios are medians of per-round ratios.",
         "",
         *table(cfg, res),
         "",
