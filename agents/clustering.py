@@ -71,6 +71,11 @@ class ClusterSettings(BaseModel):
         3, description="An article and a story that each name at least this many entities but share none..."
     )
     disjoint_penalty: float = Field(0.5, description="...have their similarity multiplied by this.")
+    named_month_waives_decay: bool = Field(
+        True,
+        description="No time decay when the article names a month (e.g. the incident's date) that the story names: "
+        "a trial weeks later that recalls the incident's date is a follow-up, not a new event.",
+    )
     time_scale_days: float = Field(
         30.0,
         description=(
@@ -556,6 +561,7 @@ class StoryIndex:
         extra = max(0.0, s.threshold_single - s.threshold)
         lam = s.assoc_share
         n_entities = len(items[1])
+        art_months = [k for k in items[3] if k[:2] == "m:"]
         out: list[_Scored] = []
         for _, sid in ranked:
             story = stories[sid]
@@ -580,6 +586,9 @@ class StoryIndex:
                 if amass[fi] > 0:
                     cos[fi + 4] = assoc / amass[fi]
             decay = self._time_factor(story, published)
+            if decay > 1.0 and art_months and s.named_month_waives_decay:
+                if any(k in prof.cues for k in art_months):
+                    decay = 1.0
             score = sum(weights[i] * ((1 - lam) * cos[i] + lam * cos[i + 4]) for i in range(4)) / (present * decay)
             # Two reports that each name several entities but share none are rarely about one event
             # (two ferry fires, two shootings): the generic vocabulary alone must not join them.

@@ -160,6 +160,28 @@ def test_time_decay_separates_far_apart_dates() -> None:
     assert not n.new_story and f.new_story
 
 
+def test_named_month_waives_time_decay_for_follow_ups() -> None:
+    """A report weeks later that names the story's month (a hearing recalling the incident's date) is not
+    decayed away; without that named month, or with the rule off, it is a new story."""
+
+    def dated(aid: str, published: datetime, dates: tuple[str, ...]) -> ArticleExtraction:
+        e = ext(aid, QUAKE_A[0], entities=QUAKE_A[1], published=published)
+        return e.model_copy(update={"dates": list(dates)})
+
+    s = ClusterSettings(max_age_days=1000, time_scale_days=7, threshold=0.3)
+    late = T0 + timedelta(days=200)
+    outcomes = {}
+    for name, settings, dates in (
+        ("named", s, ("2024-05-01",)),
+        ("unnamed", s, ()),
+        ("off", s.model_copy(update={"named_month_waives_decay": False}), ("2024-05-01",)),
+    ):
+        index = StoryIndex(settings)
+        index.assign(dated("a", T0, ("2024-05-01",)))
+        outcomes[name] = index.assign(dated("b", late, dates)).new_story
+    assert outcomes == {"named": False, "unnamed": True, "off": True}
+
+
 def test_profiles_are_capped() -> None:
     index = StoryIndex(ClusterSettings(max_terms=5))
     a = index.assign(ext("a", " ".join(f"w{i}" for i in range(50))))
