@@ -19,7 +19,6 @@ from datetime import date
 
 from agents.extraction_entities import entity_slug, names_match, role_is_specific, tokens_match
 from agents.extraction_events import INCIDENT_TYPES, event_class
-from agents.trigger_vectors import similarity
 from schemas.extraction import Entity, EventFrame
 from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
 
@@ -184,10 +183,6 @@ class _Cluster:
     def roles(self) -> dict[str, str]:
         return {k: v for m in self.members for k, v in m.roles.items()}
 
-    @property
-    def triggers(self) -> set[str]:
-        return {m.frame.trigger for m in self.members}
-
 
 def _day(value: str | None) -> date | None:
     if value is None or len(value) != 10:
@@ -233,22 +228,6 @@ def _may_be_one(a: str, b: str) -> bool:
     )
 
 
-# Two different event words may tell one happening when their word vectors (agents/trigger_vectors.py) are this
-# close ("homicide" / "murder", "defeat" / "victory", "nominee" / "nominate"); the argument checks below still
-# apply. On ECB+ dev it is about neutral (docs/event-coref.md): single-word vectors relate topics more than events.
-TRIGGER_SIMILARITY = 0.7
-
-
-def _trigger_closeness(trigger: str, triggers: Iterable[str]) -> float:
-    """The highest word-vector cosine between a trigger and a cluster's triggers (0 for words without vectors)."""
-    best = 0.0
-    for t in triggers:
-        sim = similarity(trigger, t)
-        if sim is not None and sim > best:
-            best = sim
-    return best
-
-
 def _shared(mine: set[str], theirs: set[str]) -> set[str]:
     """My participants that are, or may be, one of theirs."""
     return {p for p in mine if p in theirs or any(_may_be_one(p, t) for t in theirs)}
@@ -259,8 +238,7 @@ def _score(member: _Member, cluster: _Cluster) -> int:
     if member.article_id in cluster.articles:
         return -1
     if event_class(member.frame.type, member.frame.trigger) != cluster.key:
-        if _trigger_closeness(member.frame.trigger, cluster.triggers) < TRIGGER_SIMILARITY:
-            return -1
+        return -1
     day = _day(member.frame.when)
     days = [d for m in cluster.members if (d := _day(m.frame.when)) is not None]
     if day is not None and any(abs((day - d).days) > MAX_DAYS_APART for d in days):

@@ -209,28 +209,6 @@ def test_event_key_keys_plurals_of_derived_nouns_as_their_singular(a: str, b: st
     assert event_key(a) == event_key(b)
 
 
-def test_trigger_vectors_relate_synonyms_not_unrelated_words() -> None:
-    from agents.dedupe import TRIGGER_SIMILARITY
-    from agents.trigger_vectors import similarity
-
-    for a, b in [("defeat", "victory"), ("homicide", "murder"), ("nominee", "nominate")]:
-        assert (similarity(a, b) or 0.0) >= TRIGGER_SIMILARITY, (a, b)
-    for a, b in [("earthquake", "arrest"), ("deny", "announce"), ("win", "say"), ("hire", "fire")]:
-        assert (similarity(a, b) or 0.0) < TRIGGER_SIMILARITY, (a, b)
-    assert similarity("die", "die") == 1.0
-    assert similarity("zzqxword", "die") is None
-
-
-def test_synonym_triggers_merge_and_unrelated_ones_stay_apart() -> None:
-    reports = [
-        ("a1", "outlet-a", _frame("homicide", "other", 10, ["person:john-smith"])),
-        ("b1", "outlet-b", _frame("murder", "other", 20, ["person:john-smith"])),
-        ("c1", "outlet-c", _frame("arrest", "arrest", 30, ["person:john-smith"])),
-    ]
-    ids = assign_events(reports)
-    assert ids[0] == ids[1] != ids[2]
-
-
 def test_untyped_words_do_not_block_on_participants_but_lexicon_types_do() -> None:
     # "Smith died" / "the crash killed Jones": outside the lexicon, which dependent is which role is unknown.
     untyped = [
