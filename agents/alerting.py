@@ -109,9 +109,13 @@ def evaluate_rules(
                 base, rule.name, f"{update.independent_source_count} independent sources ({', '.join(update.outlets)})"
             )
         elif isinstance(rule, ConflictRule):
+            # Keyed by what is disputed (the event's type and the attribute), not by event id: an event's id may
+            # change when an earlier article joins it, and the same dispute must not fire again.
+            types = {ev.id: ev.type for ev in update.events}
             for c in update.conflicts:
                 sides = "; ".join(f"{v.value!r} per {', '.join(v.sources)}" for v in c.values)
-                fire(f"{base}:{c.event_id}:{c.attribute}", rule.name, f"sources disagree on {c.attribute}: {sides}")
+                what = f"{types.get(c.event_id, 'story')}:{c.attribute}"
+                fire(f"{base}:{what}", rule.name, f"sources disagree on {c.attribute}: {sides}")
         else:
             for ev in update.events:
                 if rule.event_type and ev.type != rule.event_type:
@@ -119,7 +123,7 @@ def evaluate_rules(
                 value = _as_number(ev.attributes.get(rule.attribute))
                 if value is not None and value >= rule.min_value:
                     fire(
-                        f"{base}:{ev.id}",
+                        f"{base}:{ev.type}",
                         rule.name,
                         f"{ev.type} event with {rule.attribute}={value:g} (≥ {rule.min_value:g}), "
                         f"reported by {', '.join(ev.sources)}",

@@ -176,6 +176,9 @@ def casualty_counts(text: str) -> dict[str, int]:
     return _settle(_casualties(text)[0])
 
 
+_NEGATED = re.compile(r"\b(?:no|not|not\s+a\s+single)\s*$", re.I)
+
+
 def _casualties(text: str) -> tuple[dict[str, int], int]:
     """Counts and the offset of the first phrase that states one."""
     found: dict[str, int] = {}
@@ -189,6 +192,8 @@ def _casualties(text: str) -> tuple[dict[str, int], int]:
             # "a"/"an" counts one only before a singular person noun: "a man was killed", not "a number were".
             if raw.lower() in _WORD_ONLY and not _SINGULAR_PERSON.match(text[match.start("n") + len(raw) :]):
                 continue
+            if _NEGATED.search(text[: match.start("n")]):
+                value = 0  # "No one was killed", "not one person was hurt": the sentence says zero
             found[kind] = max(found.get(kind, 0), int(value))
             first = min(first, match.start())
     return found, (first if found else 0)

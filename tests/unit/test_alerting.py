@@ -84,3 +84,24 @@ def test_bad_rules_are_rejected_with_the_field_named() -> None:
         parse_rules("rules: [{name: x, kind: sources}]")
     with pytest.raises(ValueError, match="unique"):
         parse_rules("rules: [{name: x, kind: conflict}, {name: x, kind: conflict}]")
+
+
+def test_a_rule_does_not_fire_again_when_the_event_id_changes() -> None:
+    # A new article earlier than the event's first one gives the merged event a new id; same dispute, same alert.
+    c1 = Conflict(
+        event_id="e1",
+        attribute="injured",
+        values=[
+            ConflictValue(value=14, sources=["a"], article_ids=["1"]),
+            ConflictValue(value=19, sources=["b"], article_ids=["2"]),
+        ],
+    )
+    ev = StoryEvent(id="e1", type="fire", trigger="fire", attributes={"killed": 7})
+    renamed = c1.model_copy(update={"event_id": "e0"})
+    names = run(
+        [
+            update(1, 1, conflicts=[c1], events=[ev.model_copy(update={"type": "casualties"})]),
+            update(2, 1, conflicts=[renamed], events=[ev.model_copy(update={"id": "e0", "type": "casualties"})]),
+        ]
+    )
+    assert names == ["disagree@v1", "deadly@v1"]

@@ -213,3 +213,18 @@ def test_the_day_something_was_said_is_not_the_day_it_happened(nlp: Language) ->
                                     "in all, the fire chief said on Thursday.")
     fire = only(ex.events, "fire")
     assert fire.when == "2025-03-11" and fire.attributes["injured"] == 14
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counts"),
+    [
+        ("No one was killed.", {"killed": 0}),
+        ("Not one passenger was hurt.", {"injured": 0}),
+        ("Two people were killed and no one else was injured.", {"killed": 2, "injured": 0}),
+        ("One man was killed.", {"killed": 1}),
+    ],
+)
+def test_a_negated_count_is_zero_not_one(sentence: str, counts: dict[str, int]) -> None:
+    from agents.extraction_events import casualty_counts
+
+    assert casualty_counts(sentence) == counts
