@@ -43,27 +43,9 @@ class Streams:
     agents: dict[str, Any] = field(default_factory=dict)
 
 
-FETCH_MAX_WAIT_MS = 100  # Faust hard-codes 1500 ms for its worker consumer (see _faust_app)
-
-
 def _faust_app(settings: Settings) -> faust.App:
-    # Latency (bench/bench_e2e.py, docs/benchmarks.md): the embedded broker does not answer a waiting fetch early
-    # when records arrive on one of several partitions, so every hop waited out Faust's fixed fetch_max_wait_ms of
-    # 1500 ms (~0.4-0.75 s per hop, p50 ~1.9 s article -> story update). 100 ms brings p50 to ~0.4 s; the cost is
-    # at most 10 empty fetches per second per idle worker. Faust has no setting for it: set it on the consumer.
-    from faust.transport.drivers import aiokafka as faust_aiokafka
-
-    thread_cls = faust_aiokafka.AIOKafkaConsumerThread
-    if not getattr(thread_cls, "_storywire_fetch_wait", False):
-        create = thread_cls._create_worker_consumer
-
-        def _create_worker_consumer(self: Any, transport: Any) -> Any:
-            consumer = create(self, transport)
-            consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS
-            return consumer
-
-        setattr(thread_cls, "_create_worker_consumer", _create_worker_consumer)  # noqa: B010
-        setattr(thread_cls, "_storywire_fetch_wait", True)  # noqa: B010
+    if settings.fetch_max_wait_ms is not None:
+        _set_fetch_max_wait(settings.fetch_max_wait_ms)
     return faust.App(
         settings.app_id,
         broker=settings.broker,
@@ -132,6 +114,29 @@ def _attach_watchdog(sw: Streams) -> None:
     @sw.app.timer(watchdog.interval)  # type: ignore[untyped-decorator]
     async def watch_broker() -> None:
         await watchdog.check()
+
+
+def _set_fetch_max_wait(ms: int) -> None:
+    """Faust hard-codes fetch_max_wait_ms=1500 for its worker consumer; set it on the consumer it creates.
+
+    The embedded broker does not answer a waiting fetch early when records arrive on one of several partitions,
+    so every hop waits out the full time (p50 ~1.9 s article → story update at 1500 ms, ~0.4 s at 100 ms;
+    docs/benchmarks.md). Off by default: with 100 ms, the kill -9 test of tests/integration/test_stall_regression.py
+    left story-articles commits behind in 3 of 6 runs (Faust dropped re-delivered records without a seek back, the
+    restart race of docs/stall-investigation.md, hit more often with more fetches); at 1500 ms it passed.
+    """
+    from faust.transport.drivers import aiokafka as faust_aiokafka
+
+    thread_cls = faust_aiokafka.AIOKafkaConsumerThread
+    create = getattr(thread_cls, "_storywire_create_worker_consumer", thread_cls._create_worker_consumer)
+
+    def _create_worker_consumer(self: Any, transport: Any) -> Any:
+        consumer = create(self, transport)
+        consumer._fetch_max_wait_ms = ms
+        return consumer
+
+    setattr(thread_cls, "_storywire_create_worker_consumer", create)  # noqa: B010
+    setattr(thread_cls, "_create_worker_consumer", _create_worker_consumer)  # noqa: B010
 
 
 def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:

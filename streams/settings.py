@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # Guard Faust's fetch against the race that dropped records of partitions resumed after table recovery
     # (stalled or silently skipped offsets after a restart; docs/stall-investigation.md).
     fetch_guard: bool = True
+    # Faust's worker consumer waits up to 1500 ms per fetch; lower values cut latency on the embedded broker but
+    # made the restart race more likely (streams/app.py _set_fetch_max_wait). None keeps Faust's value.
+    fetch_max_wait_ms: int | None = None
 
     broker_outage_timeout: float = 300.0  # seconds a worker waits for an unreachable broker before exiting
 
