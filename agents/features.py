@@ -14,10 +14,10 @@ CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def content_terms(doc: Doc | object) -> Counter[str]:
+def content_terms(doc: Doc) -> Counter[str]:
     """Lowercased lemmas of content words (no stop words, punctuation or single characters)."""
     counts: Counter[str] = Counter()
-    for tok in doc:  # type: ignore[attr-defined]
+    for tok in doc:
         if tok.pos_ not in CONTENT_POS or tok.is_stop or not tok.is_alpha or len(tok.text) < 2:
             continue
         counts[tok.lemma_.lower()] += 1

@@ -40,5 +40,5 @@ def bench(quick: bool, only: str, rounds: int | None, articles: int | None, out:
     for name, value in (("rounds", rounds), ("articles", articles), ("out", out)):
         if value is not None:
             kw[name] = value
-    cfg = BenchConfig.quick(**kw) if quick else BenchConfig(**kw)  # type: ignore[arg-type]
+    cfg = BenchConfig.quick(**kw) if quick else BenchConfig(**kw)
     click.echo(run(cfg))
