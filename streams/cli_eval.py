@@ -78,6 +78,22 @@ def _with_common(f: Any) -> Any:
     return f
 
 
+def _run_options(
+    file: Path, workers: int, cache_dir: Path | None, overrides: tuple[str, ...], no_progress: bool
+) -> dict[str, Any]:
+    """The keyword arguments of streams.evaluate's runners, shared by ``cluster`` and ``eval``."""
+    settings, model, batch = _settings(overrides)
+    return {
+        "progress": not no_progress,
+        "settings": settings,
+        "workers": workers,
+        "model": model,
+        "batch_size": batch,
+        "cache_dir": cache_dir,
+        "on_error": _warn(file),
+    }
+
+
 @click.command("cluster")
 @click.argument("file", type=_FILE)
 @click.option(
@@ -93,18 +109,11 @@ def cluster(
     """Assign every article of FILE.jsonl to a story, in file order, without a broker."""
     from streams.evaluate import ArticleFileError, cluster_file
 
-    settings, model, batch = _settings(overrides)
     try:
         pairs = cluster_file(
             file,
             out if out is not None else sys.stdout,
-            progress=not no_progress,
-            settings=settings,
-            workers=workers,
-            model=model,
-            batch_size=batch,
-            cache_dir=cache_dir,
-            on_error=_warn(file),
+            **_run_options(file, workers, cache_dir, overrides, no_progress),
         )
     except ArticleFileError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -123,18 +132,8 @@ def eval_cmd(
     """Cluster FILE.jsonl and score it (B-cubed) against its 'story' labels."""
     from streams.evaluate import ArticleFileError, evaluate_file
 
-    settings, model, batch = _settings(overrides)
     try:
-        result = evaluate_file(
-            file,
-            progress=not no_progress,
-            settings=settings,
-            workers=workers,
-            model=model,
-            batch_size=batch,
-            cache_dir=cache_dir,
-            on_error=_warn(file),
-        )
+        result = evaluate_file(file, **_run_options(file, workers, cache_dir, overrides, no_progress))
     except ArticleFileError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
