@@ -83,8 +83,6 @@ def iter_files(paths: Iterable[str | Path], suffixes: tuple[str, ...] = SUPPORTE
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and child.suffix.lower() in suffixes and not child.name.startswith("."):
-                    if child.name in ("expected.json",):
-                        continue
                     yield child
         elif path.is_file():
             yield path

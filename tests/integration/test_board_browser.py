@@ -26,7 +26,8 @@ SCRIPT_TITLE = "<script>alert(1)</script>"
 WAIT = 60.0  # seconds the browser may take to show something the pipeline already published
 T = TypeVar("T")
 
-STORY_A_FIRST = "ex-harbor-gazette-ferry-fire-1"  # examples/expected.json: story "A", 5 outlets, planted conflicts
+# tests/data/examples-expected.json: story "A", 5 outlets, planted conflicts
+STORY_A_FIRST = "ex-harbor-gazette-ferry-fire-1"
 
 HOSTILE = {
     "id": "test-board-hostile-1",
@@ -151,7 +152,7 @@ def test_board_live_in_a_browser(make_settings, driver, examples_dir: Path, tmp_
 
     settings = make_settings()
     records = list(read_records([examples_dir]))
-    expected = json.loads((examples_dir / "expected.json").read_text())
+    expected = json.loads((Path(__file__).resolve().parents[1] / "data" / "examples-expected.json").read_text())
     story_a_articles = set(next(s for s in expected["stories"] if s["name"] == "A")["articles"])
     assert STORY_A_FIRST in story_a_articles
 

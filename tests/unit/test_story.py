@@ -22,7 +22,7 @@ def played(extractor, examples_dir: Path) -> tuple[Pipeline, list]:  # type: ign
 
 @pytest.fixture(scope="module")
 def expected(examples_dir: Path) -> dict[str, dict]:  # type: ignore[type-arg]
-    data = json.loads((examples_dir / "expected.json").read_text())
+    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "examples-expected.json").read_text())
     return {s["name"]: s for s in data["stories"]}
 
 
