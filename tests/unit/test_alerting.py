@@ -11,6 +11,14 @@ from agents.alerting import evaluate_rules, load_rules, parse_rules
 from schemas import Conflict, ConflictValue, StoryEvent, StoryUpdate
 
 T0 = datetime(2026, 3, 10, 12, tzinfo=UTC)
+INJURED_14_VS_19 = Conflict(
+    event_id="e1",
+    attribute="injured",
+    values=[
+        ConflictValue(value=14, sources=["a"], article_ids=["1"]),
+        ConflictValue(value=19, sources=["b"], article_ids=["2"]),
+    ],
+)
 
 RULES = parse_rules(
     """
@@ -55,14 +63,7 @@ def test_sources_rule_respects_its_time_window() -> None:
 
 
 def test_conflict_rule_fires_once_per_conflicting_attribute() -> None:
-    c1 = Conflict(
-        event_id="e1",
-        attribute="injured",
-        values=[
-            ConflictValue(value=14, sources=["a"], article_ids=["1"]),
-            ConflictValue(value=19, sources=["b"], article_ids=["2"]),
-        ],
-    )
+    c1 = INJURED_14_VS_19
     c2 = c1.model_copy(update={"attribute": "name"})
     names = run([update(1, 1, conflicts=[c1]), update(2, 1, conflicts=[c1]), update(3, 1, conflicts=[c1, c2])])
     assert names == ["disagree@v1", "disagree@v3"]
@@ -88,14 +89,7 @@ def test_bad_rules_are_rejected_with_the_field_named() -> None:
 
 def test_a_rule_does_not_fire_again_when_the_event_id_changes() -> None:
     # A new article earlier than the event's first one gives the merged event a new id; same dispute, same alert.
-    c1 = Conflict(
-        event_id="e1",
-        attribute="injured",
-        values=[
-            ConflictValue(value=14, sources=["a"], article_ids=["1"]),
-            ConflictValue(value=19, sources=["b"], article_ids=["2"]),
-        ],
-    )
+    c1 = INJURED_14_VS_19
     ev = StoryEvent(id="e1", type="fire", trigger="fire", attributes={"killed": 7})
     renamed = c1.model_copy(update={"event_id": "e0"})
     names = run(
