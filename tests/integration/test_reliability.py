@@ -43,6 +43,13 @@ def produce(settings: Settings, raws: list[bytes]) -> None:
     producer.close()
 
 
+def start_run(settings: Settings, raws: list[bytes]) -> tuple[set[str], OutputWatcher]:
+    """Topics created, every article produced up front, and a watcher of the outputs from the beginning."""
+    ensure_topics(settings)
+    produce(settings, raws)
+    return set(ids_of(raws)), OutputWatcher(settings)
+
+
 def in_process_stream(updates: list[StoryUpdate]) -> dict[str, dict[int, list[str]]]:
     stream: dict[str, dict[int, list[str]]] = {}
     for u in updates:
@@ -81,10 +88,7 @@ def test_kill_9_mid_stream_then_restart_gives_the_uninterrupted_stories(
     make_settings, headlines: list[bytes], extractor, tmp_path: Path
 ) -> None:
     settings = make_settings(article_partitions=1, story_partitions=4)
-    ensure_topics(settings)
-    produce(settings, headlines)
-    ids = set(ids_of(headlines))
-    watcher = OutputWatcher(settings)
+    ids, watcher = start_run(settings, headlines)
     first = WorkerProcess(settings, tmp_path / "first.log").start()
     try:
         wait_reflected(watcher, [first], ids, 150, 180)
@@ -114,10 +118,7 @@ def test_two_workers_and_a_rebalance_give_the_same_stories_as_one(
     make_settings, headlines: list[bytes], tmp_path: Path
 ) -> None:
     settings = make_settings(article_partitions=2, story_partitions=4)
-    ensure_topics(settings)
-    produce(settings, headlines)
-    ids = set(ids_of(headlines))
-    watcher = OutputWatcher(settings)
+    ids, watcher = start_run(settings, headlines)
     a = WorkerProcess(settings, tmp_path / "a.log").start()
     b = WorkerProcess(settings, tmp_path / "b.log")
     try:
@@ -147,13 +148,11 @@ def test_replay_from_offset_zero_reproduces_the_stream(make_settings, examples_d
     from streams.readers import read_records
 
     settings = make_settings(article_partitions=1, story_partitions=2)
-    ensure_topics(settings)
     raws = [r.raw for r in read_records([examples_dir])]
-    produce(settings, raws)
-    watcher = OutputWatcher(settings)
+    ids, watcher = start_run(settings, raws)
     worker = WorkerProcess(settings, tmp_path / "w.log").start()
     try:
-        wait_reflected(watcher, [worker], set(ids_of(raws)), len(raws), 180)
+        wait_reflected(watcher, [worker], ids, len(raws), 180)
     finally:
         worker.stop()
         watcher.close()
