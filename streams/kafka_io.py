@@ -12,7 +12,7 @@ from kafka.errors import KafkaError, NoBrokersAvailable, TopicAlreadyExistsError
 from streams.settings import Settings
 from streams.topics import ALL_TOPICS, partitions_for
 
-__all__ = ["KafkaUnavailable", "consume_all", "ensure_topics", "make_consumer", "make_producer"]
+__all__ = ["LARGE_FETCHES", "KafkaUnavailable", "consume_all", "ensure_topics", "make_consumer", "make_producer"]
 
 
 class KafkaUnavailable(RuntimeError):
@@ -61,6 +61,13 @@ def make_producer(settings: Settings) -> KafkaProducer:
         raise _unavailable(settings) from None
 
 
+# The embedded broker answers a fetch with more than fetch_max_bytes: every plain consumer accepts large frames.
+LARGE_FETCHES: dict[str, int] = {
+    "max_partition_fetch_bytes": 16 * 1024 * 1024,
+    "receive_message_max_bytes": 128 * 1024 * 1024,
+}
+
+
 def make_consumer(
     settings: Settings, *topics: str, group_id: str | None = None, from_beginning: bool = True, timeout_ms: int = 1000
 ) -> KafkaConsumer:
@@ -73,9 +80,7 @@ def make_consumer(
             enable_auto_commit=group_id is not None,
             consumer_timeout_ms=timeout_ms,
             client_id="storywire-consumer",
-            # The embedded broker answers a fetch with more than fetch_max_bytes; allow large frames.
-            max_partition_fetch_bytes=16 * 1024 * 1024,
-            receive_message_max_bytes=128 * 1024 * 1024,
+            **LARGE_FETCHES,
         )
     except NoBrokersAvailable:
         raise _unavailable(settings) from None

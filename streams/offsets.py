@@ -17,6 +17,8 @@ from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 
+from streams.kafka_io import LARGE_FETCHES
+
 __all__ = ["install_exact_end_offsets", "probe_end_offsets"]
 
 log = logging.getLogger("storywire.offsets")
@@ -32,9 +34,8 @@ def probe_end_offsets(bootstrap: str, reported: Mapping[Any, int], *, idle_polls
         group_id=None,
         enable_auto_commit=False,
         fetch_max_wait_ms=50,
-        max_partition_fetch_bytes=16 * 1024 * 1024,
-        receive_message_max_bytes=128 * 1024 * 1024,
         client_id="storywire-end-offsets",
+        **LARGE_FETCHES,
     )
     try:
         ktps = {TopicPartition(tp.topic, tp.partition): tp for tp in ends}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from kafka import KafkaConsumer, TopicPartition
 
 from schemas import ArticleExtraction, DeadLetter
-from streams.kafka_io import ensure_topics, make_producer
+from streams.kafka_io import LARGE_FETCHES, ensure_topics, make_producer
 from streams.processes import WorkerProcess
 from streams.settings import Settings
 from streams.topics import ARTICLE_EXTRACTIONS, ARTICLES, ARTICLES_DEAD_LETTER
@@ -61,8 +61,7 @@ class Outputs:
             bootstrap_servers=settings.bootstrap_servers,
             group_id=None,
             enable_auto_commit=False,
-            receive_message_max_bytes=128 * 1024 * 1024,
-            max_partition_fetch_bytes=32 * 1024 * 1024,
+            **{**LARGE_FETCHES, "max_partition_fetch_bytes": 32 * 1024 * 1024},
         )
         tps = [
             TopicPartition(settings.topic(ARTICLE_EXTRACTIONS), 0),
