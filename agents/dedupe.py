@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from agents.extraction_entities import entity_slug, names_match, role_is_specific, tokens_match
-from agents.extraction_events import INCIDENT_TYPES, event_class
+from agents.extraction_events import INCIDENT_TYPES, event_class, event_key
 from schemas.extraction import Entity, EventFrame
 from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
 
@@ -29,6 +29,13 @@ Report = tuple[str, str, EventFrame]  # (article_id, source outlet, frame)
 SYMMETRIC_TYPES = frozenset({"call", "meeting", "merger"})
 UNTYPED = "other"  # the type of a given trigger word outside the extractor's lexicon (storywire eval-events)
 MAX_DAYS_APART = 3  # two reports of one happening may date it a few days apart (time zones, "last weekend")
+# Verbs of saying: each act of saying is a happening of its own, told once per speaker and occasion, so two reports
+# of one are the same speaker's ("police said" in two articles may be two statements, "Smith said" twice one).
+REPORTING_KEYS = frozenset(event_key(w) for w in (
+    "say", "tell", "report", "add", "state", "confirm", "note", "explain", "claim", "write", "insist", "argue",
+    "comment", "reveal", "acknowledge", "quote", "cite", "ask", "reply", "respond", "according", "describe",
+    "stress", "remark", "disclose", "tweet", "post",
+))  # fmt: skip
 # NER often calls a surname an ORG, or a nationality a GPE: names in one group may join across labels.
 _LABEL_GROUPS = {"person": "agent", "org": "agent", "gpe": "place", "loc": "place", "norp": "place", "fac": "place"}
 
@@ -239,6 +246,10 @@ def _score(member: _Member, cluster: _Cluster) -> int:
         return -1
     if event_class(member.frame.type, member.frame.trigger) != cluster.key:
         return -1
+    if event_key(member.frame.trigger) in REPORTING_KEYS:
+        speakers = {a for a in member.actors if not a.startswith("np:")}
+        if not _shared(speakers, cluster.actors):
+            return -1  # a saying by no named speaker, or by another one, is a saying of its own
     day = _day(member.frame.when)
     days = [d for m in cluster.members if (d := _day(m.frame.when)) is not None]
     if day is not None and any(abs((day - d).days) > MAX_DAYS_APART for d in days):

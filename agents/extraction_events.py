@@ -35,6 +35,7 @@ __all__ = [
     "dates_compatible",
     "event_class",
     "event_key",
+    "event_sense",
     "extract_events",
     "extract_quotes",
     "frame_at_token",
@@ -629,10 +630,65 @@ def event_key(word: str) -> str:
     return w
 
 
+# Words of general English that name one kind of happening ("slay" / "kill", "discover" / "find"): a frame's
+# sense is the first word of its class. Only words whose common news sense is the class's: no word of a class
+# names another happening in a story that uses both ("fire" someone is not here: a fire is a blaze).
+_SENSE_CLASSES: tuple[tuple[str, ...], ...] = (
+    ("kill", "slay", "assassinate", "die", "death", "dead", "perish", "fatality"),
+    ("hit", "strike", "slam", "pound", "jolt", "rock"),
+    ("win", "victory", "triumph", "beat", "defeat", "prevail"),
+    ("injure", "wound", "hurt"),
+    ("damage", "harm"),
+    ("destroy", "destruction", "demolish", "raze", "flatten", "wreck", "devastate", "devastation"),
+    ("cut", "sever"),
+    ("find", "discover", "discovery", "locate", "uncover"),
+    ("release", "issue", "unveil", "publish", "free"),
+    ("put", "place"),
+    ("enter", "admit", "admission"),
+    ("arrest", "detain", "apprehend", "capture", "nab"),
+    ("dismiss", "sack", "oust", "dismissal", "ouster"),
+    ("resign", "quit"),
+    ("hire", "appoint", "appointment", "recruit"),
+    ("rob", "robbery", "heist", "steal", "theft", "burglary", "burglarize", "loot"),
+    ("flee", "escape"),
+    ("foil", "thwart", "repel", "repulse"),
+    ("fix", "repair", "mend", "patch", "restore"),
+    ("marry", "wed", "wedding", "marriage"),
+    ("kidnap", "abduct", "abduction", "kidnapping"),
+    ("sue", "lawsuit"),
+    ("investigate", "investigation", "probe", "inquiry"),
+    ("ban", "bar", "prohibit", "prohibition"),
+    ("protest", "demonstrate", "demonstration"),
+    ("deploy", "deployment", "dispatch"),
+    ("deal", "agreement", "pact"),
+)  # fmt: skip
+
+
+def _sense_of_key() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for words in _SENSE_CLASSES:
+        head = event_key(words[0])
+        for word in words:  # the key of the word and of its regular forms ("slay" / "slaying" key apart)
+            for form in (word, word + "s", word + "ing", word + "ed"):
+                out.setdefault(event_key(form), head)
+    return out
+
+
+_SENSES: dict[str, str] = {}
+
+
+def event_sense(word: str) -> str:
+    """The :func:`event_key` of an event word's synonym class ("slain" / "killed", "discovered" / "found")."""
+    if not _SENSES:
+        _SENSES.update(_sense_of_key())
+    key = event_key(word)
+    return _SENSES.get(key, key)
+
+
 def _key_types() -> dict[str, str]:
     by_key: dict[str, set[str]] = {}
     for word, kind in TRIGGERS.items():
-        by_key.setdefault(event_key(word), set()).add(kind)
+        by_key.setdefault(event_sense(word), set()).add(kind)
     return {key: next(iter(kinds)) for key, kinds in by_key.items() if len(kinds) == 1}
 
 
@@ -640,9 +696,10 @@ _KEY_TYPES: dict[str, str] = {}
 
 
 def lexicon_type(word: str) -> str | None:
-    """The lexicon type of an event word or of another form of it ("shot" -> shooting, "killings" -> killing).
+    """The lexicon type of an event word, of another form of it ("shot" -> shooting, "killings" -> killing) or of
+    a synonym ("slain" -> killing, "nabbed" -> arrest).
 
-    A form counts when its :func:`event_key` is the key of lexicon words of one type only.
+    A word counts when its :func:`event_sense` is the sense of lexicon words of one type only.
     """
     w = word.lower().strip()
     kind = TRIGGERS.get(w)
@@ -650,12 +707,12 @@ def lexicon_type(word: str) -> str | None:
         return kind
     if not _KEY_TYPES:
         _KEY_TYPES.update(_key_types())
-    return _KEY_TYPES.get(event_key(w))
+    return _KEY_TYPES.get(event_sense(w))
 
 
 def event_class(kind: str, trigger: str) -> str:
     """What two frames must share to tell one happening: the type, or the event word for word-bound types."""
-    return f"{kind}:{event_key(trigger)}" if kind in WORD_BOUND_TYPES else kind
+    return f"{kind}:{event_sense(trigger)}" if kind in WORD_BOUND_TYPES else kind
 
 
 def frame_at_token(

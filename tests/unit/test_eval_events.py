@@ -235,3 +235,45 @@ def test_lexicon_type_reads_other_forms_of_a_lexicon_word() -> None:
     assert lexicon_type("killings") == "killing"
     assert lexicon_type("tremors") == "disaster"
     assert lexicon_type("ceremony") is None
+
+
+def test_event_sense_joins_synonyms_of_general_english() -> None:
+    from agents.extraction_events import event_sense, lexicon_type
+
+    assert event_sense("slaying") == event_sense("killed") == event_sense("kill")  # lemmas or regular forms
+    assert event_sense("discovered") == event_sense("find")
+    assert event_sense("severed") == event_sense("cut")
+    assert event_sense("deny") != event_sense("announce")
+    assert lexicon_type("nab") == "arrest" and lexicon_type("slay") == "killing"
+    assert lexicon_type("ceremony") is None
+
+
+def test_synonyms_merge_but_other_words_stay_apart() -> None:
+    # "Cable severed off Egypt" / "the cut cable": one happening told with two words.
+    mentions = [
+        ("a1", "x", _frame("sever", "other", 1, [])),
+        ("b1", "y", _frame("cut", "other", 2, [])),
+        ("b1", "y", _frame("repair", "other", 40, [])),
+        ("c1", "z", _frame("fix", "other", 3, [])),
+    ]
+    ids = group_mentions(mentions)
+    assert ids[0] == ids[1] != ids[2] == ids[3]
+
+
+def test_sayings_merge_only_with_the_same_named_speaker() -> None:
+    # "Police said" in two articles may be two statements; "Obama said" / "Obama told reporters" may be one.
+    anonymous = [
+        ("a1", "x", _frame("say", "other", 1, [])),
+        ("b1", "y", _frame("say", "other", 2, [])),
+    ]
+    assert len(set(group_mentions(anonymous))) == 2
+    same = [
+        ("a1", "x", _frame("say", "other", 1, ["person:barack-obama"])),
+        ("b1", "y", _frame("say", "other", 2, ["person:obama"])),
+    ]
+    assert len(set(group_mentions(same))) == 1
+    other = [
+        ("a1", "x", _frame("say", "other", 1, ["person:barack-obama"])),
+        ("b1", "y", _frame("say", "other", 2, ["person:john-mccain"])),
+    ]
+    assert len(set(group_mentions(other))) == 2
