@@ -368,6 +368,14 @@ class StoryIndex:
         story = self._stories.get(story_id)
         return _copy_profile(story.profile) if story else None
 
+    def live_profile(self, story_id: str) -> StoryProfile | None:
+        """The index's own profile of a story, not a copy: it changes as the index does; never change it.
+
+        For a holder that only needs the latest profile, like the ``cluster-index`` table (one object in memory
+        instead of two; see :meth:`restore` with ``adopt``)."""
+        story = self._stories.get(story_id)
+        return story.profile if story else None
+
     def story_of(self, article_id: str) -> str | None:
         return self._articles.get(article_id)
 
@@ -424,12 +432,15 @@ class StoryIndex:
             seen += 1
         return story_id
 
-    def restore(self, profiles: Iterable[StoryProfile]) -> None:
-        """Rebuild the whole state (inverted index, DF, windows) from persisted profiles."""
+    def restore(self, profiles: Iterable[StoryProfile], *, adopt: bool = False) -> None:
+        """Rebuild the whole state (inverted index, DF, windows) from persisted profiles.
+
+        ``adopt``: the index keeps the given objects as its live profiles instead of copies (it changes them).
+        """
         self._reset()
         ordered = sorted(profiles, key=lambda p: (p.last_seq, p.story_id))
         for prof in ordered:
-            story = _Story(_copy_profile(prof))
+            story = _Story(prof if adopt else _copy_profile(prof))
             self._stories[prof.story_id] = story
             self._sizes[prof.story_id] = prof.article_count
             self._lru[prof.story_id] = None
