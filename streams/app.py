@@ -9,6 +9,7 @@ import faust
 from pydantic import BaseModel
 
 from streams.codecs import codec_name, register_codecs
+from streams.commit_guard import install_commit_guard
 from streams.fetch_guard import install_fetch_guard
 from streams.offsets import install_exact_end_offsets
 from streams.settings import Settings
@@ -149,6 +150,8 @@ def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
         install_exact_end_offsets()
     if settings.fetch_guard:
         install_fetch_guard()
+    if settings.commit_guard:
+        install_commit_guard()
     app = _faust_app(settings)
 
     def topic(name: str, serializer: str) -> faust.TopicT:

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # Guard Faust's fetch against the race that dropped records of partitions resumed after table recovery
     # (stalled or silently skipped offsets after a restart; docs/stall-investigation.md).
     fetch_guard: bool = True
+    # Keep Faust's commit from crawling one offset per commit after a restart (a spurious gap of offsets it had
+    # just delivered, merged into its acked list twice; streams/commit_guard.py).
+    commit_guard: bool = True
     # Faust's worker consumer waits up to 1500 ms per fetch; lower values cut latency on the embedded broker but
     # made the restart race more likely (streams/app.py _set_fetch_max_wait). None keeps Faust's value.
     fetch_max_wait_ms: int | None = None
