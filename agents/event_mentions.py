@@ -15,12 +15,20 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
-from agents.dedupe import Report, assign_events
+from agents.dedupe import REPORTING_KEYS, Report, assign_events
 from agents.extraction_entities import CanonicalEntities
-from agents.extraction_events import build_context, frame_at_token, lexicon_type, trigger_type
+from agents.extraction_events import (
+    build_context,
+    dates_compatible,
+    event_class,
+    event_key,
+    frame_at_token,
+    lexicon_type,
+    trigger_type,
+)
 from schemas.extraction import EventFrame
 
-__all__ = ["MentionSpan", "group_mentions", "head_token", "mention_frames", "mention_kind"]
+__all__ = ["MentionSpan", "fold_article", "group_mentions", "head_token", "mention_frames", "mention_kind"]
 
 MentionSpan = tuple[int, int]  # (start, end) character offsets into the parsed text, end exclusive
 _CONTENT_POS = ("VERB", "NOUN", "PROPN", "ADJ", "AUX", "ADV", "NUM")
@@ -65,13 +73,81 @@ def mention_frames(
     return frames
 
 
+def _foldable(a: EventFrame, b: EventFrame) -> bool:
+    """Two mentions of one article that tell one happening: one event word (or synonym), nothing that differs.
+
+    An article names each happening it reports with one word again and again ("the quake ... the quake"); a second
+    happening of the kind it names with another date or place ("the 2008 quake"), and a second saying by another
+    speaker.
+    """
+    if event_class(a.type, a.trigger) != event_class(b.type, b.trigger) or not dates_compatible(a.when, b.when):
+        return False
+    if a.where and b.where and a.where != b.where:
+        return False
+    if event_key(a.trigger) in REPORTING_KEYS:
+        return set(a.actors) == set(b.actors) and bool(a.actors)
+    return True
+
+
+def fold_article(frames: Sequence[EventFrame]) -> list[int]:
+    """For each frame of one article (in text order), the index of the first frame of its happening.
+
+    The extractor folds an article's mentions of one happening into one frame before the story merge; given
+    triggers are folded alike, so that a bare mention ("the quake") takes the date, place and participants its
+    article gives elsewhere.
+    """
+    heads: list[int] = []
+    groups: list[int] = []
+    for i, frame in enumerate(frames):
+        head = next((h for h in heads if _foldable(frames[h], frame)), None)
+        if head is None:
+            heads.append(i)
+            head = i
+        groups.append(head)
+    return groups
+
+
+def _union(frames: Sequence[EventFrame]) -> EventFrame:
+    """One frame for an article's mentions of one happening: the first one's word, everyone's arguments."""
+    first = frames[0]
+    actors = list(dict.fromkeys(a for f in frames for a in f.actors))
+    targets = [t for t in dict.fromkeys(t for f in frames for t in f.targets) if t not in actors]
+    return first.model_copy(update={
+        "actors": actors,
+        "targets": targets,
+        "when": next((f.when for f in frames if f.when and len(f.when) == 10), None)
+        or next((f.when for f in frames if f.when), None),
+        "where": next((f.where for f in frames if f.where), None),
+        "attributes": {k: v for f in reversed(frames) for k, v in f.attributes.items()},
+        "roles": {k: v for f in reversed(frames) for k, v in f.roles.items()},
+        "names": {k: v for f in reversed(frames) for k, v in f.names.items()},
+    })  # fmt: skip
+
+
 def group_mentions(
     mentions: Sequence[tuple[str, str, EventFrame]], *, entity_ids: Mapping[str, str] | None = None
 ) -> list[str]:
     """The event id of each ``(article_id, source, frame)`` mention of one story, by the story merge's rules.
 
-    Each mention is a report of its own (``article_id#start``), so that the merge's one-frame-per-article rule,
-    meant for the extractor's already folded frames, does not keep apart two mentions of one article.
+    The mentions of each article are folded first (:func:`fold_article`), as the extractor folds its own; each
+    folded frame is a report of its own (``article_id#start``), so that one article may still hold two
+    happenings of one class.
     """
-    reports: list[Report] = [(f"{aid}#{frame.start}", source, frame) for aid, source, frame in mentions]
-    return assign_events(reports, entity_ids=entity_ids)
+    by_article: dict[str, list[int]] = {}
+    for i, (aid, _, _) in enumerate(mentions):
+        by_article.setdefault(aid, []).append(i)
+    report_of = [0] * len(mentions)
+    reports: list[Report] = []
+    for aid, indexes in by_article.items():
+        indexes = sorted(indexes, key=lambda i: (mentions[i][2].start, i))
+        heads = fold_article([mentions[i][2] for i in indexes])
+        members: dict[int, list[int]] = {}
+        for i, head in zip(indexes, heads, strict=True):
+            members.setdefault(indexes[head], []).append(i)
+        for first, group in members.items():
+            frame = _union([mentions[i][2] for i in group])
+            for i in group:
+                report_of[i] = len(reports)
+            reports.append((aid, mentions[first][1], frame))
+    ids = assign_events(reports, entity_ids=entity_ids)
+    return [ids[report_of[i]] for i in range(len(mentions))]

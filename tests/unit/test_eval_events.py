@@ -277,3 +277,23 @@ def test_sayings_merge_only_with_the_same_named_speaker() -> None:
         ("b1", "y", _frame("say", "other", 2, ["person:john-mccain"])),
     ]
     assert len(set(group_mentions(other))) == 2
+
+
+def test_bare_mentions_follow_their_article() -> None:
+    # Two earthquakes in one story: each article's bare "the quake" is the quake its article dates and places.
+    def quake(start: int, when: str | None = None, where: str | None = None) -> EventFrame:
+        return EventFrame(type="disaster", trigger="earthquake", when=when, where=where, start=start, end=start + 5)
+
+    mentions = [
+        ("a1", "x", quake(10, "2013-06-02", "gpe:indonesia")),
+        ("a1", "x", quake(90)),
+        ("b1", "y", quake(5, "2008-03-01", "gpe:chile")),
+        ("b1", "y", quake(70)),
+        ("c1", "z", quake(8, None, "gpe:chile")),
+    ]
+    ids = group_mentions(mentions)
+    assert ids[0] == ids[1] != ids[2] == ids[3] == ids[4]
+    # One article may tell two happenings of one kind: another date is another quake.
+    from agents.event_mentions import fold_article
+
+    assert fold_article([quake(1, "2013-06-02"), quake(40), quake(80, "2008-03-01")]) == [0, 0, 2]
