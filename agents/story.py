@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -32,9 +34,12 @@ __all__ = [
     "apply_message",
     "build_story",
     "fold_articles",
+    "pack_model",
     "stored_article",
+    "unpack_model",
 ]
 
+_M = TypeVar("_M", bound=BaseModel)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
@@ -81,17 +86,60 @@ def _clean_sentence(text: str) -> str:
     return " ".join(last_paragraph.split())
 
 
+def pack_model(model: BaseModel) -> bytes:
+    """A model as compact bytes: its JSON, zlib-compressed (what :class:`StoryState` keeps)."""
+    return zlib.compress(model.model_dump_json().encode("utf-8"))
+
+
+def unpack_model(model: type[_M], packed: bytes) -> _M:
+    """The model :func:`pack_model` packed."""
+    return model.model_validate_json(zlib.decompress(packed))
+
+
 class StoryState(BaseModel):
-    """The value of the ``stories`` table: a story's articles and its last emitted version."""
+    """The value of the ``stories`` table: a story's articles and its last emitted version.
+
+    Both are kept packed (:func:`pack_model`: ~1.3 KB per article and ~1.1 KB per update, against ~25 KB each as
+    pydantic objects) and unpacked when a message needs them; the changelog carries the packed bytes as base64.
+    A state written by an older version (``articles`` and ``last`` as objects) is packed when it is read.
+    """
+
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
 
     story_id: str
     version: int = 0
-    articles: dict[str, StoredArticle] = Field(default_factory=dict)
-    last: StoryUpdate | None = None
+    packed_articles: dict[str, bytes] = Field(default_factory=dict)  # article id → packed StoredArticle
+    packed_last: bytes | None = None  # the last emitted StoryUpdate, packed
     merged_into: str | None = None  # this story was folded into another one
     absorbed: list[str] = Field(default_factory=list)  # stories folded into this one
     awaiting: list[str] = Field(default_factory=list)  # folded stories whose articles have not arrived yet
     waiting: list[StoryArticle] = Field(default_factory=list)  # article messages held until they have
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pack_unpacked(cls, data: Any) -> Any:
+        """Accept ``articles`` (id → StoredArticle) and ``last`` (StoryUpdate), as older changelogs hold them."""
+        if not isinstance(data, dict) or ("articles" not in data and "last" not in data):
+            return data
+        data = dict(data)
+        articles = data.pop("articles", None) or {}
+        data.setdefault(
+            "packed_articles", {k: pack_model(StoredArticle.model_validate(v)) for k, v in articles.items()}
+        )
+        last = data.pop("last", None)
+        if last is not None:
+            data.setdefault("packed_last", pack_model(StoryUpdate.model_validate(last)))
+        return data
+
+    @property
+    def last(self) -> StoryUpdate | None:
+        """The last emitted version (unpacked on each call)."""
+        return None if self.packed_last is None else unpack_model(StoryUpdate, self.packed_last)
+
+    @property
+    def articles(self) -> dict[str, StoredArticle]:
+        """The story's articles by id (unpacked on each call)."""
+        return {k: unpack_model(StoredArticle, v) for k, v in self.packed_articles.items()}
 
 
 class StoryStep(BaseModel):
@@ -284,18 +332,30 @@ def _same_content(a: StoryUpdate, b: StoryUpdate) -> bool:
 
 
 def _emit(
-    state: StoryState, articles: dict[str, StoredArticle], new_ids: list[str], settings: StorySettings, **extra: object
+    state: StoryState,
+    articles: Mapping[str, StoredArticle],
+    packed: dict[str, bytes],
+    new_ids: list[str],
+    settings: StorySettings,
+    **extra: object,
 ) -> tuple[StoryState, StoryUpdate | None]:
-    """The next version of the story if its content changed (``extra`` goes into the update and its changes)."""
+    """The next version of the story if its content changed (``extra`` goes into the update and its changes).
+
+    ``articles`` are all the story's articles, unpacked; ``packed`` the same, packed (the new state keeps these).
+    """
     merged = list(extra.pop("merged_stories", []))  # type: ignore[call-overload]
     view = build_story(state.story_id, articles.values(), new_ids=set(new_ids), settings=settings)
     view = view.model_copy(update=extra)
-    if state.last is not None and not merged and not extra and _same_content(view, state.last):
-        return state.model_copy(update={"articles": articles}), None
+    last = state.last
+    if last is not None and not merged and not extra and _same_content(view, last):
+        return state.model_copy(update={"packed_articles": packed}), None
     version = state.version + 1
-    changes = describe_changes(state.last, view, new_ids).model_copy(update={"merged_stories": merged})
+    changes = describe_changes(last, view, new_ids).model_copy(update={"merged_stories": merged})
     update = view.model_copy(update={"version": version, "changes": changes})
-    return state.model_copy(update={"version": version, "articles": articles, "last": update}), update
+    new_state = state.model_copy(
+        update={"version": version, "packed_articles": packed, "packed_last": pack_model(update)}
+    )
+    return new_state, update
 
 
 def apply_article(
@@ -323,24 +383,26 @@ def apply_message(state: StoryState | None, msg: StoryArticle, settings: StorySe
         return StoryStep(state=state.model_copy(update={"waiting": [*state.waiting, msg]}))
     assert msg.extraction is not None, "an article message carries its extraction"
     stored = stored_article(msg.extraction, settings.lead_sentences)
-    known = state.articles.get(stored.article_id)
-    if known is not None and known.content_hash == stored.content_hash:
+    known = state.packed_articles.get(stored.article_id)
+    if known is not None and unpack_model(StoredArticle, known).content_hash == stored.content_hash:
         return StoryStep(state=state, duplicate=True)
     articles = {**state.articles, stored.article_id: stored}
-    new_state, update = _emit(state, articles, [stored.article_id], settings)
+    packed = {**state.packed_articles, stored.article_id: pack_model(stored)}
+    new_state, update = _emit(state, articles, packed, [stored.article_id], settings)
     return StoryStep(state=new_state, update=update, updates=[update] if update else [])
 
 
 def _merge_into(state: StoryState, target: str, settings: StorySettings) -> StoryStep:
+    articles = state.articles
     absorb = StoryArticle(
         story_id=target,
         kind="absorb",
         other_story=state.story_id,
-        articles=[state.articles[k] for k in sorted(state.articles)],
+        articles=[articles[k] for k in sorted(articles)],
     )
     if state.merged_into is not None:  # redelivered: send the articles again (the target ignores a repeat)
         return StoryStep(state=state, forward=[absorb], duplicate=True)
-    new_state, update = _emit(state, dict(state.articles), [], settings, merged_into=target)
+    new_state, update = _emit(state, articles, dict(state.packed_articles), [], settings, merged_into=target)
     new_state = new_state.model_copy(update={"merged_into": target})
     return StoryStep(state=new_state, update=update, updates=[update] if update else [], forward=[absorb])
 
@@ -349,12 +411,13 @@ def _absorb(state: StoryState, msg: StoryArticle, settings: StorySettings) -> St
     other = msg.other_story or ""
     if other in state.absorbed:
         return StoryStep(state=state, duplicate=True)
-    incoming = {a.article_id: a for a in msg.articles if a.article_id not in state.articles}
+    incoming = {a.article_id: a for a in msg.articles if a.article_id not in state.packed_articles}
     articles = {**state.articles, **incoming}
+    packed = {**state.packed_articles, **{k: pack_model(a) for k, a in incoming.items()}}
     base = state.model_copy(
         update={"awaiting": [s for s in state.awaiting if s != other], "absorbed": [*state.absorbed, other]}
     )
-    new_state, update = _emit(base, articles, sorted(incoming), settings, merged_stories=[other])
+    new_state, update = _emit(base, articles, packed, sorted(incoming), settings, merged_stories=[other])
     updates = [update] if update else []
     if not new_state.awaiting and new_state.waiting:  # release the articles that waited, in arrival order
         held, new_state = new_state.waiting, new_state.model_copy(update={"waiting": []})

@@ -120,7 +120,9 @@ def attach(sw: Streams) -> None:
     def story_index() -> StoryIndex:
         if "i" not in index_box:
             index = StoryIndex(settings.cluster)
-            index.restore(v for v in sw.cluster_index.values() if v is not None)
+            # The index adopts the table's profiles and the table is given the index's own (live_profile below):
+            # with the memory:// store one object per story, not two.
+            index.restore((v for v in sw.cluster_index.values() if v is not None), adopt=True)
             index_box["i"] = index
         return index_box["i"]
 
@@ -132,13 +134,14 @@ def attach(sw: Streams) -> None:
     async def cluster(stream: StreamT[ArticleExtraction]) -> None:
         """article-extractions → story-articles (single writer: one partition, one index)."""
         async for extraction in stream:
-            assignment = story_index().assign(extraction)
+            index = story_index()
+            assignment = index.assign(extraction)
             keep = assignment.story_id
             for msg in merge_messages(assignment):
                 # Delivered before the index that reflects the merge is saved: after a crash the merge is either
                 # decided again (same input, same state) or already announced; never saved but unannounced.
                 await (await sw.story_articles.send(key=msg.story_id, value=msg))
-            sw.cluster_index[keep] = assignment.profile
+            sw.cluster_index[keep] = index.live_profile(keep) or assignment.profile
             for gone in [*assignment.evicted, *assignment.merged]:
                 sw.cluster_index.pop(gone, None)
             await sw.story_articles.send(

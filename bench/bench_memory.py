@@ -67,7 +67,7 @@ def measure(stories: int, cache_dir: Path, files: list[Path], with_nlp: bool, pr
         note("index", i + 1)
     gc.collect()
     after_index = _status("VmRSS")
-    profiles = {sid: index.profile(sid) for sid in sids}  # 2. the cluster-index table (memory:// store)
+    profiles = {sid: index.live_profile(sid) for sid in sids}  # 2. the cluster-index table (memory:// store)
     gc.collect()
     after_profiles = _status("VmRSS")
     states: dict[str, StoryState] = {}  # 3. the stories table (memory:// store)
