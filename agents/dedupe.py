@@ -29,8 +29,8 @@ Report = tuple[str, str, EventFrame]  # (article_id, source outlet, frame)
 SYMMETRIC_TYPES = frozenset({"call", "meeting", "merger"})
 UNTYPED = "other"  # the type of a given trigger word outside the extractor's lexicon (storywire eval-events)
 MAX_DAYS_APART = 3  # two reports of one happening may date it a few days apart (time zones, "last weekend")
-# Verbs of saying: each act of saying is a happening of its own, told once per speaker and occasion, so two reports
-# of one are the same speaker's ("police said" in two articles may be two statements, "Smith said" twice one).
+# Verbs of saying: each act of saying is a happening of its own, so two reports of one name one speaker ("Smith
+# said" / "Smith told"; "police said" / "police said"), and a saying whose speaker is not found stays alone.
 REPORTING_KEYS = frozenset(event_key(w) for w in (
     "say", "tell", "report", "add", "state", "confirm", "note", "explain", "claim", "write", "insist", "argue",
     "comment", "reveal", "acknowledge", "quote", "cite", "ask", "reply", "respond", "according", "describe",
@@ -235,6 +235,12 @@ def _may_be_one(a: str, b: str) -> bool:
     )
 
 
+def _same_place(a: str, b: str) -> bool:
+    """Two place ids that may name one place: the same, or one names a part of the other ("Banstead" / "Banstead
+    High Street") or spells it otherwise."""
+    return a == b or names_match(a.partition(":")[2], b.partition(":")[2])
+
+
 def _shared(mine: set[str], theirs: set[str]) -> set[str]:
     """My participants that are, or may be, one of theirs."""
     return {p for p in mine if p in theirs or any(_may_be_one(p, t) for t in theirs)}
@@ -247,9 +253,10 @@ def _score(member: _Member, cluster: _Cluster) -> int:
     if event_class(member.frame.type, member.frame.trigger) != cluster.key:
         return -1
     if event_key(member.frame.trigger) in REPORTING_KEYS:
-        speakers = {a for a in member.actors if not a.startswith("np:")}
-        if not _shared(speakers, cluster.actors):
-            return -1  # a saying by no named speaker, or by another one, is a saying of its own
+        # The speaker may be a common noun here ("police said"): outlets name who speaks as the source did.
+        speakers = set(member.actors)
+        if not _shared(speakers, {a for m in cluster.members for a in m.actors}):
+            return -1  # a saying by no speaker, or by another one, is a saying of its own
     day = _day(member.frame.when)
     days = [d for m in cluster.members if (d := _day(m.frame.when)) is not None]
     if day is not None and any(abs((day - d).days) > MAX_DAYS_APART for d in days):
@@ -276,7 +283,8 @@ def _score(member: _Member, cluster: _Cluster) -> int:
     wheres = {m.frame.where for m in cluster.members if m.frame.where}
     city = member.frame.attributes.get("city")
     cities = {m.frame.attributes.get("city") for m in cluster.members} - {None}
-    if not shared and ((where and wheres and where not in wheres) or (city and cities and city not in cities)):
+    if not shared and ((where and wheres and not any(_same_place(where, w) for w in wheres))
+                       or (city and cities and city not in cities)):
         return -1
     score = 10 * len(shared) + 5 * paired + 1
     score += 2 if where and where in wheres else 0

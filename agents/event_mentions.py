@@ -24,6 +24,7 @@ from agents.extraction_events import (
     event_key,
     frame_at_token,
     lexicon_type,
+    speakers,
     trigger_type,
 )
 from schemas.extraction import EventFrame
@@ -55,6 +56,10 @@ def mention_kind(tok: Token, ents: CanonicalEntities) -> str:
     return trigger_type(tok, ents) or lexicon_type(tok.lemma_) or lexicon_type(tok.lower_) or "other"
 
 
+def _unique_ids(ids: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
 def mention_frames(
     doc: Doc, ents: CanonicalEntities, spans: Sequence[MentionSpan], published: date | None = None
 ) -> list[EventFrame | None]:
@@ -69,6 +74,8 @@ def mention_frames(
         lemma = tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.lower_
         frame = frame_at_token(doc, ents, tok, mention_kind(tok, ents), published, ctx, trigger=lemma,
                                span=(start, end))  # fmt: skip
+        if event_key(lemma) in REPORTING_KEYS:
+            frame = frame.model_copy(update={"actors": _unique_ids([*frame.actors, *speakers(tok, ctx)])})
         frames.append(frame)
     return frames
 

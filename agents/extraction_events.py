@@ -40,6 +40,7 @@ __all__ = [
     "extract_quotes",
     "frame_at_token",
     "lexicon_type",
+    "speakers",
     "tokens_with",
     "trigger_type",
 ]
@@ -742,6 +743,15 @@ def frame_at_token(
     if kind in INCIDENT_TYPES:
         place = _incident_place(mention, ctx.text, ents, city_states(ctx.text))
     return _frame(mention, ctx.sents, place)
+
+
+def speakers(tok: Token, ctx: _Context) -> list[str]:
+    """Who says what a verb of saying reports: its subjects, common nouns included ("police said"), or the object
+    of "according to"."""
+    found = [p for subj in _verb_subjects(tok) for p in _resolve(subj, ctx, allow_nouns=True)]
+    if tok.lower_ == "according":
+        found += [p for c in tok.children if c.dep_ == "prep" for p in _pobjs(c, ctx)]
+    return _unique(found)
 
 
 def trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:

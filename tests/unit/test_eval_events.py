@@ -297,3 +297,29 @@ def test_bare_mentions_follow_their_article() -> None:
     from agents.event_mentions import fold_article
 
     assert fold_article([quake(1, "2013-06-02"), quake(40), quake(80, "2008-03-01")]) == [0, 0, 2]
+
+
+def test_a_saying_keeps_its_common_noun_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    from agents.extraction import canonical_entities
+
+    text = "The gunman fled, police said. According to witnesses, he was alone."
+    doc = nlp(text)
+    spans = [(text.index("said"), text.index("said") + 4), (text.index("According"), text.index("According") + 9)]
+    said, according = mention_frames(doc, canonical_entities(doc), spans)
+    assert said is not None and "np:police" in said.actors
+    assert according is not None and "np:witness" in according.actors
+    def said_by(aid: str, speaker: str) -> tuple[str, str, EventFrame]:
+        return (aid, aid, _frame("say", "other", 1, [speaker]))
+
+    assert len(set(group_mentions([said_by("a1", "np:police"), said_by("b1", "np:police")]))) == 1
+    assert len(set(group_mentions([said_by("a1", "np:police"), said_by("b1", "np:witness")]))) == 2
+
+
+def test_a_place_and_a_part_of_it_are_one_place() -> None:
+    # "a ram raid in Banstead" / "the raid on Banstead High Street"; a raid in Chelsea is another one.
+    def raid(start: int, where: str) -> EventFrame:
+        return EventFrame(type="other", trigger="raid", where=where, start=start, end=start + 4)
+
+    ids = group_mentions([("a1", "x", raid(1, "gpe:banstead")), ("b1", "y", raid(2, "fac:banstead-high-street")),
+                          ("c1", "z", raid(3, "gpe:chelsea"))])  # fmt: skip
+    assert ids[0] == ids[1] != ids[2]
