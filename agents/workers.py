@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from agents.alerting import evaluate_rules, load_rules
 from agents.clustering import StoryIndex
-from agents.extraction import Extractor, load_nlp
+from agents.extract_pool import ExtractPool
 from agents.pipeline import merge_messages
 from agents.story import apply_message
 from schemas import Article, ArticleError, ArticleExtraction, DeadLetter, StoryArticle, StoryUpdate
-from schemas.article import ErrorCode, distrust_future_published, parse_article
+from schemas.article import distrust_future_published, parse_article
 
 if TYPE_CHECKING:
     from faust.types import EventT, StreamT
@@ -59,15 +56,15 @@ def attach(sw: Streams) -> None:
     """Declare the agents of the pipeline on ``sw.app``."""
     settings = sw.settings
     app = sw.app
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storywire-extract")
-    extractor_box: dict[str, Extractor] = {}
+    pool = ExtractPool(
+        settings.extract_processes,
+        initargs=(settings.model, settings.extract_batch_size),
+        start_method=settings.extract_start_method,
+    )
 
-    async def extractor() -> Extractor:
-        if "x" not in extractor_box:
-            loop = asyncio.get_running_loop()
-            nlp = await loop.run_in_executor(executor, load_nlp, settings.model)
-            extractor_box["x"] = Extractor(nlp, batch_size=settings.extract_batch_size)
-        return extractor_box["x"]
+    @app.on_before_shutdown.connect
+    async def _stop_extraction(*args: Any, **kwargs: Any) -> None:
+        await pool.shutdown()
 
     async def send_dead_letter(event: EventT[bytes], code: str, reason: str) -> None:
         msg = event.message
@@ -76,24 +73,10 @@ def attach(sw: Streams) -> None:
         log.warning("dead-lettered %s: %s (%s)", dl.where, reason, code)
         await sw.dead_letters.send(key=f"{msg.topic}:{msg.partition}:{msg.offset}", value=dl)
 
-    async def extract_batch(articles: Sequence[Article]) -> list[ArticleExtraction | ArticleError]:
-        ex = await extractor()
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(executor, ex.extract, list(articles))
-        except Exception:  # one bad article must not sink the batch: retry one by one to isolate it
-            log.exception("extraction of a batch of %d failed; retrying one by one", len(articles))
-            out: list[ArticleExtraction | ArticleError] = []
-            for art in articles:
-                try:
-                    out.extend(await loop.run_in_executor(executor, ex.extract, [art]))
-                except Exception as exc:
-                    out.append(ArticleError(ErrorCode.EXTRACTION_FAILED, f"extraction failed: {exc!r}"))
-            return out
-
     @app.agent(sw.articles, name=f"{settings.topic_prefix}extract")
     async def extract(stream: StreamT[bytes]) -> None:
         """articles → article-extractions (bad input → articles-dead-letter)."""
+        await pool.start()  # spaCy loads in the extraction process(es) while the consumer joins the group
         batches = stream.take_events(settings.extract_batch_size, within=settings.extract_batch_within)  # type: ignore[attr-defined]
         async for events in batches:
             parsed: list[tuple[Article, EventT[bytes]]] = []
@@ -107,7 +90,7 @@ def attach(sw: Streams) -> None:
                 parsed.append((distrust_future_published(article, received), event))
             if not parsed:
                 continue
-            results = await extract_batch([a for a, _ in parsed])
+            results = await pool.extract([a for a, _ in parsed])
             for (article, event), result in zip(parsed, results, strict=True):
                 if isinstance(result, ArticleError):
                     await send_dead_letter(event, result.code, result.reason)

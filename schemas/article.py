@@ -34,6 +34,10 @@ class ArticleError(ValueError):
         self.code = code
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[ArticleError], tuple[str, str]]:
+        # Pickled by the extraction processes (agents/extract_pool.py); the default would pass only the message.
+        return (type(self), (self.code, self.reason))
+
 
 def article_id_for_url(url: str) -> str:
     """Stable article id derived from a URL (scheme, case of host and trailing slash ignored)."""
