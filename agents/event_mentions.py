@@ -56,6 +56,18 @@ def mention_kind(tok: Token, ents: CanonicalEntities) -> str:
     return trigger_type(tok, ents) or lexicon_type(tok.lemma_) or lexicon_type(tok.lower_) or "other"
 
 
+def _phrase(tok: Token, start: int, end: int) -> str:
+    """The event word of a trigger with the words that make it another verb: its particle ("took over", "broke
+    out", "checked out") and an object inside the given span ("opened fire", "took place")."""
+    lemma = tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.lower_
+    if tok.pos_ not in {"VERB", "AUX"}:
+        return lemma
+    parts = [c.lower_ for c in tok.children if c.dep_ == "prt" and c.i > tok.i]
+    parts += [c.lemma_.lower() for c in tok.children
+              if c.dep_ == "dobj" and c.pos_ == "NOUN" and start <= c.idx and c.idx + len(c) <= end]  # fmt: skip
+    return " ".join([lemma, *parts[:1]])
+
+
 def _unique_ids(ids: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
@@ -71,7 +83,7 @@ def mention_frames(
         if tok is None:
             frames.append(None)
             continue
-        lemma = tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.lower_
+        lemma = _phrase(tok, start, end)
         frame = frame_at_token(doc, ents, tok, mention_kind(tok, ents), published, ctx, trigger=lemma,
                                span=(start, end))  # fmt: skip
         if event_key(lemma) in REPORTING_KEYS:

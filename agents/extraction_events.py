@@ -635,7 +635,8 @@ def event_key(word: str) -> str:
 # sense is the first word of its class. Only words whose common news sense is the class's: no word of a class
 # names another happening in a story that uses both ("fire" someone is not here: a fire is a blaze).
 _SENSE_CLASSES: tuple[tuple[str, ...], ...] = (
-    ("kill", "slay", "assassinate", "die", "death", "dead", "perish", "fatality"),
+    ("kill", "slay", "assassinate", "die", "death", "dead", "perish", "fatality", "pass away"),
+    ("shoot", "shooting", "gun down", "open fire"),
     ("hit", "strike", "slam", "pound", "jolt", "rock"),
     ("win", "victory", "triumph", "beat", "defeat", "prevail"),
     ("injure", "wound", "hurt"),
@@ -645,10 +646,10 @@ _SENSE_CLASSES: tuple[tuple[str, ...], ...] = (
     ("find", "discover", "discovery", "locate", "uncover"),
     ("release", "issue", "unveil", "publish", "free"),
     ("put", "place"),
-    ("enter", "admit", "admission"),
+    ("enter", "admit", "admission", "check in"),
     ("arrest", "detain", "apprehend", "capture", "nab"),
-    ("dismiss", "sack", "oust", "dismissal", "ouster"),
-    ("resign", "quit"),
+    ("dismiss", "sack", "oust", "dismissal", "ouster", "let go", "lay off"),
+    ("resign", "quit", "step down"),
     ("hire", "appoint", "appointment", "recruit"),
     ("rob", "robbery", "heist", "steal", "theft", "burglary", "burglarize", "loot"),
     ("flee", "escape"),

@@ -323,3 +323,22 @@ def test_a_place_and_a_part_of_it_are_one_place() -> None:
     ids = group_mentions([("a1", "x", raid(1, "gpe:banstead")), ("b1", "y", raid(2, "fac:banstead-high-street")),
                           ("c1", "z", raid(3, "gpe:chelsea"))])  # fmt: skip
     assert ids[0] == ids[1] != ids[2]
+
+
+def test_phrasal_verbs_are_their_own_words(nlp) -> None:  # type: ignore[no-untyped-def]
+    from agents.extraction import canonical_entities
+    from agents.extraction_events import event_sense
+
+    text = "The gunman opened fire on Monday. Lohan checked out on Sunday. The rebels took over the town."
+    doc = nlp(text)
+    spans = [(text.index(w), text.index(w) + len(w)) for w in ("opened fire", "checked out", "took over")]
+    fire, out, over = mention_frames(doc, canonical_entities(doc), spans)
+    assert fire is not None and event_sense(fire.trigger) == event_sense("shoot")  # "opened fire" is shooting
+    assert out is not None and out.trigger == "check out" and event_sense(out.trigger) != event_sense("check")
+    assert over is not None and over.trigger == "take over"
+    # Checking in and checking out are two happenings; gunned down and shot one.
+    ids = group_mentions([
+        ("a1", "x", _frame("check in", "other", 1, [])), ("b1", "y", _frame("check out", "other", 2, [])),
+        ("a1", "x", _frame("gun down", "shooting", 50, [])), ("b1", "y", _frame("shoot", "shooting", 60, [])),
+    ])  # fmt: skip
+    assert ids[0] != ids[1] and ids[2] == ids[3]
