@@ -5,7 +5,7 @@ gets the frame the extractor would build around that word (:func:`agents.extract
 participants, time, place and figures read from the parse), typed by the extractor's lexicon when the word is
 in it and ``"other"`` otherwise. The frames of a story's articles are then grouped by
 :func:`agents.dedupe.assign_events`, the code path :func:`agents.dedupe.merge_events` (the story agent's merge)
-runs. Every mention is its own report there, so two mentions in one article may join one event as well.
+runs, after an article's mentions of one happening are folded into one frame as the extractor folds its own.
 """
 
 from __future__ import annotations
