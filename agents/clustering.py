@@ -15,6 +15,7 @@ index restored from its profiles continues exactly like one that never stopped.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import math
@@ -23,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from math import fsum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,10 +42,10 @@ __all__ = [
 _DAY = 86_400.0
 _ISO_DATE = re.compile(r"^((?:1[89]|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-# Feature families: each has its own vector, weight and cap. Keys are namespaced so one DF table and
-# one inverted index serve all of them.
+# Feature families: each has its own vector, weight, cap, DF table and inverted index.
 _FAMILIES = ("terms", "entities", "title", "cues")
-_PREFIX = {"terms": "w|", "entities": "e|", "title": "t|", "cues": "c|"}
+# Ties between equally weighty features of different families break in this order (stable across versions).
+_TIE = {"cues": 0, "entities": 1, "title": 2, "terms": 3}
 
 
 class ClusterSettings(BaseModel):
@@ -235,6 +237,7 @@ def _sublinear(count: float) -> float:
     return 1.0 + math.log(count) if count > 0 else 0.0
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """Light plural / third-person stripping. Title-case headlines leave "Sales", "Seeks", "Customers"
     unlemmatized (tagged as proper nouns); this folds them onto "sale", "seek", "customer"."""
@@ -329,8 +332,9 @@ class StoryIndex:
         self._sizes: dict[str, int] = {}  # story id -> article count (hot loop)
         self._lru: OrderedDict[str, None] = OrderedDict()  # least recently updated first
         self._undated: OrderedDict[str, None] = OrderedDict()  # stories without any date, same order
-        self._postings: dict[str, dict[str, int]] = {}  # namespaced feature -> {story id: article count}
-        self._df: dict[str, int] = {}  # namespaced feature -> articles of live stories containing it
+        # Per family: feature -> {story id: article count}, and feature -> articles of live stories containing it.
+        self._postings: dict[str, dict[str, dict[str, int]]] = {fam: {} for fam in _FAMILIES}
+        self._df: dict[str, dict[str, int]] = {fam: {} for fam in _FAMILIES}
         self._articles: dict[str, str] = {}  # article id -> story id (ids kept in profiles)
         self._alias: dict[str, str] = {}  # merged story id -> the story that absorbed it
         self._n_articles = 0  # articles of live stories (IDF denominator)
@@ -448,11 +452,10 @@ class StoryIndex:
                 self._undated[prof.story_id] = None
             self._n_articles += prof.article_count
             for fam in _FAMILIES:
-                prefix = _PREFIX[fam]
+                df, postings = self._df[fam], self._postings[fam]
                 for key, count in getattr(prof, fam).items():
-                    nk = prefix + key
-                    self._df[nk] = self._df.get(nk, 0) + count
-                    self._postings.setdefault(nk, {})[prof.story_id] = count
+                    df[key] = df.get(key, 0) + count
+                    postings.setdefault(key, {})[prof.story_id] = count
             for aid in prof.article_ids:
                 self._articles[aid] = prof.story_id
             for mid in prof.merged_ids:
@@ -466,8 +469,8 @@ class StoryIndex:
 
     # ------------------------------------------------------------------ scoring
 
-    def _idf(self, key: str) -> float:
-        return math.log(self._n_articles + 1) + 1.0 - math.log(self._df.get(key, 0) + 1)
+    def _idf(self, fam: str, key: str) -> float:
+        return math.log(self._n_articles + 1) + 1.0 - math.log(self._df[fam].get(key, 0) + 1)
 
     def _story_norms(self, story: _Story) -> dict[str, float]:
         a = math.log(self._n_articles + 1) + 1.0
@@ -479,12 +482,13 @@ class StoryIndex:
     def _update_norm_stats(self, prof: StoryProfile) -> None:
         n = prof.article_count
         stats: dict[str, tuple[float, float, float]] = {}
+        log = math.log
         for fam in _FAMILIES:
-            prefix = _PREFIX[fam]
+            df_get = self._df[fam].get
             s0 = s1 = s2 = 0.0
             for key, count in getattr(prof, fam).items():
                 u2 = (count / n) ** 2
-                b = math.log(self._df.get(prefix + key, 0) + 1)
+                b = log(df_get(key, 0) + 1)
                 s0 += u2
                 s1 += u2 * b
                 s2 += u2 * b * b
@@ -498,9 +502,8 @@ class StoryIndex:
         limit = self.settings.max_article_terms
         if len(terms) <= limit:
             return feats
-        top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df.get, math.log
-        prefix = _PREFIX["terms"]
-        ranked = sorted([(-w * (top - log(df_get(prefix + k, 0) + 1)), k) for k, w in terms.items()])
+        top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df["terms"].get, math.log
+        ranked = sorted([(-w * (top - log(df_get(k, 0) + 1)), k) for k, w in terms.items()])
         kept = {k: terms[k] for _, k in ranked[:limit]}
         return ArticleFeatures(families={**feats.families, "terms": kept})
 
@@ -518,27 +521,27 @@ class StoryIndex:
         on every feature of the article.
         """
         s = self.settings
-        top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df.get, math.log
+        top, log = math.log(self._n_articles + 1) + 1.0, math.log
         smoothing = s.assoc_smoothing
         weights = [self._weights[f] for f in _FAMILIES]
-        # Per family: (key without prefix, w·idf, w·idf², w/(df+smoothing)); plus the vector's norm and mass.
+        # Per family: key -> (w·idf², w/(df+smoothing)); plus the vector's norm and mass.
         items: list[dict[str, tuple[float, float]]] = []
         anorm: list[float] = []
         amass: list[float] = []
-        gen: list[tuple[float, str, float, int]] = []  # (−potential, namespaced key, partial weight, family)
+        gen: list[tuple[float, int, str, float, str]] = []  # (−potential, tie, key, partial weight, family)
         for fi, fam in enumerate(_FAMILIES):
-            prefix = _PREFIX[fam]
+            df_get = self._df[fam].get
+            tie = _TIE[fam]
             fam_items: dict[str, tuple[float, float]] = {}
             norm2 = mass = 0.0
             fam_gen = []
             for k, w in feats.families[fam].items():
-                nk = prefix + k
-                df = df_get(nk, 0)
+                df = df_get(k, 0)
                 i = top - log(df + 1)
                 wi = w * i
                 wii = wi * i
                 fam_items[k] = (wii, wi / (df + smoothing))
-                fam_gen.append((wii, nk))
+                fam_gen.append((wii, k))
                 norm2 += wi * wi
                 mass += wi
             items.append(fam_items)
@@ -547,14 +550,14 @@ class StoryIndex:
             amass.append(mass)
             if norm > 0:
                 scale = weights[fi] / norm
-                gen.extend((-wii * scale, nk, wii * scale, fi) for wii, nk in fam_gen)
+                gen.extend((-wii * scale, tie, k, wii * scale, fam) for wii, k in fam_gen)
         # Phase 1: candidates from the most distinctive features; features of many stories find none.
         postings, sizes = self._postings, self._sizes
         max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
         acc: dict[str, float] = {}
         used = 0
-        for _, key, pw, _fi in sorted(gen):
-            posting = postings.get(key)
+        for _, _tie, key, pw, fam in sorted(gen):
+            posting = postings[fam].get(key)
             if not posting or len(posting) > max_posting:
                 continue
             for sid, count in posting.items():
@@ -585,12 +588,10 @@ class StoryIndex:
                     continue
                 counts: dict[str, int] = getattr(prof, fam)
                 fam_items = items[fi]
-                dot = assoc = 0.0
-                for k in sorted(counts.keys() & fam_items.keys()):  # sorted: the same float sums every run
-                    c = counts[k]
-                    wii, wp = fam_items[k]
-                    dot += wii * c
-                    assoc += wp * c
+                # Only the shared features; fsum is exact, so their (hash) order cannot change the sums.
+                shared = [(fam_items[k], counts[k]) for k in counts.keys() & fam_items.keys()]
+                dot = fsum([p[0] * c for p, c in shared])
+                assoc = fsum([p[1] * c for p, c in shared])
                 denom = anorm[fi] * norms.get(fam, 0.0)
                 if denom > 0:
                     cos[fi] = dot / n / denom
@@ -620,25 +621,25 @@ class StoryIndex:
         s = self.settings
         prof = story.profile
         sid = prof.story_id
-        top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df.get, math.log
+        top, log = math.log(self._n_articles + 1) + 1.0, math.log
         max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
         sizes, postings = self._sizes, self._postings
         n = prof.article_count
         idf2: list[dict[str, float]] = []
-        gen: list[tuple[float, str, float]] = []
+        gen: list[tuple[float, int, str, float, str]] = []
         for fam in _FAMILIES:
-            prefix = _PREFIX[fam]
+            df_get = self._df[fam].get
+            tie = _TIE[fam]
             fam_idf2: dict[str, float] = {}
             for key, count in getattr(prof, fam).items():
-                nk = prefix + key
-                i = top - log(df_get(nk, 0) + 1)
+                i = top - log(df_get(key, 0) + 1)
                 fam_idf2[key] = i * i
-                gen.append((-count / n * i * i, nk, count / n * i * i))
+                gen.append((-count / n * i * i, tie, key, count / n * i * i, fam))
             idf2.append(fam_idf2)
         acc: dict[str, float] = {}
         used = 0
-        for _, nk, w in sorted(gen):
-            posting = postings.get(nk)
+        for _, _tie, key, w, fam in sorted(gen):
+            posting = postings[fam].get(key)
             if not posting or len(posting) > max_posting:
                 continue
             for other, c in posting.items():
@@ -665,9 +666,9 @@ class StoryIndex:
                     continue
                 mine: dict[str, int] = getattr(prof, fam)
                 theirs: dict[str, int] = getattr(oprof, fam)
-                dot = 0.0
-                for k in sorted(mine.keys() & theirs.keys()):  # sorted: the same float sums every run
-                    dot += mine[k] * theirs[k] * idf2[i][k]
+                fam_idf2 = idf2[i]
+                # fsum is exact, so the order of the shared keys cannot change the result.
+                dot = math.fsum(mine[k] * theirs[k] * fam_idf2[k] for k in mine.keys() & theirs.keys())
                 cos = dot / (n * on) / d
                 num += self._weights[fam] * cos
                 den += self._weights[fam]
@@ -739,13 +740,12 @@ class StoryIndex:
             heapq.heappush(self._time_heap, (kp.last_published.timestamp(), kid))
         keep.sync_dates()
         for fam in _FAMILIES:
-            prefix = _PREFIX[fam]
+            df, postings = self._df[fam], self._postings[fam]
             kc: dict[str, int] = getattr(kp, fam)
             for key, c in counts[fam].items():
-                nk = prefix + key
                 kc[key] = kc.get(key, 0) + c
-                self._df[nk] = self._df.get(nk, 0) + c
-                self._postings.setdefault(nk, {})[kid] = kc[key]
+                df[key] = df.get(key, 0) + c
+                postings.setdefault(key, {})[kid] = kc[key]
             self._trim(kp, fam)
         self._lru.pop(kid, None)
         self._lru[kid] = None
@@ -784,7 +784,7 @@ class StoryIndex:
                 heapq.heappush(self._time_heap, (published.timestamp(), sid))
             story.sync_dates()
         for fam in _FAMILIES:
-            prefix = _PREFIX[fam]
+            df, postings = self._df[fam], self._postings[fam]
             counts: dict[str, int] = getattr(prof, fam)
             fam_feats = feats.families[fam]
             keys: Iterable[str] = fam_feats
@@ -794,15 +794,18 @@ class StoryIndex:
             if len(new_keys) > admit:
                 # Features the story lacks enter only among the article's most distinctive (rarest) ones:
                 # a new story keeps what _trim would keep, a known story grows by a bounded amount.
-                df_get, log = self._df.get, math.log
-                ranked = sorted([(log(df_get(prefix + k, 0) + 1), k) for k in new_keys])
+                df_get, log = df.get, math.log
+                ranked = sorted([(log(df_get(k, 0) + 1), k) for k in new_keys])
                 allowed = {k for _, k in ranked[:admit]}
                 keys = [k for k in fam_feats if k in allowed or k in counts]
             for key in keys:
-                nk = prefix + key
-                counts[key] = counts.get(key, 0) + 1
-                self._df[nk] = self._df.get(nk, 0) + 1
-                self._postings.setdefault(nk, {})[sid] = counts[key]
+                c = counts[key] = counts.get(key, 0) + 1
+                df[key] = df.get(key, 0) + 1
+                posting = postings.get(key)
+                if posting is None:
+                    postings[key] = {sid: c}
+                else:
+                    posting[sid] = c
             self._trim(prof, fam)
         self._lru.pop(sid, None)
         self._lru[sid] = None
@@ -817,27 +820,27 @@ class StoryIndex:
         cap = self._caps[fam]
         if len(counts) <= cap + cap // 2:
             return
-        prefix = _PREFIX[fam]
         # Rank by share × IDF with one log per key: IDF = log(N + 1) + 1 − log(df + 1).
         top = math.log(self._n_articles + 1) + 1.0
-        df, log = self._df, math.log
-        df_get = df.get
-        ranked = sorted([(-c * (top - log(df_get(prefix + k, 0) + 1)), k, c) for k, c in counts.items()])
+        df_get, log = self._df[fam].get, math.log
+        ranked = sorted([(-c * (top - log(df_get(k, 0) + 1)), k, c) for k, c in counts.items()])
         for _, key, count in ranked[cap:]:
             del counts[key]
-            self._unindex(prefix + key, prof.story_id, count)
+            self._unindex(fam, key, prof.story_id, count)
 
-    def _unindex(self, key: str, sid: str, count: int) -> None:
-        df = self._df.get(key, 0) - count
+    def _unindex(self, fam: str, key: str, sid: str, count: int) -> None:
+        fam_df = self._df[fam]
+        df = fam_df.get(key, 0) - count
         if df > 0:
-            self._df[key] = df
+            fam_df[key] = df
         else:
-            self._df.pop(key, None)
-        posting = self._postings.get(key)
+            fam_df.pop(key, None)
+        postings = self._postings[fam]
+        posting = postings.get(key)
         if posting is not None:
             posting.pop(sid, None)
             if not posting:
-                del self._postings[key]
+                del postings[key]
 
     def _drop_story(self, sid: str) -> None:
         story = self._stories.pop(sid)
@@ -847,9 +850,8 @@ class StoryIndex:
         self._undated.pop(sid, None)
         self._n_articles -= prof.article_count
         for fam in _FAMILIES:
-            prefix = _PREFIX[fam]
             for key, count in getattr(prof, fam).items():
-                self._unindex(prefix + key, sid, count)
+                self._unindex(fam, key, sid, count)
         for aid in prof.article_ids:
             if self._articles.get(aid) == sid:
                 del self._articles[aid]
