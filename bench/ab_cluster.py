@@ -1,0 +1,72 @@
+"""Clustering speed of a git revision against the working tree, measured side by side in one process.
+
+On a shared machine absolute rates move with the load; alternating the two versions run by run and keeping
+the best CPU time of each makes their ratio trustworthy where two separate runs are not.
+
+    .venv/bin/python bench/ab_cluster.py                 # HEAD vs working tree
+    .venv/bin/python bench/ab_cluster.py REV --repeat 8  # REV vs working tree
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_cluster import DEFAULT_FILES, EVAL_DIR, load_extractions  # noqa: E402
+
+
+def module_at(rev: str) -> types.ModuleType:
+    """agents/clustering.py as it was at ``rev``, loaded as a separate module."""
+    src = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{rev}:agents/clustering.py"], capture_output=True, text=True, check=True
+    ).stdout
+    mod = types.ModuleType(f"clustering_at_{rev}")
+    sys.modules[mod.__name__] = mod  # dataclasses look their module up by name
+    exec(compile(src, f"clustering@{rev}", "exec"), mod.__dict__)
+    return mod
+
+
+def best_cpu(mod: Any, extractions: list[Any]) -> float:
+    index = mod.StoryIndex(mod.ClusterSettings())
+    start = time.process_time()
+    for ex in extractions:
+        index.assign(ex)
+    return time.process_time() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("rev", nargs="?", default="HEAD")
+    parser.add_argument("--repeat", type=int, default=6)
+    parser.add_argument("--cache-dir", type=Path, default=ROOT / "bench" / "cache" / "extractions")
+    args = parser.parse_args()
+    import agents.clustering as current
+
+    versions = {args.rev: module_at(args.rev), "working tree": current}
+    for name in DEFAULT_FILES:
+        path = EVAL_DIR / f"{name}.jsonl"
+        if not path.exists():
+            print(f"{name}: {path} not found, skipped")
+            continue
+        extractions = load_extractions(path, args.cache_dir)
+        best = dict.fromkeys(versions, float("inf"))
+        for _ in range(args.repeat):
+            for label, mod in versions.items():
+                best[label] = min(best[label], best_cpu(mod, extractions))
+        old, new = best[args.rev], best["working tree"]
+        print(
+            f"{name:20s} {args.rev}: {len(extractions) / old:6.0f}/s   working tree: {len(extractions) / new:6.0f}/s"
+            f"   speed-up ×{old / new:.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
