@@ -148,10 +148,10 @@ def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
     register_codecs(extra=(StoryState, StoryProfile))
     if settings.exact_end_offsets:
         install_exact_end_offsets()
+    if settings.commit_guard:  # before the fetch guard, which then wraps it and sees Faust's own partition set
+        install_commit_guard()
     if settings.fetch_guard:
         install_fetch_guard()
-    if settings.commit_guard:
-        install_commit_guard()
     app = _faust_app(settings)
 
     def topic(name: str, serializer: str) -> faust.TopicT:

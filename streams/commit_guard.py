@@ -1,38 +1,34 @@
-"""Guard against Faust delivering a pre-seek batch after its end-of-recovery seek (commits stuck, or records lost).
+"""Guard against Faust clearing stream records it delivered at the end of a rebalance (commits stuck, or records lost).
 
 Faust 0.15.3 ends table recovery with (``Recovery._resume_streams`` / ``on_recovery_completed``)::
 
     consumer.resume_partitions(stream partitions)
     await consumer.perform_seek()       # aiokafka -> committed offsets; read offsets := committed offsets
     app.flow_control.resume()           # ... which also *clears every agent's queue* (clear_on_resume=True)
+    ...
+    app.on_rebalance_end()
 
 The fetcher is already running (it read the changelogs), so while ``perform_seek`` awaits, the drain loop
-(``Consumer._drain_messages``) delivers stream records into the agents' queues, and it goes on delivering the rest of
-that batch after the seek. Then:
+(``Consumer._drain_messages``) hands freshly fetched stream records to the agents' queues, and after the seek it goes
+on with the rest of that batch. The records still queued are then cleared by ``flow_control.resume()``, and they are
+never delivered again: the read offset has moved past them (the copies fetched again from the committed offset count
+as already read), and without a committed offset aiokafka does not seek at all. So the partition's commit stops
+below them for good, or -- when the drain loop saw its read offset jump back and recorded a "gap" (``_add_gap``,
+meant for compacted topics) -- the commit passes them: silent loss. Offsets both acknowledged and in such a gap also
+appear twice in Faust's acked list, and the commit then advances one offset per commit (robinhood/faust#559, #625).
 
-* the records that were still queued are cleared by ``flow_control.resume()`` and never processed;
-* the read offset jumped back to the committed offset and forward again, so the drain loop records a "gap"
-  (``_add_gap``, meant for compacted topics) over offsets it did deliver, and the copies fetched again from the
-  committed offset are dropped as already read.
-
-So a cleared record is either inside that gap -- Faust commits past it without processing it: **lost** -- or,
-when no gap covers it, never acknowledged: the commit **stops** there. And offsets both acknowledged and in the
-gap appear twice in Faust's acked list, which ends a run of consecutive offsets at each repeat: the commit advances
-by **one offset per commit** (2.8 s) for a while (robinhood/faust#559, #625).
-
-The guard makes a seek end the batch being delivered: records of a batch fetched before ``perform_seek`` are not
-delivered after it (aiokafka is at the committed offset and fetches them again), and a record whose delivery
-straddled the seek does not move the read offset. Everything from the committed offset is then delivered once more,
-after the queues were cleared: no gap, nothing cleared for good. It also drops repeated offsets from the acked list
-before Faust looks for the run (a genuine gap still ends with a repeat: Faust includes the next delivered offset).
-``install_commit_guard()`` is idempotent; ``STORYWIRE_COMMIT_GUARD=0`` leaves Faust as it is. See
-docs/stall-investigation.md.
+The guard asks aiokafka for changelog partitions only while the app is rebalancing (``app.rebalancing``, until
+``on_rebalance_end()``, which comes after the seek and the clear): stream records stay in aiokafka, unconsumed, and are
+fetched from the committed offset once the rebalance is over. It also drops repeated offsets from the acked list
+before Faust looks for the run of consecutive offsets (a genuine gap still ends with a repeat: Faust includes the
+next delivered offset in it). ``install_commit_guard()`` is idempotent; ``STORYWIRE_COMMIT_GUARD=0`` leaves Faust as
+it is. See docs/stall-investigation.md.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 __all__ = ["install_commit_guard"]
@@ -43,45 +39,25 @@ log = logging.getLogger("storywire.commit_guard")
 def install_commit_guard() -> bool:
     """Patch Faust's consumer (idempotent). ``build_app`` calls it unless ``STORYWIRE_COMMIT_GUARD=0``."""
     from faust.transport.consumer import Consumer
+    from faust.transport.drivers import aiokafka as faust_aiokafka
 
-    if getattr(Consumer, "_storywire_commit_guard", False):
+    thread_cls = faust_aiokafka.AIOKafkaConsumerThread
+    if getattr(thread_cls, "_storywire_commit_guard", False):
         return True
-    original_perform_seek: Any = Consumer.perform_seek
-    original_wait_next_records: Any = Consumer._wait_next_records
-    original_getmany: Any = Consumer.getmany
+    original_fetch_records: Any = thread_cls._fetch_records
     original_new_offset: Any = Consumer._new_offset
 
-    def seeks(consumer: Any) -> int:
-        return int(getattr(consumer, "_storywire_seeks", 0))
-
-    async def perform_seek(self: Any) -> None:
-        await original_perform_seek(self)
-        self._storywire_seek_read = dict(self._read_offset)  # the read offsets the seek set
-        self._storywire_seeks = seeks(self) + 1
-
-    async def _wait_next_records(self: Any, timeout: float) -> Any:
-        result = await original_wait_next_records(self, timeout)
-        self._storywire_fetched_at = seeks(self)  # the batch comes from the positions after this many seeks
-        return result
-
-    def stale(self: Any) -> bool:
-        if seeks(self) == getattr(self, "_storywire_fetched_at", 0):
-            return False
-        log.info("a seek came while a fetched batch was delivered: the rest is fetched again from the seek")
-        return True
-
-    async def getmany(self: Any, timeout: float) -> AsyncIterator[Any]:
-        batch = original_getmany(self, timeout)
-        try:
-            async for tp, message in batch:
-                if stale(self):  # fetched before the seek: aiokafka fetches it again from the committed offset
-                    break
-                yield tp, message
-                if stale(self):  # the seek came while this record was being delivered: keep the seek's read offset
-                    self._read_offset[tp] = self._storywire_seek_read.get(tp)
-                    break
-        finally:
-            await batch.aclose()
+    async def _fetch_records(
+        self: Any, consumer: Any, active_partitions: Any, timeout: float | None = None, max_records: int | None = None
+    ) -> Any:
+        parent = self.consumer
+        if active_partitions is None or not getattr(getattr(parent, "app", None), "rebalancing", False):
+            return await original_fetch_records(self, consumer, active_partitions, timeout, max_records)
+        changelogs = {tp for tp in active_partitions if parent._is_changelog_tp(tp)}
+        if not changelogs:  # only stream partitions: nothing to fetch until the rebalance is over
+            await asyncio.sleep(min(timeout or 0.1, 0.1))
+            return {}
+        return await original_fetch_records(self, consumer, changelogs, timeout, max_records)
 
     def _new_offset(self: Any, tp: Any) -> int | None:
         acked = self._acked[tp]
@@ -98,9 +74,7 @@ def install_commit_guard() -> bool:
             acked[:] = sorted(set(acked))
         return original_new_offset(self, tp)  # type: ignore[no-any-return]
 
-    setattr(Consumer, "perform_seek", perform_seek)  # noqa: B010 — a patch of a library method
-    setattr(Consumer, "_wait_next_records", _wait_next_records)  # noqa: B010
-    setattr(Consumer, "getmany", getmany)  # noqa: B010
+    setattr(thread_cls, "_fetch_records", _fetch_records)  # noqa: B010 — a patch of a library method
     setattr(Consumer, "_new_offset", _new_offset)  # noqa: B010
-    setattr(Consumer, "_storywire_commit_guard", True)  # noqa: B010
+    setattr(thread_cls, "_storywire_commit_guard", True)  # noqa: B010
     return True

@@ -115,56 +115,69 @@ def test_records_fetched_while_no_partition_is_active_are_not_lost(broker) -> No
 # -- 2. the end of recovery: a seek while a fetched batch is delivered, with Faust's real drain loop ------------
 
 
-async def _deliveries_across_the_recovery_seek(seek_inside_delivery: bool) -> tuple[list[int], object]:
-    """Faust's ``_drain_messages`` / ``getmany`` / ``perform_seek`` through the end of table recovery.
+async def _deliveries_across_the_recovery_seek() -> tuple[list[int], object]:
+    """Faust's ``_drain_messages`` / ``getmany`` / ``_fetch_records`` / ``perform_seek`` at the end of a rebalance.
 
-    Committed 140, records 140-199. The stream partition is resumed, the fetcher hands over 140-199 and the drain
-    loop delivers them into the agent's queue; while it delivers 146, ``perform_seek`` completes (aiokafka back at
-    140) and ``flow_control.resume()`` clears the agents' queues, as ``Recovery._resume_streams`` does. Returns the
-    offsets that reach the queue after the clear (what the agent will process) and Faust's gap for the partition.
+    Committed 140, records 140-199 of a stream partition, already resumed. The app is still rebalancing: while the
+    drain loop runs, ``perform_seek`` completes (aiokafka back at 140), then ``flow_control.resume()`` clears the
+    agents' queues and the rebalance ends, as in ``Recovery._resume_streams``. Only aiokafka (its fetcher and
+    position) is a stand-in. Returns the offsets that reach the agent's queue after the clear, and Faust's gap.
     """
+    import contextlib
+
     import faust
     from aiokafka.structs import ConsumerRecord
+    from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
     from faust.types import TP
 
     app = faust.App(f"seek-{uuid.uuid4().hex[:6]}", broker="kafka://127.0.0.1:1", store="memory://")
-    consumer = app.consumer  # created, never started: the fetch and the seek below stand in for its thread
+    consumer = app.consumer  # created, never started
     tp = TP("stream", 0)
     app.topics._acking_topics.add(tp.topic)  # as the conductor does for a topic an agent consumes
     committed, end = 140, 200
-    aiokafka = {"position": committed, "fetches": 0, "sought": False}
-    fetcher = SimpleNamespace(_stopped=asyncio.Event())
+    state = {"position": committed, "fetches": 0}
+    drain_stopped = asyncio.Event()
     queue: list[int] = []
-    tasks = []
 
-    async def fetch(active_partitions: object, timeout: float) -> dict[TP, list[ConsumerRecord]]:
-        aiokafka["fetches"] += 1
-        if aiokafka["position"] >= end:
-            if aiokafka["fetches"] > 5:
-                fetcher._stopped.set()
+    async def fetched_records(partitions: object, timeout: float = 0, max_records: object = None) -> dict:
+        if tp not in partitions or state["position"] >= end:  # type: ignore[operator]
             await asyncio.sleep(0.01)
             return {}
-        offsets = range(aiokafka["position"], end)
-        aiokafka["position"] = end  # aiokafka moves past what it hands over
+        offsets = range(state["position"], end)
+        state["position"] = end  # aiokafka moves past what it hands over
         return {tp: [ConsumerRecord(tp.topic, 0, o, 0, 0, b"k", b"v", None, 1, 1, ()) for o in offsets]}
 
+    def seek(partition: object, offset: int) -> None:
+        state["position"] = offset
+
+    fetcher = SimpleNamespace(
+        _closed=False,
+        fetched_records=fetched_records,
+        _subscriptions=SimpleNamespace(fetch_context=contextlib.nullcontext),
+    )
+    aiokafka = SimpleNamespace(_closed=False, _fetcher=fetcher, seek=seek)
+    thread = SimpleNamespace(consumer=consumer, app=app)
+
+    async def fetch(active_partitions: object, timeout: float) -> object:  # Faust's consumer thread, inline
+        state["fetches"] += 1
+        return await AIOKafkaConsumerThread._fetch_records(thread, aiokafka, active_partitions, timeout=timeout)  # type: ignore[arg-type]
+
     async def seek_to_committed() -> dict[TP, int]:
-        aiokafka["position"] = committed
+        state["position"] = committed
         return {tp: committed}
 
+    async def deliver(message: object) -> None:  # the conductor: into the agent's queue
+        queue.append(message.offset)  # type: ignore[attr-defined]
+
     async def end_of_recovery() -> None:
+        while len(queue) < 7 and state["fetches"] < 3:  # the seek completes while the drain loop runs
+            await asyncio.sleep(0)
         await consumer.perform_seek()
         queue.clear()  # FlowControlEvent.resume() clears every queue created with clear_on_resume (the agents')
-
-    async def deliver(message: object) -> None:  # the conductor: into the agent's queue
-        offset = message.offset  # type: ignore[attr-defined]
-        queue.append(offset)
-        if offset == 146 and not aiokafka["sought"]:
-            aiokafka["sought"] = True
-            if seek_inside_delivery:
-                await end_of_recovery()
-            else:
-                tasks.append(asyncio.ensure_future(end_of_recovery()))
+        app.rebalancing = False  # on_rebalance_end()
+        while state["fetches"] < 12:
+            await asyncio.sleep(0.01)
+        drain_stopped.set()
 
     consumer._getmany = fetch  # type: ignore[method-assign]
     consumer._active_partitions = {tp}
@@ -172,20 +185,23 @@ async def _deliveries_across_the_recovery_seek(seek_inside_delivery: bool) -> tu
     consumer.callback = deliver
     consumer.highwater = lambda tp: end  # type: ignore[method-assign]
     consumer._committed_offset[tp] = committed
-    await asyncio.wait_for(consumer._drain_messages(fetcher), 20)
+    app.rebalancing = True
+    recovery = asyncio.ensure_future(end_of_recovery())
+    await asyncio.wait_for(consumer._drain_messages(SimpleNamespace(_stopped=drain_stopped)), 20)
+    await recovery
     return queue, consumer._gap.get(tp)
 
 
-@pytest.mark.parametrize("seek_inside_delivery", [True, False], ids=["seek-during-a-record", "seek-between-records"])
-def test_a_batch_fetched_before_the_recovery_seek_is_delivered_again_after_it(seek_inside_delivery: bool) -> None:
+def test_records_fetched_before_the_end_of_a_rebalance_are_delivered_after_it() -> None:
     if COMMIT_GUARDED:
         install_commit_guard()
-    queued, gap = asyncio.run(_deliveries_across_the_recovery_seek(seek_inside_delivery))
-    # Without the guard Faust goes on delivering the old batch after the seek (147-199), so the copies fetched again
-    # from 140 count as already read: 140-146, cleared from the queue, never reach the agent -- the commit stops at
-    # 140, or passes them when the drain loop records a gap. With it, 140-199 once each after the clear.
+    queued, gap = asyncio.run(_deliveries_across_the_recovery_seek())
+    # Without the guard the drain loop delivers 140-146 before the seek and goes on with 147-199 after it; the queue
+    # is cleared in between and the copies fetched again from 140 count as already read: 140-146 never reach the
+    # agent (the commit stops at 140, or passes them when the drain loop records the read offset's jump as a gap).
+    # With it: nothing of the stream partition is fetched before the rebalance ends, then 140-199 once each.
     assert (queued, gap) == (list(range(140, 200)), None), (
-        f"reached the agent after the seek: {queued[:3]}..{queued[-3:]} ({len(queued)}), never: "
+        f"reached the agent after the clear: {queued[:3]}..{queued[-3:]} ({len(queued)}), never: "
         f"{sorted(set(range(140, 200)) - set(queued))}; gap: {gap}"
     )
 
