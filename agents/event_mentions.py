@@ -50,9 +50,16 @@ def head_token(doc: Doc, start: int, end: int) -> Token | None:
     return min(roots, key=lambda t: (_CONTENT_POS.index(t.pos_) if t.pos_ in _CONTENT_POS else 9, t.i))
 
 
-def mention_kind(tok: Token, ents: CanonicalEntities) -> str:
-    """The event type of a given trigger: the extractor's reading in context, else the lexicon's type of the word
-    or of another form of it ("shot" -> shooting), else "other"."""
+def mention_kind(tok: Token, ents: CanonicalEntities, phrase: str | None = None) -> str:
+    """The event type of a given trigger: the lexicon's type of its phrasal event word ("opened fire", "gunned
+    down" -> shooting), else the extractor's reading of the word in context, else the lexicon's type of the word
+    or of another form of it ("shot" -> shooting), else "other".
+
+    ``phrase`` is the event word with its particle or object (:func:`_phrase`); a phrase is a word of its own
+    ("open fire" is not "open"), so its type comes before the head word's.
+    """
+    if phrase and " " in phrase and (kind := lexicon_type(phrase)) is not None:
+        return kind
     return trigger_type(tok, ents) or lexicon_type(tok.lemma_) or lexicon_type(tok.lower_) or "other"
 
 
@@ -84,7 +91,7 @@ def mention_frames(
             frames.append(None)
             continue
         lemma = _phrase(tok, start, end)
-        frame = frame_at_token(doc, ents, tok, mention_kind(tok, ents), published, ctx, trigger=lemma,
+        frame = frame_at_token(doc, ents, tok, mention_kind(tok, ents, lemma), published, ctx, trigger=lemma,
                                span=(start, end))  # fmt: skip
         if event_key(lemma) in REPORTING_KEYS:
             frame = frame.model_copy(update={"actors": _unique_ids([*frame.actors, *speakers(tok, ctx)])})

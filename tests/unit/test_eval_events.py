@@ -342,3 +342,25 @@ def test_phrasal_verbs_are_their_own_words(nlp) -> None:  # type: ignore[no-unty
         ("a1", "x", _frame("gun down", "shooting", 50, [])), ("b1", "y", _frame("shoot", "shooting", 60, [])),
     ])  # fmt: skip
     assert ids[0] != ids[1] and ids[2] == ids[3]
+
+
+def test_a_phrasal_event_word_is_typed_by_its_phrase(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Phrases "opened fire" / "gunned down" are shootings (a lexicon synonym), so they merge with "the shooting"
+    of another article; "opened the store" is not typed by "open fire" and stays apart."""
+    from agents.extraction import canonical_entities
+
+    a = "A gunman opened fire at the mall in Omaha on Monday."
+    b = "The shooting at the mall in Omaha on Monday left eight dead."
+    c = "Police gunned down the suspect outside the mall in Omaha."
+    d = "The owner opened the store at the mall in Omaha on Monday."
+    frames = []
+    for text, word in ((a, "opened fire"), (b, "shooting"), (c, "gunned down"), (d, "opened")):
+        doc = nlp(text)
+        (frame,) = mention_frames(doc, canonical_entities(doc), [(text.index(word), text.index(word) + len(word))])
+        assert frame is not None
+        frames.append(frame)
+    fire, shooting, gunned, opened = frames
+    assert fire.type == shooting.type == gunned.type == "shooting"
+    assert opened.type == "other"
+    ids = group_mentions([("a", "x", fire), ("b", "y", shooting), ("d", "w", opened)])
+    assert ids[0] == ids[1] != ids[2]
