@@ -274,10 +274,19 @@ def _score(member: _Member, cluster: _Cluster) -> int:
             return -1
         if cluster.type in SYMMETRIC_TYPES and len(only_mine) > paired and only_theirs:
             return -1  # call(A, B) vs call(A, C): another call, unless B and C hold one office
+        # Other agents tell another happening; but an agent the other reports name in another role is the parse's
+        # reading of a headline ("Williams arrested": Williams as the subject), not another participant.
         my_actors = {a for a in member.actors if not a.startswith("np:")}
-        apart = my_actors and cluster.actors and not _shared(my_actors, cluster.actors)
+        their_actors = cluster.actors
+        apart = (
+            my_actors
+            and their_actors
+            and not _shared(my_actors, their_actors)
+            and not _shared(my_actors, theirs)
+            and not _shared(their_actors, mine)
+        )
         if cluster.type not in SYMMETRIC_TYPES and apart:
-            if not _role_pairs(my_actors, cluster.actors, member.roles, cluster.roles):
+            if not _role_pairs(my_actors, their_actors, member.roles, cluster.roles):
                 return -1
     where = member.frame.where
     wheres = {m.frame.where for m in cluster.members if m.frame.where}

@@ -364,3 +364,21 @@ def test_a_phrasal_event_word_is_typed_by_its_phrase(nlp) -> None:  # type: igno
     assert opened.type == "other"
     ids = group_mentions([("a", "x", fire), ("b", "y", shooting), ("d", "w", opened)])
     assert ids[0] == ids[1] != ids[2]
+
+
+def test_an_agent_named_in_another_role_does_not_keep_two_reports_apart() -> None:
+    """A headline's "Williams arrested" reads Williams as the agent; the story's other reports name him as the one
+    arrested: one arrest. Other agents of one arrested man still tell two arrests."""
+
+    def arrest(aid: str, actors: list[str], targets: list[str]) -> tuple[str, str, EventFrame]:
+        return (aid, aid, EventFrame(type="arrest", trigger="arrest", actors=actors, targets=targets, start=1, end=7))
+
+    headline = arrest("a1", ["person:jamal-williams"], [])
+    body = arrest("b1", ["org:highway-patrol"], ["person:jamal-williams"])
+    ids = assign_events([headline, body])
+    assert ids[0] == ids[1]
+    other = [
+        arrest("a1", ["org:fbi"], ["person:jamal-williams"]),
+        arrest("b1", ["org:highway-patrol"], ["person:jamal-williams"]),
+    ]
+    assert len(set(assign_events(other))) == 2
