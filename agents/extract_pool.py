@@ -5,7 +5,8 @@ The extract agent awaits :meth:`ExtractPool.extract` for each batch. Each child 
 results are the ones the in-process extractor gives. A child that dies (killed, out of memory, a crash in native
 code) breaks the pool: it is started again and the batch retried; if the batch fails again its articles are
 retried one by one, and only an article that fails on its own gets an ``extraction_failed`` error.
-``processes=0`` runs the same code in one thread of the worker process instead.
+``processes=0`` (the worker's default, STORYWIRE_EXTRACT_PROCESSES) runs the same code in one thread of the worker
+process instead: on the 2-core bench machine a child parsed 5-15 % slower than that thread (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -133,7 +135,10 @@ class ExtractPool:
     async def extract(self, articles: Sequence[Article]) -> list[ExtractResult]:
         """One result per article, in order. Never raises for a bad article (only when no child can start)."""
         try:
-            return await self._run(articles)
+            start = time.perf_counter()
+            results = await self._run(articles)
+            log.debug("extracted %d articles in %.2f s", len(articles), time.perf_counter() - start)
+            return results
         except BrokenExecutor as exc:
             await self._restart(f"{type(exc).__name__} during a batch of {len(articles)} articles")
             try:
@@ -161,3 +166,4 @@ class ExtractPool:
         executor, self._executor = self._executor, None
         if executor is not None:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+            log.info("extraction process(es) stopped")

