@@ -46,9 +46,9 @@ class Settings(BaseSettings):
     # Keep Faust's commit from crawling one offset per commit after a restart (a spurious gap of offsets it had
     # just delivered, merged into its acked list twice; streams/commit_guard.py).
     commit_guard: bool = True
-    # Faust's worker consumer waits up to 1500 ms per fetch; lower values cut latency on the embedded broker but
-    # made the restart race more likely (streams/app.py _set_fetch_max_wait). None keeps Faust's value.
-    fetch_max_wait_ms: int | None = None
+    # Faust's worker consumer waits up to 1500 ms per fetch, and the embedded broker does not answer a waiting
+    # fetch early: every hop waits it out (streams/app.py _set_fetch_max_wait). None keeps Faust's value.
+    fetch_max_wait_ms: int | None = 100
 
     broker_outage_timeout: float = 300.0  # seconds a worker waits for an unreachable broker before exiting
 
