@@ -293,6 +293,10 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     return ArticleFeatures(families={"terms": terms, "entities": entities, "title": title, "cues": cues})
 
 
+# An entry of the candidate search: (−potential, family tie rank, feature, partial weight, family).
+_Gen = tuple[float, int, str, float, str]
+
+
 @dataclass(frozen=True)
 class _Scored:
     story_id: str
@@ -528,7 +532,7 @@ class StoryIndex:
         items: list[dict[str, tuple[float, float]]] = []
         anorm: list[float] = []
         amass: list[float] = []
-        gen: list[tuple[float, int, str, float, str]] = []  # (−potential, tie, key, partial weight, family)
+        gen: list[_Gen] = []  # (−potential, tie, key, partial weight, family)
         for fi, fam in enumerate(_FAMILIES):
             df_get = self._df[fam].get
             tie = _TIE[fam]
@@ -552,23 +556,10 @@ class StoryIndex:
                 scale = weights[fi] / norm
                 gen.extend((-wii * scale, tie, k, wii * scale, fam) for wii, k in fam_gen)
         # Phase 1: candidates from the most distinctive features; features of many stories find none.
-        postings, sizes = self._postings, self._sizes
-        max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
-        acc: dict[str, float] = {}
-        used = 0
-        for _, _tie, key, pw, fam in sorted(gen):
-            posting = postings[fam].get(key)
-            if not posting or len(posting) > max_posting:
-                continue
-            for sid, count in posting.items():
-                acc[sid] = acc.get(sid, 0.0) + pw * count / sizes[sid]
-            used += 1
-            if used >= s.candidate_features:
-                break
-        if not acc:
+        ranked = self._candidates(gen)
+        if not ranked:
             return []
         stories = self._stories
-        ranked = heapq.nsmallest(s.max_candidates, [(-v, sid) for sid, v in acc.items()])
         # Phase 2: exact similarity of the best candidates on every feature.
         # Families the article has no feature of (a headline without entities) do not dilute the score.
         present = sum(weights[i] for i in range(len(_FAMILIES)) if anorm[i] > 0) or 1.0
@@ -577,7 +568,7 @@ class StoryIndex:
         n_entities = len(items[1])
         art_months = [k for k in items[3] if k[:2] == "m:"]
         out: list[_Scored] = []
-        for _, sid in ranked:
+        for sid in ranked:
             story = stories[sid]
             prof = story.profile
             n = prof.article_count
@@ -612,6 +603,28 @@ class StoryIndex:
         out.sort(key=lambda c: (-c.score, c.first_seq, c.story_id))
         return out
 
+    def _candidates(self, gen: list[_Gen], exclude: str | None = None, min_articles: int = 0) -> list[str]:
+        """The ``max_candidates`` stories with the largest partial dot products over the ``candidate_features``
+        most distinctive entries of ``gen`` (term at a time through the inverted index), best first. Features
+        posted to more than the common share of live stories find no candidates."""
+        s = self.settings
+        postings, sizes = self._postings, self._sizes
+        max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
+        acc: dict[str, float] = {}
+        used = 0
+        for _, _tie, key, weight, fam in sorted(gen):
+            posting = postings[fam].get(key)
+            if not posting or len(posting) > max_posting:
+                continue
+            for sid, count in posting.items():
+                size = sizes[sid]
+                if size >= min_articles and sid != exclude:
+                    acc[sid] = acc.get(sid, 0.0) + weight * count / size
+            used += 1
+            if used >= s.candidate_features:
+                break
+        return [sid for _, sid in heapq.nsmallest(s.max_candidates, [(-v, sid) for sid, v in acc.items()])]
+
     def _story_similarity_candidates(self, story: _Story) -> list[tuple[float, int, str]]:
         """Live stories similar to ``story`` (centroid cosines per family, weighted), best first.
 
@@ -622,11 +635,9 @@ class StoryIndex:
         prof = story.profile
         sid = prof.story_id
         top, log = math.log(self._n_articles + 1) + 1.0, math.log
-        max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
-        sizes, postings = self._sizes, self._postings
         n = prof.article_count
         idf2: list[dict[str, float]] = []
-        gen: list[tuple[float, int, str, float, str]] = []
+        gen: list[_Gen] = []
         for fam in _FAMILIES:
             df_get = self._df[fam].get
             tie = _TIE[fam]
@@ -636,24 +647,13 @@ class StoryIndex:
                 fam_idf2[key] = i * i
                 gen.append((-count / n * i * i, tie, key, count / n * i * i, fam))
             idf2.append(fam_idf2)
-        acc: dict[str, float] = {}
-        used = 0
-        for _, _tie, key, w, fam in sorted(gen):
-            posting = postings[fam].get(key)
-            if not posting or len(posting) > max_posting:
-                continue
-            for other, c in posting.items():
-                if other != sid and sizes[other] >= s.merge_min_articles:
-                    acc[other] = acc.get(other, 0.0) + w * c / sizes[other]
-            used += 1
-            if used >= s.candidate_features:
-                break
-        if not acc:
+        ranked = self._candidates(gen, exclude=sid, min_articles=s.merge_min_articles)
+        if not ranked:
             return []
         norms = self._story_norms(story)
         stories = self._stories
         out: list[tuple[float, int, str]] = []
-        for _, other in heapq.nsmallest(s.max_candidates, [(-v, o) for o, v in acc.items()]):
+        for other in ranked:
             ostory = stories[other]
             oprof = ostory.profile
             onorms = self._story_norms(ostory)
