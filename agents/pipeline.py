@@ -25,6 +25,11 @@ def merge_messages(assignment: Assignment) -> list[StoryArticle]:
     return out
 
 
+def evict_messages(assignment: Assignment) -> list[StoryArticle]:
+    """The stories the index dropped from its window with this assignment (after the article itself)."""
+    return [StoryArticle(story_id=gone, kind="evict") for gone in assignment.evicted]
+
+
 @dataclass(frozen=True)
 class StepResult:
     """What happened to one input: its story and the update it caused, or why it was rejected."""
@@ -47,6 +52,7 @@ class Pipeline:
     index: StoryIndex = field(init=False)
     states: dict[str, StoryState] = field(init=False, default_factory=dict)
     updates: list[StoryUpdate] = field(init=False, default_factory=list)
+    closed: dict[str, StoryUpdate] = field(init=False, default_factory=dict)  # final versions of evicted stories
 
     def __post_init__(self) -> None:
         self.index = StoryIndex(self.cluster_settings)
@@ -58,7 +64,7 @@ class Pipeline:
         article = StoryArticle(
             story_id=sid, extraction=extraction, score=assignment.score, new_story=assignment.new_story
         )
-        last = self._deliver([*merge_messages(assignment), article]).get(sid)
+        last = self._deliver([*merge_messages(assignment), article, *evict_messages(assignment)]).get(sid)
         return StepResult(extraction.article.id, sid, last, extraction=extraction)
 
     def _deliver(self, messages: list[StoryArticle]) -> dict[str, StoryUpdate]:
@@ -68,6 +74,11 @@ class Pipeline:
         while queue:
             msg = queue.popleft()
             step = apply_message(self.states.get(msg.story_id), msg, self.story_settings)
+            if step.evicted:
+                gone = self.states.pop(msg.story_id, None)
+                if gone is not None and gone.last is not None and gone.merged_into is None:
+                    self.closed[msg.story_id] = gone.last  # its final version stays in final_stories()
+                continue
             self.states[msg.story_id] = step.state
             self.updates.extend(step.updates)
             for update in step.updates:
@@ -104,4 +115,5 @@ class Pipeline:
     def final_stories(self) -> list[StoryUpdate]:
         """The latest version of every story, oldest story first."""
         finals = [s.last for s in self.states.values() if s.last is not None and s.merged_into is None]
+        finals.extend(self.closed.values())
         return sorted(finals, key=lambda u: (u.first_seen.isoformat() if u.first_seen else "", u.story_id))

@@ -150,6 +150,7 @@ class StoryStep(BaseModel):
     updates: list[StoryUpdate] = Field(default_factory=list)
     forward: list[StoryArticle] = Field(default_factory=list)  # messages for other stories (an ``absorb``)
     duplicate: bool = False
+    evicted: bool = False  # an ``evict``: the holder drops the story's state
 
 
 def _order_key(a: StoredArticle) -> tuple[str, str]:
@@ -368,6 +369,8 @@ def apply_article(
 def apply_message(state: StoryState | None, msg: StoryArticle, settings: StorySettings) -> StoryStep:
     """Apply one ``story-articles`` message (see :class:`StoryArticle` for the kinds)."""
     state = state or StoryState(story_id=msg.story_id)
+    if msg.kind == "evict":
+        return StoryStep(state=state, evicted=True)
     if msg.kind == "expect_merge":
         other = msg.other_story or ""
         if other in state.absorbed or other in state.awaiting:

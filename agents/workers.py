@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from agents.alerting import evaluate_rules, load_rules
 from agents.clustering import StoryIndex
 from agents.extract_pool import ExtractPool
-from agents.pipeline import merge_messages
+from agents.pipeline import evict_messages, merge_messages
 from agents.story import apply_message
 from schemas import Article, ArticleError, ArticleExtraction, DeadLetter, StoryArticle, StoryUpdate
 from schemas.article import distrust_future_published, parse_article
@@ -133,6 +133,8 @@ def attach(sw: Streams) -> None:
                     story_id=keep, extraction=extraction, score=assignment.score, new_story=assignment.new_story
                 ),
             )
+            for msg in evict_messages(assignment):
+                await sw.story_articles.send(key=msg.story_id, value=msg)
 
     @app.agent(sw.story_articles, name=f"{settings.topic_prefix}story")
     async def story(stream: StreamT[StoryArticle]) -> None:
@@ -149,6 +151,9 @@ def attach(sw: Streams) -> None:
                     # At-least-once: the state may have been saved before a crash cut the send; send it again
                     # (same version, same content) so that no version is ever skipped.
                     await sw.story_updates.send(key=msg.story_id, value=last)
+            elif step.evicted:
+                if msg.story_id in sw.stories:  # redelivered: already gone
+                    del sw.stories[msg.story_id]  # a changelog tombstone: the table stays bounded like the index
             else:
                 sw.stories[msg.story_id] = step.state
                 for update in step.updates:

@@ -36,11 +36,13 @@ class StoryArticle(BaseModel):
       message, and until then later articles wait, so that every worker produces the same versions;
     - ``merge_into``: this story was folded into ``other_story``: publish a last version that says so and send
       the articles over;
-    - ``absorb``: the articles of ``other_story`` join this one.
+    - ``absorb``: the articles of ``other_story`` join this one;
+    - ``evict``: the clusterer dropped this story from its window (no article can join it any more): the story
+      stage forgets its state, so that the ``stories`` table stays as bounded as the index.
     """
 
     story_id: str
-    kind: Literal["article", "expect_merge", "merge_into", "absorb"] = "article"
+    kind: Literal["article", "expect_merge", "merge_into", "absorb", "evict"] = "article"
     extraction: ArticleExtraction | None = None
     other_story: str | None = None
     articles: list[StoredArticle] = Field(default_factory=list)

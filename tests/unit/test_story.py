@@ -172,3 +172,31 @@ def test_a_merge_folds_one_story_into_another_the_same_way_whatever_the_timing(
     assert a_versions[1].changes.merged_stories == ["B"] and a_versions[1].changes.new_articles == [b1.article.id]
     assert a_versions[2].changes.new_articles == [a2.article.id]
     assert a_versions[2].article_count == 3
+
+
+def test_stories_the_index_evicts_leave_the_story_state_but_keep_their_final_version(
+    extractor, examples_dir: Path, played
+) -> None:  # type: ignore[no-untyped-def]
+    """The story stage forgets what the clusterer's window dropped: its state is as bounded as the index."""
+    from agents.clustering import ClusterSettings
+
+    full, _ = played
+    small = Pipeline(extractor, cluster_settings=ClusterSettings(max_stories=2))
+    list(small.add_raw(r.raw for r in read_records([examples_dir])))
+    live = [sid for sid, state in small.states.items() if state.merged_into is None]
+    assert len(live) <= 2
+    assert small.closed, "with room for two stories, the examples' six cannot all stay"
+    assert set(small.closed).isdisjoint(small.states)
+    # Every article still reached a story and every story's last version is still known.
+    assert len(small.final_stories()) >= len(full.final_stories())
+    assert {s.article_id for u in small.final_stories() for s in u.sources} == {
+        s.article_id for u in full.final_stories() for s in u.sources
+    }
+
+
+def test_an_evict_message_drops_the_state() -> None:
+    from agents.story import apply_message
+    from schemas.messages import StoryArticle
+
+    step = apply_message(None, StoryArticle(story_id="s-1", kind="evict"), StorySettings())
+    assert step.evicted and not step.updates and not step.forward
