@@ -15,24 +15,29 @@ index restored from its profiles continues exactly like one that never stopped.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import heapq
 import math
 import re
+from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from math import fsum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 from schemas.extraction import ArticleExtraction
 
 __all__ = [
     "Assignment",
     "ClusterSettings",
+    "FeatureCounts",
+    "NormStats",
     "StoryIndex",
     "StoryProfile",
     "article_features",
@@ -154,6 +159,166 @@ class ClusterSettings(BaseModel):
     max_candidates: int = Field(10, description="Stories fully scored per article, the best by partial score first.")
 
 
+class FeatureCounts(Mapping[str, int]):
+    """The kept features of one family of a story profile → the number of the story's articles containing each.
+
+    A read-only mapping in the order the features were kept (like the dict it replaces), stored compactly: a tuple
+    of the feature strings (the index shares one string per feature among all its profiles) and a tuple of the
+    counts, or no counts at all while every count is 1 (every feature of a one-article story). Never changed once
+    built (the index replaces it), so copies of a profile share it. JSON: the object ``{feature: count}``.
+    """
+
+    __slots__ = ("counts", "features")
+
+    def __init__(self, features: tuple[str, ...] = (), counts: tuple[int, ...] | None = None) -> None:
+        self.features = features  # read-only
+        self.counts = counts  # read-only; None: every count is 1
+
+    @classmethod
+    def from_dict(cls, counts: Mapping[str, int]) -> FeatureCounts:
+        if not counts:
+            return _NO_FEATURES
+        values = tuple(counts.values())
+        return cls(tuple(counts), None if values.count(1) == len(values) else values)
+
+    def pairs(self) -> Iterator[tuple[str, int]]:
+        """(feature, count) in order; what ``items()`` gives, faster."""
+        counts = self.counts if self.counts is not None else repeat(1, len(self.features))
+        return zip(self.features, counts, strict=True)
+
+    def to_dict(self) -> dict[str, int]:
+        return dict(self.pairs())
+
+    def __getitem__(self, key: str) -> int:
+        try:
+            i = self.features.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+        return 1 if self.counts is None else self.counts[i]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.features
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.features)
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    def items(self) -> ItemsView[str, int]:
+        return _PairsView(self)
+
+    def __repr__(self) -> str:
+        return f"FeatureCounts({self.to_dict()!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        as_dict = core_schema.dict_schema(core_schema.str_schema(), core_schema.int_schema(ge=1))
+        from_dict = core_schema.no_info_after_validator_function(cls.from_dict, as_dict)
+        return core_schema.json_or_python_schema(
+            json_schema=from_dict,
+            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_dict]),
+            serialization=core_schema.plain_serializer_function_ser_schema(_counts_to_dict, return_schema=as_dict),
+        )
+
+
+class _PairsView(ItemsView[str, int]):
+    _mapping: FeatureCounts
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        return self._mapping.pairs()
+
+
+_NO_FEATURES = FeatureCounts()
+
+
+def _counts_to_dict(value: Mapping[str, int]) -> dict[str, int]:
+    return value.to_dict() if isinstance(value, FeatureCounts) else dict(value)
+
+
+def _as_counts(value: Mapping[str, int]) -> FeatureCounts:
+    """A profile field as FeatureCounts (it is a plain dict when set without validation, e.g. model_copy(update))."""
+    return value if isinstance(value, FeatureCounts) else FeatureCounts.from_dict(value)
+
+
+class NormStats(Mapping[str, tuple[float, float, float]]):
+    """Per family, the sums (S0, S1, S2) of u², u²·b, u²·b² over a profile's kept features, with u the article
+    share and b = log(df + 1) at the story's last update; the vector norm at any later corpus size N is
+    sqrt(A²·S0 − 2A·S1 + S2), A = log(N + 1) + 1. Stored so a restored index scores exactly alike.
+
+    A read-only mapping family → (S0, S1, S2), the floats packed in one array (exact float64). JSON: the object
+    ``{family: [S0, S1, S2]}``."""
+
+    __slots__ = ("families", "values_")
+
+    def __init__(self, families: tuple[str, ...] = (), values: array[float] | None = None) -> None:
+        self.families = families  # read-only
+        self.values_ = values if values is not None else array("d")  # read-only; 3 per family
+
+    @classmethod
+    def from_dict(cls, stats: Mapping[str, tuple[float, float, float]]) -> NormStats:
+        families = tuple(stats)
+        return cls(_FAMILIES if families == _FAMILIES else families, array("d", [x for t in stats.values() for x in t]))
+
+    def norms(self, a: float) -> list[float]:
+        """The norm of each family's vector (in _FAMILIES order; 0 for a family without stats) for A = ``a``."""
+        v, sqrt = self.values_, math.sqrt
+        aa, a2 = a * a, 2 * a  # a·a·S0 − 2·a·S1 + S2, as (a·a)·S0 − (2·a)·S1 + S2
+        if self.families is _FAMILIES:
+            x0 = aa * v[0] - a2 * v[1] + v[2]
+            x1 = aa * v[3] - a2 * v[4] + v[5]
+            x2 = aa * v[6] - a2 * v[7] + v[8]
+            x3 = aa * v[9] - a2 * v[10] + v[11]
+            return [
+                sqrt(x0) if x0 > 0.0 else 0.0,
+                sqrt(x1) if x1 > 0.0 else 0.0,
+                sqrt(x2) if x2 > 0.0 else 0.0,
+                sqrt(x3) if x3 > 0.0 else 0.0,
+            ]
+        norms = [sqrt(max(0.0, aa * v[i] - a2 * v[i + 1] + v[i + 2])) for i in range(0, len(v), 3)]
+        by_family = dict(zip(self.families, norms, strict=True))
+        return [by_family.get(fam, 0.0) for fam in _FAMILIES]
+
+    def __getitem__(self, key: str) -> tuple[float, float, float]:
+        try:
+            i = 3 * self.families.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+        v = self.values_
+        return (v[i], v[i + 1], v[i + 2])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.families)
+
+    def __len__(self) -> int:
+        return len(self.families)
+
+    def to_dict(self) -> dict[str, tuple[float, float, float]]:
+        return {fam: self[fam] for fam in self.families}
+
+    def __repr__(self) -> str:
+        return f"NormStats({self.to_dict()!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        triple = core_schema.tuple_schema([core_schema.float_schema()] * 3)
+        as_dict = core_schema.dict_schema(core_schema.str_schema(), triple)
+        from_dict = core_schema.no_info_after_validator_function(cls.from_dict, as_dict)
+        return core_schema.json_or_python_schema(
+            json_schema=from_dict,
+            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_dict]),
+            serialization=core_schema.plain_serializer_function_ser_schema(_stats_to_dict, return_schema=as_dict),
+        )
+
+
+def _stats_to_dict(value: Mapping[str, tuple[float, float, float]]) -> dict[str, tuple[float, float, float]]:
+    return value.to_dict() if isinstance(value, NormStats) else dict(value)
+
+
+def _as_stats(value: Mapping[str, tuple[float, float, float]]) -> NormStats:
+    return value if isinstance(value, NormStats) else NormStats.from_dict(value)
+
+
 class StoryProfile(BaseModel):
     """Everything the index knows about one story; JSON-serializable, the unit of persistence.
 
@@ -164,19 +329,26 @@ class StoryProfile(BaseModel):
     first_article_id: str
     article_count: int = 0
     article_ids: list[str] = Field(default_factory=list)
-    terms: dict[str, int] = Field(default_factory=dict)
-    entities: dict[str, int] = Field(default_factory=dict)
-    title: dict[str, int] = Field(default_factory=dict)
-    cues: dict[str, int] = Field(default_factory=dict)
+    terms: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
+    entities: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
+    title: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
+    cues: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
     first_published: datetime | None = None
     last_published: datetime | None = None
     first_seq: int = 0
     last_seq: int = 0
     merged_ids: list[str] = Field(default_factory=list)  # stories folded into this one (their ids now alias it)
-    # Per family, the sums (S0, S1, S2) of u², u²·b, u²·b² over kept features, with u the article share
-    # and b = log(df + 1) at the story's last update; the vector norm at any later corpus size N is
-    # sqrt(A²·S0 − 2A·S1 + S2), A = log(N + 1) + 1. Stored so a restored index scores exactly alike.
-    norm_stats: dict[str, tuple[float, float, float]] = Field(default_factory=dict)
+    norm_stats: NormStats = Field(default_factory=NormStats)  # see NormStats
+
+
+# The index's own profiles share one "fields set" (pydantic's record of the fields given explicitly; a set per
+# profile, up to 0.7 KiB, grown by each attribute assignment): every field of a live profile counts as set.
+_ALL_FIELDS: set[str] = set(StoryProfile.model_fields)
+
+
+def _share_fields_set(prof: StoryProfile) -> StoryProfile:
+    object.__setattr__(prof, "__pydantic_fields_set__", _ALL_FIELDS)
+    return prof
 
 
 class Assignment(BaseModel):
@@ -206,19 +378,9 @@ def _merge_check_due(count: int, minimum: int) -> bool:
 
 
 def _copy_profile(prof: StoryProfile) -> StoryProfile:
-    """A detached copy (containers copied, values are immutable); much cheaper than a deep copy."""
-    return StoryProfile.model_construct(
-        **{
-            **prof.__dict__,
-            "article_ids": list(prof.article_ids),
-            "terms": dict(prof.terms),
-            "entities": dict(prof.entities),
-            "title": dict(prof.title),
-            "cues": dict(prof.cues),
-            "norm_stats": dict(prof.norm_stats),
-            "merged_ids": list(prof.merged_ids),
-        }
-    )
+    """A detached copy: the lists are copied; feature maps and norm stats are never changed (only replaced), so
+    they are shared."""
+    return prof.model_copy(update={"article_ids": list(prof.article_ids), "merged_ids": list(prof.merged_ids)})
 
 
 def story_id_for(article_id: str) -> str:
@@ -237,15 +399,27 @@ def _sublinear(count: float) -> float:
     return 1.0 + math.log(count) if count > 0 else 0.0
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """Light plural / third-person stripping. Title-case headlines leave "Sales", "Seeks", "Customers"
     unlemmatized (tagged as proper nouns); this folds them onto "sale", "seek", "customer"."""
+    stem = _STEMS.get(word)
+    if stem is None:
+        if len(_STEMS) >= _MAX_STEMS:
+            _STEMS.clear()
+        stem = _STEMS[word] = _strip_plural(word)
+    return stem
+
+
+def _strip_plural(word: str) -> str:
     if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     return word[:-1]
+
+
+_STEMS: dict[str, str] = {}  # cache of _stem (a dict lookup is cheaper than an lru_cache call in the hot loop)
+_MAX_STEMS = 1 << 16
 
 
 def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
@@ -256,11 +430,12 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     become ``killed:N`` / ``injured:N``; people, places and figures keep their canonical ids.
     """
     terms: dict[str, float] = {}
+    stem, log = _STEMS.get, math.log
     for k, v in extraction.terms.items():
         if v > 0:
-            key = _stem(k)
+            key = stem(k) or _stem(k)
             terms[key] = terms.get(key, 0.0) + v
-    terms = {k: _sublinear(v) for k, v in terms.items()}
+    terms = {k: 1.0 + log(v) if v > 0 else 0.0 for k, v in terms.items()}  # _sublinear, inlined
     entities = {e.id: _sublinear(max(e.mentions, 1)) for e in extraction.entities}
     title = dict.fromkeys(sorted({_stem(t) for t in extraction.title_terms}), 1.0)
     cues: dict[str, float] = {}
@@ -293,8 +468,12 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     return ArticleFeatures(families={"terms": terms, "entities": entities, "title": title, "cues": cues})
 
 
-# An entry of the candidate search: (−potential, family tie rank, feature, partial weight, family).
-_Gen = tuple[float, int, str, float, str]
+# What the candidate scoring needs of an article's feature: (w·idf², w/(df + smoothing), its postings).
+_Item = tuple[float, float, dict[str, int] | list[str]]
+
+# An entry of the candidate search: (−potential, family tie rank, feature, partial weight, the feature's postings).
+# (−potential, tie, feature) is unique, so sorting never compares the postings.
+_Gen = tuple[float, int, str, float, dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -306,7 +485,7 @@ class _Scored:
     first_seq: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Story:
     profile: StoryProfile
     first_ts: float | None = None  # the profile's date range as POSIX seconds (hot loop)
@@ -318,6 +497,27 @@ class _Story:
     def sync_dates(self) -> None:
         self.first_ts = _ts(self.profile.first_published)
         self.last_ts = _ts(self.profile.last_published)
+
+
+class _Feature:
+    """One feature of one family of the live stories: its string (the one every profile keeping it shares), its
+    document frequency ``df`` (articles of live stories containing it, as their profiles count them) with
+    log(df + 1), and its postings: the ``size`` live stories that keep it.
+
+    Postings are a dict story id → the story's count of the feature while they are small enough to be read by a
+    candidate search (``size`` ≤ ``max_posting``, with some slack); beyond that, a plain list of story ids that
+    is only appended to (entries of stories that dropped the feature are removed lazily, when the list has grown to
+    twice ``size``), and a dict again once ``size`` is back at ``max_posting``.
+    """
+
+    __slots__ = ("df", "key", "log_df", "size", "stories")
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.df = 0
+        self.log_df = 0.0
+        self.size = 0
+        self.stories: dict[str, int] | list[str] = {}
 
 
 def _ts(dt: datetime | None) -> float | None:
@@ -332,30 +532,28 @@ class StoryIndex:
         self._reset()
 
     def _reset(self) -> None:
+        s = self.settings
         self._stories: dict[str, _Story] = {}
         self._sizes: dict[str, int] = {}  # story id -> article count (hot loop)
         self._lru: OrderedDict[str, None] = OrderedDict()  # least recently updated first
         self._undated: OrderedDict[str, None] = OrderedDict()  # stories without any date, same order
-        # Per family: feature -> {story id: article count}, and feature -> articles of live stories containing it.
-        self._postings: dict[str, dict[str, dict[str, int]]] = {fam: {} for fam in _FAMILIES}
-        self._df: dict[str, dict[str, int]] = {fam: {} for fam in _FAMILIES}
+        # Per family: feature -> its document frequency and postings.
+        self._features: dict[str, dict[str, _Feature]] = {fam: {} for fam in _FAMILIES}
+        # Postings of more stories than this are lists (no candidate search reads them), and dicts again at
+        # max_posting: the slack keeps a feature near the limit from switching back and forth.
+        self._crowd_at = s.max_posting + max(8, s.max_posting // 4)
         self._articles: dict[str, str] = {}  # article id -> story id (ids kept in profiles)
         self._alias: dict[str, str] = {}  # merged story id -> the story that absorbed it
         self._n_articles = 0  # articles of live stories (IDF denominator)
         self._seq = 0
         self._clock: float | None = None  # newest publication time seen
         self._time_heap: list[tuple[float, str]] = []  # (last published, story id), lazily cleaned
-        self._caps = {
-            "terms": self.settings.max_terms,
-            "entities": self.settings.max_entities,
-            "title": self.settings.max_title_terms,
-            "cues": self.settings.max_cues,
-        }
+        self._caps = {"terms": s.max_terms, "entities": s.max_entities, "title": s.max_title_terms, "cues": s.max_cues}
         self._weights = {
-            "terms": self.settings.weight_terms,
-            "entities": self.settings.weight_entities,
-            "title": self.settings.weight_title,
-            "cues": self.settings.weight_cues,
+            "terms": s.weight_terms,
+            "entities": s.weight_entities,
+            "title": s.weight_title,
+            "cues": s.weight_cues,
         }
 
     # ------------------------------------------------------------------ public surface
@@ -413,7 +611,8 @@ class StoryIndex:
             best_id = story_id_for(article.id)
             if best_id in self._stories:  # the id of a still-live story: never reuse it
                 best_id = story_id_for(f"{article.id}#{self._seq}")
-            story = _Story(StoryProfile(story_id=best_id, first_article_id=article.id, first_seq=self._seq))
+            prof = StoryProfile(story_id=best_id, first_article_id=article.id, first_seq=self._seq)
+            story = _Story(_share_fields_set(prof))
             self._stories[best_id] = story
             new = True
         self._add_article(story, article.id, feats, article.published)
@@ -443,61 +642,79 @@ class StoryIndex:
     def restore(self, profiles: Iterable[StoryProfile], *, adopt: bool = False) -> None:
         """Rebuild the whole state (inverted index, DF, windows) from persisted profiles.
 
-        ``adopt``: the index keeps the given objects as its live profiles instead of copies (it changes them).
+        ``adopt``: the index keeps the given objects as its live profiles instead of copies (it changes them: their
+        feature strings become the index's shared ones).
         """
         self._reset()
         ordered = sorted(profiles, key=lambda p: (p.last_seq, p.story_id))
-        for prof in ordered:
-            story = _Story(prof if adopt else _copy_profile(prof))
-            self._stories[prof.story_id] = story
-            self._sizes[prof.story_id] = prof.article_count
-            self._lru[prof.story_id] = None
+        for given in ordered:
+            prof = _share_fields_set(given if adopt else _copy_profile(given))
+            sid = prof.story_id
+            self._stories[sid] = _Story(prof)
+            self._sizes[sid] = prof.article_count
+            self._lru[sid] = None
             if prof.last_published is None:
-                self._undated[prof.story_id] = None
+                self._undated[sid] = None
             self._n_articles += prof.article_count
             for fam in _FAMILIES:
-                df, postings = self._df[fam], self._postings[fam]
-                for key, count in getattr(prof, fam).items():
-                    df[key] = df.get(key, 0) + count
-                    postings.setdefault(key, {})[prof.story_id] = count
+                counts = _as_counts(getattr(prof, fam))
+                features = self._features[fam]
+                shared: list[str] = []
+                for key, count in counts.pairs():
+                    feat = features.get(key)
+                    if feat is None:
+                        feat = features[key] = _Feature(key)
+                    feat.df += count
+                    self._join(feat, sid, count)
+                    shared.append(feat.key)
+                setattr(prof, fam, FeatureCounts(tuple(shared), counts.counts) if shared else _NO_FEATURES)
+            prof.norm_stats = _as_stats(prof.norm_stats)
             for aid in prof.article_ids:
-                self._articles[aid] = prof.story_id
+                self._articles[aid] = sid
             for mid in prof.merged_ids:
-                self._alias[mid] = prof.story_id
+                self._alias[mid] = sid
             self._seq = max(self._seq, prof.last_seq)
             last = _ts(prof.last_published)
             if last is not None:
-                heapq.heappush(self._time_heap, (last, prof.story_id))
+                heapq.heappush(self._time_heap, (last, sid))
                 if self._clock is None or last > self._clock:
                     self._clock = last
+        for features in self._features.values():
+            for feat in features.values():
+                feat.log_df = math.log(feat.df + 1)
 
     # ------------------------------------------------------------------ scoring
 
-    def _idf(self, fam: str, key: str) -> float:
-        return math.log(self._n_articles + 1) + 1.0 - math.log(self._df[fam].get(key, 0) + 1)
-
-    def _story_norms(self, story: _Story) -> dict[str, float]:
-        a = math.log(self._n_articles + 1) + 1.0
-        norms: dict[str, float] = {}
-        for fam, (s0, s1, s2) in story.profile.norm_stats.items():
-            norms[fam] = math.sqrt(max(0.0, a * a * s0 - 2 * a * s1 + s2))
-        return norms
+    def _max_posting(self) -> int:
+        """Postings longer than this find no candidates (common features)."""
+        s = self.settings
+        return min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
 
     def _update_norm_stats(self, prof: StoryProfile) -> None:
+        """S0, S1, S2 of each family (see NormStats): sums over the kept features in their order, of u², u²·b and
+        u²·b·b with u = count / n and b = log(df + 1)."""
         n = prof.article_count
-        stats: dict[str, tuple[float, float, float]] = {}
-        log = math.log
+        values = array("d")
         for fam in _FAMILIES:
-            df_get = self._df[fam].get
+            features = self._features[fam]
+            counts: FeatureCounts = getattr(prof, fam)
             s0 = s1 = s2 = 0.0
-            for key, count in getattr(prof, fam).items():
-                u2 = (count / n) ** 2
-                b = log(df_get(key, 0) + 1)
-                s0 += u2
-                s1 += u2 * b
-                s2 += u2 * b * b
-            stats[fam] = (s0, s1, s2)
-        prof.norm_stats = stats
+            if counts.counts is None:  # every count 1
+                u2 = (1 / n) ** 2
+                for key in counts.features:
+                    b = features[key].log_df
+                    s0 += u2
+                    s1 += u2 * b
+                    s2 += u2 * b * b
+            else:
+                for key, count in zip(counts.features, counts.counts, strict=True):
+                    u2 = (count / n) ** 2
+                    b = features[key].log_df
+                    s0 += u2
+                    s1 += u2 * b
+                    s2 += u2 * b * b
+            values.extend((s0, s1, s2))
+        prof.norm_stats = NormStats(_FAMILIES, values)
 
     def _prune(self, feats: ArticleFeatures) -> ArticleFeatures:
         """Keep an article's ``max_article_terms`` most weighty content lemmas (TF × IDF): a long text's
@@ -506,8 +723,8 @@ class StoryIndex:
         limit = self.settings.max_article_terms
         if len(terms) <= limit:
             return feats
-        top, df_get, log = math.log(self._n_articles + 1) + 1.0, self._df["terms"].get, math.log
-        ranked = sorted([(-w * (top - log(df_get(k, 0) + 1)), k) for k, w in terms.items()])
+        top, get = math.log(self._n_articles + 1) + 1.0, self._features["terms"].get
+        ranked = sorted([(-w * (top - _log_df(get(k))), k) for k, w in terms.items()])
         kept = {k: terms[k] for _, k in ranked[:limit]}
         return ArticleFeatures(families={**feats.families, "terms": kept})
 
@@ -525,27 +742,34 @@ class StoryIndex:
         on every feature of the article.
         """
         s = self.settings
-        top, log = math.log(self._n_articles + 1) + 1.0, math.log
+        top = math.log(self._n_articles + 1) + 1.0
         smoothing = s.assoc_smoothing
+        max_posting = self._max_posting()
         weights = [self._weights[f] for f in _FAMILIES]
-        # Per family: key -> (w·idf², w/(df+smoothing)); plus the vector's norm and mass.
-        items: list[dict[str, tuple[float, float]]] = []
+        # Per family: key -> (w·idf², w/(df+smoothing), postings) of the features some live story keeps (only
+        # those can be shared); plus the vector's norm and mass over all of them.
+        items: list[dict[str, _Item]] = []
         anorm: list[float] = []
         amass: list[float] = []
-        gen: list[_Gen] = []  # (−potential, tie, key, partial weight, family)
+        gen: list[_Gen] = []  # (−potential, tie, key, partial weight, postings)
         for fi, fam in enumerate(_FAMILIES):
-            df_get = self._df[fam].get
+            get = self._features[fam].get
             tie = _TIE[fam]
-            fam_items: dict[str, tuple[float, float]] = {}
+            fam_items: dict[str, _Item] = {}
             norm2 = mass = 0.0
-            fam_gen = []
+            fam_gen: list[tuple[float, str, dict[str, int]]] = []
             for k, w in feats.families[fam].items():
-                df = df_get(k, 0)
-                i = top - log(df + 1)
-                wi = w * i
-                wii = wi * i
-                fam_items[k] = (wii, wi / (df + smoothing))
-                fam_gen.append((wii, k))
+                feat = get(k)
+                if feat is None:  # df 0: i = top − log(0 + 1); no story has it
+                    wi = w * top
+                else:
+                    i = top - feat.log_df
+                    wi = w * i
+                    wii = wi * i
+                    members = feat.stories
+                    fam_items[k] = (wii, wi / (feat.df + smoothing), members)
+                    if feat.size <= max_posting:  # (postings this short are dicts)
+                        fam_gen.append((wii, k, members))  # type: ignore[arg-type]
                 norm2 += wi * wi
                 mass += wi
             items.append(fam_items)
@@ -554,7 +778,7 @@ class StoryIndex:
             amass.append(mass)
             if norm > 0:
                 scale = weights[fi] / norm
-                gen.extend((-wii * scale, tie, k, wii * scale, fam) for wii, k in fam_gen)
+                gen += [(-wii * scale, tie, k, wii * scale, posting) for wii, k, posting in fam_gen]
         # Phase 1: candidates from the most distinctive features; features of many stories find none.
         ranked = self._candidates(gen)
         if not ranked:
@@ -565,37 +789,51 @@ class StoryIndex:
         present = sum(weights[i] for i in range(len(_FAMILIES)) if anorm[i] > 0) or 1.0
         extra = max(0.0, s.threshold_single - s.threshold)
         lam = s.assoc_share
-        n_entities = len(items[1])
-        art_months = [k for k in items[3] if k[:2] == "m:"]
+        n_entities = len(feats.families["entities"])
+        art_months = [k for k in feats.families["cues"] if k[:2] == "m:"]
         out: list[_Scored] = []
         for sid in ranked:
             story = stories[sid]
             prof = story.profile
             n = prof.article_count
-            norms = self._story_norms(story)
+            norms = prof.norm_stats.norms(top)
             cos = [0.0] * 8
-            for fi, fam in enumerate(_FAMILIES):
-                if not items[fi]:
-                    continue
-                counts: dict[str, int] = getattr(prof, fam)
+            for fi, counts in enumerate((prof.terms, prof.entities, prof.title, prof.cues)):
                 fam_items = items[fi]
-                # Only the shared features; fsum is exact, so their (hash) order cannot change the sums.
-                shared = [(fam_items[k], counts[k]) for k in counts.keys() & fam_items.keys()]
-                dot = fsum([p[0] * c for p, c in shared])
-                assoc = fsum([p[1] * c for p, c in shared])
-                denom = anorm[fi] * norms.get(fam, 0.0)
+                # Only the shared features; fsum is exact, so their (set) order cannot change the sums.
+                keys = fam_items.keys() & counts.features
+                if not keys:
+                    continue  # both cosines stay 0
+                if counts.counts is None:  # every count 1 (p·1 == p)
+                    ones = [fam_items[k] for k in keys]
+                    dot = fsum([p[0] for p in ones])
+                    assoc = fsum([p[1] for p in ones])
+                else:  # the story's counts: from the postings, or where they are a list, from the profile
+                    shared: list[tuple[_Item, int]] = []
+                    for k in keys:
+                        p = fam_items[k]
+                        members = p[2]
+                        shared.append((p, members[sid] if type(members) is dict else counts[k]))
+                    dot = fsum([p[0] * c for p, c in shared])
+                    assoc = fsum([p[1] * c for p, c in shared])
+                denom = anorm[fi] * norms[fi]
                 if denom > 0:
                     cos[fi] = dot / n / denom
                 if amass[fi] > 0:
                     cos[fi + 4] = assoc / amass[fi]
             decay = self._time_factor(story, published)
             if decay > 1.0 and art_months and s.named_month_waives_decay:
-                if any(k in prof.cues for k in art_months):
+                story_cues = prof.cues.features
+                if any(k in story_cues for k in art_months):
                     decay = 1.0
             score = sum(weights[i] * ((1 - lam) * cos[i] + lam * cos[i + 4]) for i in range(4)) / (present * decay)
             # Two reports that each name several entities but share none are rarely about one event
             # (two ferry fires, two shootings): the generic vocabulary alone must not join them.
-            if n_entities >= s.disjoint_min_entities and len(prof.entities) >= s.disjoint_min_entities and cos[1] == 0:
+            if (
+                n_entities >= s.disjoint_min_entities
+                and len(prof.entities.features) >= s.disjoint_min_entities
+                and cos[1] == 0
+            ):
                 score *= s.disjoint_penalty
             # A story of few articles needs a clearer match: pairwise similarity is noisier than a centroid's.
             score -= extra / n
@@ -605,24 +843,17 @@ class StoryIndex:
 
     def _candidates(self, gen: list[_Gen], exclude: str | None = None, min_articles: int = 0) -> list[str]:
         """The ``max_candidates`` stories with the largest partial dot products over the ``candidate_features``
-        most distinctive entries of ``gen`` (term at a time through the inverted index), best first. Features
-        posted to more than the common share of live stories find no candidates."""
+        most distinctive entries of ``gen`` (term at a time through the inverted index), best first. ``gen`` holds
+        only features with postings short enough to be read (see _max_posting)."""
         s = self.settings
-        postings, sizes = self._postings, self._sizes
-        max_posting = min(s.max_posting, max(s.min_common_posting, int(s.common_share * len(self._stories))))
+        sizes = self._sizes
         acc: dict[str, float] = {}
-        used = 0
-        for _, _tie, key, weight, fam in sorted(gen):
-            posting = postings[fam].get(key)
-            if not posting or len(posting) > max_posting:
-                continue
+        gen.sort()
+        for _, _tie, _key, weight, posting in gen[: s.candidate_features]:
             for sid, count in posting.items():
                 size = sizes[sid]
                 if size >= min_articles and sid != exclude:
                     acc[sid] = acc.get(sid, 0.0) + weight * count / size
-            used += 1
-            if used >= s.candidate_features:
-                break
         return [sid for _, sid in heapq.nsmallest(s.max_candidates, [(-v, sid) for sid, v in acc.items()])]
 
     def _story_similarity_candidates(self, story: _Story) -> list[tuple[float, int, str]]:
@@ -634,41 +865,58 @@ class StoryIndex:
         s = self.settings
         prof = story.profile
         sid = prof.story_id
-        top, log = math.log(self._n_articles + 1) + 1.0, math.log
+        top = math.log(self._n_articles + 1) + 1.0
+        max_posting = self._max_posting()
         n = prof.article_count
-        idf2: list[dict[str, float]] = []
+        idf2: list[dict[str, tuple[float, dict[str, int] | list[str]]]] = []  # key -> (idf², postings)
+        mine: list[dict[str, int]] = []
         gen: list[_Gen] = []
         for fam in _FAMILIES:
-            df_get = self._df[fam].get
+            features = self._features[fam]
             tie = _TIE[fam]
-            fam_idf2: dict[str, float] = {}
-            for key, count in getattr(prof, fam).items():
-                i = top - log(df_get(key, 0) + 1)
-                fam_idf2[key] = i * i
-                gen.append((-count / n * i * i, tie, key, count / n * i * i, fam))
+            fam_idf2: dict[str, tuple[float, dict[str, int] | list[str]]] = {}
+            counts: FeatureCounts = getattr(prof, fam)
+            for key, count in counts.pairs():
+                feat = features[key]
+                i = top - feat.log_df
+                members = feat.stories
+                fam_idf2[key] = (i * i, members)
+                if feat.size <= max_posting:  # (postings this short are dicts)
+                    w = count / n * i * i
+                    gen.append((-w, tie, key, w, members))  # type: ignore[arg-type]
             idf2.append(fam_idf2)
+            mine.append(counts.to_dict())
         ranked = self._candidates(gen, exclude=sid, min_articles=s.merge_min_articles)
         if not ranked:
             return []
-        norms = self._story_norms(story)
+        norms = prof.norm_stats.norms(top)
         stories = self._stories
         out: list[tuple[float, int, str]] = []
         for other in ranked:
             ostory = stories[other]
             oprof = ostory.profile
-            onorms = self._story_norms(ostory)
+            onorms = oprof.norm_stats.norms(top)
             on = oprof.article_count
             num = den = 0.0
             ent_cos = 0.0
             for i, fam in enumerate(_FAMILIES):
-                d = norms.get(fam, 0.0) * onorms.get(fam, 0.0)
+                d = norms[i] * onorms[i]
                 if d <= 0:
                     continue
-                mine: dict[str, int] = getattr(prof, fam)
-                theirs: dict[str, int] = getattr(oprof, fam)
+                fam_mine = mine[i]
+                theirs: FeatureCounts = getattr(oprof, fam)
                 fam_idf2 = idf2[i]
-                # fsum is exact, so the order of the shared keys cannot change the result.
-                dot = math.fsum(mine[k] * theirs[k] * fam_idf2[k] for k in mine.keys() & theirs.keys())
+                # fsum is exact, so the (set) order of the shared keys cannot change the result.
+                keys = fam_mine.keys() & theirs.features
+                if theirs.counts is None:  # every count 1: mine·1·idf²
+                    dot = math.fsum([fam_mine[k] * fam_idf2[k][0] for k in keys])
+                else:
+                    terms: list[float] = []
+                    for k in keys:
+                        idf2_k, members = fam_idf2[k]
+                        c = members[other] if type(members) is dict else theirs[k]
+                        terms.append(fam_mine[k] * c * idf2_k)
+                    dot = math.fsum(terms)
                 cos = dot / (n * on) / d
                 num += self._weights[fam] * cos
                 den += self._weights[fam]
@@ -681,8 +929,8 @@ class StoryIndex:
             # rehab stays, two earthquakes), however much vocabulary they share.
             if (
                 ent_cos < s.merge_min_entity_cosine
-                and len(prof.entities) >= s.disjoint_min_entities
-                and len(oprof.entities) >= s.disjoint_min_entities
+                and len(prof.entities.features) >= s.disjoint_min_entities
+                and len(oprof.entities.features) >= s.disjoint_min_entities
             ):
                 sim *= s.disjoint_penalty
             out.append((-sim, oprof.first_seq, other))
@@ -714,7 +962,6 @@ class StoryIndex:
     def _fold(self, keep: _Story, gone: _Story) -> None:
         kp, gp = keep.profile, gone.profile
         kid, gid = kp.story_id, gp.story_id
-        counts = {fam: dict(getattr(gp, fam)) for fam in _FAMILIES}
         self._drop_story(gid)
         kp.article_count += gp.article_count
         self._sizes[kid] = kp.article_count
@@ -739,14 +986,26 @@ class StoryIndex:
         if kp.last_published is not None:
             heapq.heappush(self._time_heap, (kp.last_published.timestamp(), kid))
         keep.sync_dates()
+        log = math.log
         for fam in _FAMILIES:
-            df, postings = self._df[fam], self._postings[fam]
-            kc: dict[str, int] = getattr(kp, fam)
-            for key, c in counts[fam].items():
-                kc[key] = kc.get(key, 0) + c
-                df[key] = df.get(key, 0) + c
-                postings.setdefault(key, {})[kid] = kc[key]
-            self._trim(kp, fam)
+            features = self._features[fam]
+            kc = getattr(kp, fam).to_dict()
+            gone_counts: FeatureCounts = getattr(gp, fam)
+            for key, c in gone_counts.pairs():
+                feat = features.get(key)
+                if feat is None:
+                    feat = features[key] = _Feature(key)
+                feat.df += c
+                feat.log_df = log(feat.df + 1)
+                before = kc.get(key, 0)
+                if before:
+                    kc[key] = before + c
+                    if type(feat.stories) is dict:
+                        feat.stories[kid] = before + c
+                else:
+                    kc[feat.key] = c
+                    self._join(feat, kid, c)
+            self._store(kp, fam, kc)
         self._lru.pop(kid, None)
         self._lru[kid] = None
         self._undated.pop(kid, None)
@@ -783,30 +1042,47 @@ class StoryIndex:
                 prof.last_published = published
                 heapq.heappush(self._time_heap, (published.timestamp(), sid))
             story.sync_dates()
+        log, crowd_at = math.log, self._crowd_at
         for fam in _FAMILIES:
-            df, postings = self._df[fam], self._postings[fam]
-            counts: dict[str, int] = getattr(prof, fam)
+            features = self._features[fam]
+            get = features.get
             fam_feats = feats.families[fam]
-            keys: Iterable[str] = fam_feats
             cap = self._caps[fam]
+            kept: FeatureCounts = getattr(prof, fam)
+            if not fam_feats and len(kept) <= cap + cap // 2:
+                continue  # nothing to add, nothing to trim
+            counts = kept.to_dict()
+            keys: Iterable[str] = fam_feats
             admit = cap if not counts else max(1, int(cap * s.admit_share))
             new_keys = fam_feats.keys() - counts.keys()
             if len(new_keys) > admit:
                 # Features the story lacks enter only among the article's most distinctive (rarest) ones:
                 # a new story keeps what _trim would keep, a known story grows by a bounded amount.
-                df_get, log = df.get, math.log
-                ranked = sorted([(log(df_get(k, 0) + 1), k) for k in new_keys])
+                ranked = sorted([(_log_df(get(k)), k) for k in new_keys])
                 allowed = {k for _, k in ranked[:admit]}
                 keys = [k for k in fam_feats if k in allowed or k in counts]
             for key in keys:
-                c = counts[key] = counts.get(key, 0) + 1
-                df[key] = df.get(key, 0) + 1
-                posting = postings.get(key)
-                if posting is None:
-                    postings[key] = {sid: c}
-                else:
-                    posting[sid] = c
-            self._trim(prof, fam)
+                feat = get(key)
+                if feat is None:
+                    feat = features[key] = _Feature(key)
+                feat.df += 1
+                feat.log_df = log(feat.df + 1)
+                c = counts.get(key, 0) + 1
+                if c > 1:
+                    counts[key] = c
+                    if type(feat.stories) is dict:
+                        feat.stories[sid] = c
+                else:  # new to the story: it keeps the index's string, and joins the postings
+                    counts[feat.key] = 1
+                    feat.size += 1
+                    members = feat.stories
+                    if type(members) is dict:
+                        members[sid] = 1
+                        if feat.size > crowd_at:
+                            feat.stories = list(members)
+                    else:
+                        members.append(sid)  # type: ignore[union-attr]
+            self._store(prof, fam, counts)
         self._lru.pop(sid, None)
         self._lru[sid] = None
         self._undated.pop(sid, None)
@@ -814,33 +1090,66 @@ class StoryIndex:
             self._undated[sid] = None
         self._update_norm_stats(prof)
 
-    def _trim(self, prof: StoryProfile, fam: str) -> None:
-        """Keep a family's map within its cap (with slack: one sort per several updates)."""
-        counts: dict[str, int] = getattr(prof, fam)
+    def _store(self, prof: StoryProfile, fam: str, counts: dict[str, int]) -> None:
+        """Set a profile's family to ``counts``, trimmed back to its cap (with slack: one sort per several updates);
+        the features trimmed off leave the index."""
         cap = self._caps[fam]
-        if len(counts) <= cap + cap // 2:
-            return
-        # Rank by share × IDF with one log per key: IDF = log(N + 1) + 1 − log(df + 1).
-        top = math.log(self._n_articles + 1) + 1.0
-        df_get, log = self._df[fam].get, math.log
-        ranked = sorted([(-c * (top - log(df_get(k, 0) + 1)), k, c) for k, c in counts.items()])
-        for _, key, count in ranked[cap:]:
-            del counts[key]
+        dropped: list[tuple[float, str, int]] = []
+        if len(counts) > cap + cap // 2:
+            # Rank by share × IDF: IDF = log(N + 1) + 1 − log(df + 1).
+            top = math.log(self._n_articles + 1) + 1.0
+            features = self._features[fam]
+            ranked = sorted([(-c * (top - features[k].log_df), k, c) for k, c in counts.items()])
+            dropped = ranked[cap:]
+            for _, key, _ in dropped:
+                del counts[key]
+        setattr(prof, fam, FeatureCounts.from_dict(counts))
+        # (after the profile is set: a postings list that turns back into a dict reads the profiles)
+        for _, key, count in dropped:
             self._unindex(fam, key, prof.story_id, count)
 
-    def _unindex(self, fam: str, key: str, sid: str, count: int) -> None:
-        fam_df = self._df[fam]
-        df = fam_df.get(key, 0) - count
-        if df > 0:
-            fam_df[key] = df
+    def _join(self, feat: _Feature, sid: str, count: int) -> None:
+        """Post a story that did not keep ``feat`` before (with its count)."""
+        feat.size += 1
+        members = feat.stories
+        if type(members) is dict:
+            members[sid] = count
+            if feat.size > self._crowd_at:
+                feat.stories = list(members)
         else:
-            fam_df.pop(key, None)
-        postings = self._postings[fam]
-        posting = postings.get(key)
-        if posting is not None:
-            posting.pop(sid, None)
-            if not posting:
-                del postings[key]
+            members.append(sid)  # type: ignore[union-attr]
+
+    def _unindex(self, fam: str, key: str, sid: str, count: int) -> None:
+        """Story ``sid`` no longer keeps ``key`` (it was trimmed off, or the story left; its profile says so)."""
+        features = self._features[fam]
+        feat = features[key]
+        feat.size -= 1
+        if feat.size == 0:
+            del features[key]
+            return
+        feat.df -= count
+        feat.log_df = math.log(feat.df + 1)
+        members = feat.stories
+        if type(members) is dict:
+            del members[sid]
+        elif feat.size <= self.settings.max_posting:
+            feat.stories = self._members(fam, feat)
+        elif len(members) > 2 * feat.size:
+            feat.stories = list(self._members(fam, feat))
+
+    def _members(self, fam: str, feat: _Feature) -> dict[str, int]:
+        """The stories of a postings list that keep the feature (as their profiles say), with their counts."""
+        stories = self._stories
+        out: dict[str, int] = {}
+        for sid in feat.stories:
+            story = stories.get(sid)
+            if story is not None and sid not in out:
+                count = getattr(story.profile, fam).get(feat.key)
+                if count is not None:
+                    out[sid] = count
+        if len(out) != feat.size:
+            raise RuntimeError(f"postings of {fam} feature {feat.key!r}: {len(out)} stories, {feat.size} counted")
+        return out
 
     def _drop_story(self, sid: str) -> None:
         story = self._stories.pop(sid)
@@ -850,7 +1159,8 @@ class StoryIndex:
         self._undated.pop(sid, None)
         self._n_articles -= prof.article_count
         for fam in _FAMILIES:
-            for key, count in getattr(prof, fam).items():
+            counts: FeatureCounts = getattr(prof, fam)
+            for key, count in counts.pairs():
                 self._unindex(fam, key, sid, count)
         for aid in prof.article_ids:
             if self._articles.get(aid) == sid:
@@ -869,7 +1179,7 @@ class StoryIndex:
             while self._time_heap and self._time_heap[0][0] < horizon:
                 last, sid = heapq.heappop(self._time_heap)
                 story = self._stories.get(sid)
-                if story is None or _ts(story.profile.last_published) != last:
+                if story is None or story.last_ts != last:
                     continue  # stale entry
                 if sid == protect:
                     kept.append((last, sid))
@@ -893,3 +1203,8 @@ class StoryIndex:
             self._drop_story(sid)
             evicted.append(sid)
         return evicted
+
+
+def _log_df(feat: _Feature | None) -> float:
+    """log(df + 1) of a feature (0 for one no live story keeps)."""
+    return feat.log_df if feat is not None else 0.0
