@@ -429,13 +429,16 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     month and year, years are read from figures too ("2013 sep"), casualty counts of event frames
     become ``killed:N`` / ``injured:N``; people, places and figures keep their canonical ids.
     """
-    terms: dict[str, float] = {}
-    stem, log = _STEMS.get, math.log
-    for k, v in extraction.terms.items():
-        if v > 0:
-            key = stem(k) or _stem(k)
-            terms[key] = terms.get(key, 0.0) + v
-    terms = {k: 1.0 + log(v) if v > 0 else 0.0 for k, v in terms.items()}  # _sublinear, inlined
+    raw, stem, log = extraction.terms, _STEMS.get, math.log
+    stems = [stem(k) or _stem(k) for k in raw]
+    if len(set(stems)) == len(stems) and (not raw or min(raw.values()) > 0):  # (usually) nothing to add up
+        terms = {k: 1.0 + log(v) for k, v in zip(stems, raw.values(), strict=True)}  # _sublinear, inlined
+    else:
+        terms = {}
+        for key, v in zip(stems, raw.values(), strict=True):
+            if v > 0:
+                terms[key] = terms.get(key, 0.0) + v
+        terms = {k: 1.0 + log(v) if v > 0 else 0.0 for k, v in terms.items()}
     entities = {e.id: _sublinear(max(e.mentions, 1)) for e in extraction.entities}
     title = dict.fromkeys(sorted({_stem(t) for t in extraction.title_terms}), 1.0)
     cues: dict[str, float] = {}
@@ -724,7 +727,7 @@ class StoryIndex:
         if len(terms) <= limit:
             return feats
         top, get = math.log(self._n_articles + 1) + 1.0, self._features["terms"].get
-        ranked = sorted([(-w * (top - _log_df(get(k))), k) for k, w in terms.items()])
+        ranked = sorted([(-w * (top - (f.log_df if (f := get(k)) else 0.0)), k) for k, w in terms.items()])
         kept = {k: terms[k] for _, k in ranked[:limit]}
         return ArticleFeatures(families={**feats.families, "terms": kept})
 
@@ -789,6 +792,8 @@ class StoryIndex:
         present = sum(weights[i] for i in range(len(_FAMILIES)) if anorm[i] > 0) or 1.0
         extra = max(0.0, s.threshold_single - s.threshold)
         lam = s.assoc_share
+        mu = 1 - lam
+        w0, w1, w2, w3 = weights
         n_entities = len(feats.families["entities"])
         art_months = [k for k in feats.families["cues"] if k[:2] == "m:"]
         out: list[_Scored] = []
@@ -826,7 +831,14 @@ class StoryIndex:
                 story_cues = prof.cues.features
                 if any(k in story_cues for k in art_months):
                     decay = 1.0
-            score = sum(weights[i] * ((1 - lam) * cos[i] + lam * cos[i + 4]) for i in range(4)) / (present * decay)
+            # Σ_i weight_i · ((1 − λ)·cosine_i + λ·association_i), added left to right as sum() does
+            score = (
+                0.0
+                + w0 * (mu * cos[0] + lam * cos[4])
+                + w1 * (mu * cos[1] + lam * cos[5])
+                + w2 * (mu * cos[2] + lam * cos[6])
+                + w3 * (mu * cos[3] + lam * cos[7])
+            ) / (present * decay)
             # Two reports that each name several entities but share none are rarely about one event
             # (two ferry fires, two shootings): the generic vocabulary alone must not join them.
             if (
@@ -868,24 +880,22 @@ class StoryIndex:
         top = math.log(self._n_articles + 1) + 1.0
         max_posting = self._max_posting()
         n = prof.article_count
-        idf2: list[dict[str, tuple[float, dict[str, int] | list[str]]]] = []  # key -> (idf², postings)
-        mine: list[dict[str, int]] = []
+        mine: list[dict[str, tuple[int, float, dict[str, int] | list[str]]]] = []  # key -> (count, idf², postings)
         gen: list[_Gen] = []
         for fam in _FAMILIES:
             features = self._features[fam]
             tie = _TIE[fam]
-            fam_idf2: dict[str, tuple[float, dict[str, int] | list[str]]] = {}
+            fam_mine: dict[str, tuple[int, float, dict[str, int] | list[str]]] = {}
             counts: FeatureCounts = getattr(prof, fam)
             for key, count in counts.pairs():
                 feat = features[key]
                 i = top - feat.log_df
                 members = feat.stories
-                fam_idf2[key] = (i * i, members)
+                fam_mine[key] = (count, i * i, members)
                 if feat.size <= max_posting:  # (postings this short are dicts)
                     w = count / n * i * i
                     gen.append((-w, tie, key, w, members))  # type: ignore[arg-type]
-            idf2.append(fam_idf2)
-            mine.append(counts.to_dict())
+            mine.append(fam_mine)
         ranked = self._candidates(gen, exclude=sid, min_articles=s.merge_min_articles)
         if not ranked:
             return []
@@ -905,18 +915,19 @@ class StoryIndex:
                     continue
                 fam_mine = mine[i]
                 theirs: FeatureCounts = getattr(oprof, fam)
-                fam_idf2 = idf2[i]
                 # fsum is exact, so the (set) order of the shared keys cannot change the result.
                 keys = fam_mine.keys() & theirs.features
+                terms: list[float] = []
                 if theirs.counts is None:  # every count 1: mine·1·idf²
-                    dot = math.fsum([fam_mine[k] * fam_idf2[k][0] for k in keys])
-                else:
-                    terms: list[float] = []
                     for k in keys:
-                        idf2_k, members = fam_idf2[k]
+                        mc, idf2_k, _ = fam_mine[k]
+                        terms.append(mc * idf2_k)
+                else:
+                    for k in keys:
+                        mc, idf2_k, members = fam_mine[k]
                         c = members[other] if type(members) is dict else theirs[k]
-                        terms.append(fam_mine[k] * c * idf2_k)
-                    dot = math.fsum(terms)
+                        terms.append(mc * c * idf2_k)
+                dot = math.fsum(terms)
                 cos = dot / (n * on) / d
                 num += self._weights[fam] * cos
                 den += self._weights[fam]
@@ -1058,7 +1069,7 @@ class StoryIndex:
             if len(new_keys) > admit:
                 # Features the story lacks enter only among the article's most distinctive (rarest) ones:
                 # a new story keeps what _trim would keep, a known story grows by a bounded amount.
-                ranked = sorted([(_log_df(get(k)), k) for k in new_keys])
+                ranked = sorted([(f.log_df if (f := get(k)) else 0.0, k) for k in new_keys])  # log(df + 1)
                 allowed = {k for _, k in ranked[:admit]}
                 keys = [k for k in fam_feats if k in allowed or k in counts]
             for key in keys:
@@ -1203,8 +1214,3 @@ class StoryIndex:
             self._drop_story(sid)
             evicted.append(sid)
         return evicted
-
-
-def _log_df(feat: _Feature | None) -> float:
-    """log(df + 1) of a feature (0 for one no live story keeps)."""
-    return feat.log_df if feat is not None else 0.0

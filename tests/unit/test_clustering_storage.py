@@ -1,0 +1,130 @@
+"""The compact storage of the clusterer: profile feature maps and norm stats, shared feature strings, postings."""
+
+from __future__ import annotations
+
+import json
+
+from agents.clustering import ClusterSettings, FeatureCounts, NormStats, StoryIndex, StoryProfile
+from schemas.article import Article
+from schemas.extraction import ArticleExtraction, Entity
+
+
+def ext(aid: str, words: str, *entities: str) -> ArticleExtraction:
+    terms: dict[str, int] = {}
+    for w in words.split():
+        terms[w] = terms.get(w, 0) + 1
+    return ArticleExtraction(
+        article=Article(id=aid, title=words[:40], text=words),
+        terms=terms,
+        title_terms=sorted(set(words.split()[:4])),
+        entities=[Entity(id=f"org:{e}", name=e, label="ORG") for e in entities],
+    )
+
+
+def stream(n: int, shared_until: int | None = None) -> list[ArticleExtraction]:
+    """Articles of a few recurring events; the first ``shared_until`` (all) also name the word "report"."""
+    events = [
+        ("earthquake magnitude coast tsunami warning", "sumatra"),
+        ("ferry fire passengers smoke crew", "gullrock"),
+        ("police arrested suspect robbery bank", "boston"),
+        ("parliament vote budget minister opposition", "senate"),
+    ]
+    out = []
+    for i in range(n):
+        words, ent = events[i % len(events)]
+        shared = "report " if shared_until is None or i < shared_until else ""
+        out.append(ext(f"a{i}", f"{words} {shared}detail{i} item{i % 7}", ent))
+    return out
+
+
+def check_index(index: StoryIndex) -> None:
+    """The document frequencies and postings are exactly what the live profiles imply."""
+    for fam, features in index._features.items():
+        expected: dict[str, dict[str, int]] = {}
+        for prof in index.profiles():
+            for key, count in getattr(prof, fam).items():
+                expected.setdefault(key, {})[prof.story_id] = count
+        assert set(features) == set(expected), fam
+        for key, feat in features.items():
+            members = expected[key]
+            assert feat.df == sum(members.values()) and feat.size == len(members)
+            if isinstance(feat.stories, dict):
+                assert feat.stories == members
+            else:  # a postings list: the live members among its (possibly stale) entries
+                assert len(feat.stories) <= 2 * feat.size and members.keys() <= set(feat.stories)
+                assert feat.size > index.settings.max_posting
+
+
+def test_feature_counts_behave_like_the_dict_they_replace() -> None:
+    counts = FeatureCounts.from_dict({"b": 2, "a": 1, "c": 5})
+    assert counts == {"b": 2, "a": 1, "c": 5} and list(counts) == ["b", "a", "c"]
+    assert counts["c"] == 5 and counts.get("zz") is None and "a" in counts and "zz" not in counts
+    assert list(counts.items()) == [("b", 2), ("a", 1), ("c", 5)] and len(counts) == 3
+    ones = FeatureCounts.from_dict({"x": 1, "y": 1})
+    assert ones.counts is None and ones == {"x": 1, "y": 1} and ones["y"] == 1
+    assert FeatureCounts.from_dict({}) == {}
+
+
+def test_profile_json_is_unchanged_and_round_trips() -> None:
+    index = StoryIndex(ClusterSettings(threshold=0.3))
+    for e in stream(12):
+        index.assign(e)
+    for prof in index.profiles():
+        data = json.loads(prof.model_dump_json())
+        for fam in ("terms", "entities", "title", "cues"):
+            assert isinstance(data[fam], dict) and all(isinstance(v, int) for v in data[fam].values())
+        assert set(data["norm_stats"]) == {"terms", "entities", "title", "cues"}
+        assert all(len(v) == 3 for v in data["norm_stats"].values())
+        again = StoryProfile.model_validate_json(prof.model_dump_json())
+        assert isinstance(again.terms, FeatureCounts) and isinstance(again.norm_stats, NormStats)
+        assert again.model_dump_json() == prof.model_dump_json() and again == prof
+        assert dict(again.norm_stats) == dict(prof.norm_stats)
+    # plain dicts (a profile built without validation) are taken too
+    prof = index.profiles()[0]
+    plain = prof.model_copy(update={"terms": dict(prof.terms), "norm_stats": dict(prof.norm_stats)})
+    restored = StoryIndex(index.settings)
+    restored.restore([plain, *index.profiles()[1:]])
+    assert [p.model_dump_json() for p in restored.profiles()] == [p.model_dump_json() for p in index.profiles()]
+
+
+def test_restore_adopts_profiles_and_shares_feature_strings() -> None:
+    items = stream(40)
+    live = StoryIndex(ClusterSettings(threshold=0.3))
+    for e in items[:20]:
+        live.assign(e)
+    decoded = [StoryProfile.model_validate_json(p.model_dump_json()) for p in live.profiles()]
+    restored = StoryIndex(live.settings)
+    restored.restore(decoded, adopt=True)
+    assert all(restored.live_profile(p.story_id) is p for p in decoded)
+    # one string object per feature across all the adopted profiles
+    seen: dict[str, int] = {}
+    for prof in decoded:
+        for key in prof.terms:
+            assert seen.setdefault(key, id(key)) == id(key)
+    for e in items[20:]:
+        assert restored.assign(e).model_dump_json() == live.assign(e).model_dump_json()
+    check_index(restored)
+
+
+def test_postings_of_many_stories_become_lists_and_back() -> None:
+    # A low max_posting: "report" (in the first 30 stories) outgrows it; later stories lack it and the story cap
+    # evicts the old ones, so its postings shrink back. An index restored from its profiles midway decides alike.
+    settings = ClusterSettings(
+        threshold=0.99, threshold_single=0.99, max_posting=2, min_common_posting=1, max_stories=14
+    )
+    index = StoryIndex(settings)
+    items = stream(60, shared_until=30)
+    kinds = []
+    for e in items[:20]:
+        index.assign(e)
+        check_index(index)
+        kinds.append(type(index._features["terms"]["report"].stories))
+    again = StoryIndex(settings)
+    again.restore(StoryProfile.model_validate_json(p.model_dump_json()) for p in index.profiles())
+    for e in items[20:]:
+        assert again.assign(e).model_dump_json() == index.assign(e).model_dump_json()
+        check_index(index)
+        check_index(again)
+        report = index._features["terms"].get("report")
+        kinds.append(type(report.stories) if report else None)
+    assert kinds[0] is dict and list in kinds and kinds.index(list) < len(kinds) - 1 - kinds[::-1].index(dict)
