@@ -15,6 +15,7 @@ index restored from its profiles continues exactly like one that never stopped.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import heapq
 import math
@@ -28,9 +29,12 @@ from itertools import repeat
 from math import fsum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+import numpy
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_serializer, field_validator
 from pydantic_core import core_schema
 
+from agents.embedding import add_sums, add_to_sum, sum_cosine, sums_cosine, unpack
 from schemas.extraction import ArticleExtraction
 
 __all__ = [
@@ -100,6 +104,21 @@ class ClusterSettings(BaseModel):
         "(the rest is the cosine).",
     )
     assoc_smoothing: float = Field(1.0, description="Added to a feature's document frequency in P(story | feature).")
+    headline_weight: float = Field(
+        0.8,
+        description="A headline-only article (one with a title vector) and a story with headline vectors: "
+        "the similarity gains headline_weight × (cosine of the title vector and the story's headline "
+        "centroid − headline_center). Headlines share too few words for TF-IDF alone; 0 turns this off.",
+    )
+    headline_center: float = Field(
+        0.4, description="Headline cosine that neither raises nor lowers the similarity (see headline_weight)."
+    )
+    merge_headline_weight: float = Field(
+        0.8,
+        description="Two stories with headline vectors: their merge similarity gains merge_headline_weight × "
+        "(cosine of their headline centroids − merge_headline_center).",
+    )
+    merge_headline_center: float = Field(0.5, description="See merge_headline_weight.")
     merge_threshold: float = Field(
         0.22,
         description="Story-to-story similarity at which two live stories are merged (the older absorbs the "
@@ -339,6 +358,17 @@ class StoryProfile(BaseModel):
     last_seq: int = 0
     merged_ids: list[str] = Field(default_factory=list)  # stories folded into this one (their ids now alias it)
     norm_stats: NormStats = Field(default_factory=NormStats)  # see NormStats
+    # Sum of the story's headline vectors (agents/embedding: int32 per dimension, raw bytes; base64 in JSON).
+    headline_sum: bytes | None = None
+
+    @field_serializer("headline_sum", when_used="json")
+    def _headline_sum_json(self, value: bytes | None) -> str | None:
+        return base64.b64encode(value).decode("ascii") if value is not None else None
+
+    @field_validator("headline_sum", mode="before")
+    @classmethod
+    def _headline_sum_from_json(cls, value: object) -> object:
+        return base64.b64decode(value, validate=True) if isinstance(value, str) else value
 
 
 # The index's own profiles share one "fields set" (pydantic's record of the fields given explicitly; a set per
@@ -393,6 +423,7 @@ class ArticleFeatures:
     """Namespaced feature weights of one article, per family (sublinear TF)."""
 
     families: dict[str, dict[str, float]]
+    headline: NDArray[numpy.int8] | None = None  # the title vector of a headline-only article
 
 
 def _sublinear(count: float) -> float:
@@ -468,7 +499,10 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
                 cues[f"{attr}:{int(value)}"] = 1.0
         if event.where:
             cues["p:" + event.where] = 1.0
-    return ArticleFeatures(families={"terms": terms, "entities": entities, "title": title, "cues": cues})
+    headline = unpack(extraction.title_vector) if extraction.title_vector else None
+    return ArticleFeatures(
+        families={"terms": terms, "entities": entities, "title": title, "cues": cues}, headline=headline
+    )
 
 
 # What the candidate scoring needs of an article's feature: (w·idf², w/(df + smoothing), its postings).
@@ -729,7 +763,7 @@ class StoryIndex:
         top, get = math.log(self._n_articles + 1) + 1.0, self._features["terms"].get
         ranked = sorted([(-w * (top - (f.log_df if (f := get(k)) else 0.0)), k) for k, w in terms.items()])
         kept = {k: terms[k] for _, k in ranked[:limit]}
-        return ArticleFeatures(families={**feats.families, "terms": kept})
+        return ArticleFeatures(families={**feats.families, "terms": kept}, headline=feats.headline)
 
     def _best_story(self, feats: ArticleFeatures, published: float | None) -> tuple[str | None, float]:
         scored = self._score(feats, published)
@@ -797,6 +831,7 @@ class StoryIndex:
         n_entities = len(feats.families["entities"])
         art_months = [k for k in feats.families["cues"] if k[:2] == "m:"]
         out: list[_Scored] = []
+        headline = feats.headline
         for sid in ranked:
             story = stories[sid]
             prof = story.profile
@@ -849,6 +884,8 @@ class StoryIndex:
                 score *= s.disjoint_penalty
             # A story of few articles needs a clearer match: pairwise similarity is noisier than a centroid's.
             score -= extra / n
+            if headline is not None and prof.headline_sum is not None and s.headline_weight:
+                score += s.headline_weight * (sum_cosine(prof.headline_sum, headline) - s.headline_center)
             out.append(_Scored(sid, score, cos, decay, prof.first_seq))
         out.sort(key=lambda c: (-c.score, c.first_seq, c.story_id))
         return out
@@ -944,6 +981,10 @@ class StoryIndex:
                 and len(oprof.entities.features) >= s.disjoint_min_entities
             ):
                 sim *= s.disjoint_penalty
+            if prof.headline_sum is not None and oprof.headline_sum is not None and s.merge_headline_weight:
+                sim += s.merge_headline_weight * (
+                    sums_cosine(prof.headline_sum, oprof.headline_sum) - s.merge_headline_center
+                )
             out.append((-sim, oprof.first_seq, other))
         out.sort()
         return out
@@ -990,6 +1031,7 @@ class StoryIndex:
         for mid in kp.merged_ids:
             self._alias[mid] = kid
         kp.first_seq = min(kp.first_seq, gp.first_seq)
+        kp.headline_sum = add_sums(kp.headline_sum, gp.headline_sum)
         kp.last_seq = max(kp.last_seq, gp.last_seq)
         for attr, pick in (("first_published", min), ("last_published", max)):
             a, b = getattr(kp, attr), getattr(gp, attr)
@@ -1046,6 +1088,8 @@ class StoryIndex:
             dropped = prof.article_ids.pop(0)
             self._articles.pop(dropped, None)
         prof.last_seq = self._seq
+        if feats.headline is not None:
+            prof.headline_sum = add_to_sum(prof.headline_sum, feats.headline)
         if published is not None:
             if prof.first_published is None or published < prof.first_published:
                 prof.first_published = published
