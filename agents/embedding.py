@@ -80,6 +80,24 @@ def _gelu(x: Vector) -> Vector:
     return cast(Vector, (0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))).astype(numpy.float32))
 
 
+_WORDS = "embeddings.word_embeddings.weight"
+
+
+def _mapped(file: Path, name: str) -> Vector:
+    """One float32 tensor of a safetensors file, memory-mapped read-only: of the 47 MB word-embedding table
+    only the rows of words that occur are ever read into memory. (The format: an 8-byte little-endian header
+    length, a JSON header giving each tensor's dtype, shape and byte range, then the data.)"""
+    import json
+
+    with file.open("rb") as f:
+        size = int.from_bytes(f.read(8), "little")
+        info = json.loads(f.read(size))[name]
+    if info["dtype"] != "F32":
+        raise RuntimeError(f"{file}: {name} is {info['dtype']}, expected F32")
+    begin, _ = info["data_offsets"]
+    return numpy.memmap(file, dtype=numpy.float32, mode="r", offset=8 + size + begin, shape=tuple(info["shape"]))
+
+
 class HeadlineEncoder:
     """The all-MiniLM-L6-v2 encoder (BERT, 6 layers, 12 heads, 384 dimensions) in NumPy."""
 
@@ -97,16 +115,27 @@ class HeadlineEncoder:
         self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=_MAX_TOKENS)
-        w: dict[str, Any] = load_file(str(path / "model.safetensors"))
-        self._w = {k: v.astype(numpy.float32) for k, v in w.items() if not k.endswith("position_ids")}
-        # Fuse query, key and value into one matrix per layer (transposed for x @ W).
+        loaded: dict[str, Any] = load_file(str(path / "model.safetensors"))
+        # Each weight is kept once, in the layout the forward pass multiplies by: embeddings and layer norms as
+        # stored, dense matrices transposed (x @ W), query/key/value fused into one matrix per layer.
+        self._w: dict[str, Vector] = {}
+        self._t: dict[str, Vector] = {}
         self._qkv: list[tuple[Vector, Vector]] = []
         for i in range(self._layers):
             p = f"encoder.layer.{i}.attention.self."
-            weight = numpy.concatenate([self._w[p + n + ".weight"] for n in ("query", "key", "value")]).T
-            bias = numpy.concatenate([self._w[p + n + ".bias"] for n in ("query", "key", "value")])
-            self._qkv.append((numpy.ascontiguousarray(weight), bias))
-        self._t = {k: numpy.ascontiguousarray(v.T) for k, v in self._w.items() if v.ndim == 2 and "dense" in k}
+            names = [p + n for n in ("query", "key", "value")]
+            weight = numpy.concatenate([loaded.pop(n + ".weight") for n in names]).T
+            bias = numpy.concatenate([loaded.pop(n + ".bias") for n in names])
+            self._qkv.append((numpy.ascontiguousarray(weight, dtype=numpy.float32), bias.astype(numpy.float32)))
+        for key in list(loaded):
+            value = loaded.pop(key)
+            if key.endswith("position_ids") or key == _WORDS:
+                continue
+            if value.ndim == 2 and "dense" in key:
+                self._t[key] = numpy.ascontiguousarray(value.T, dtype=numpy.float32)
+            else:
+                self._w[key] = numpy.asarray(value, dtype=numpy.float32)
+        self._w[_WORDS] = _mapped(path / "model.safetensors", _WORDS)
 
     def encode(self, text: str) -> Vector:
         """The unit-length sentence vector of ``text`` (float32, shape (384,)). Empty text gives zeros."""

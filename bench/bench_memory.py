@@ -5,7 +5,9 @@
 A worker with the memory:// store holds, per story, the clustering profile in the StoryIndex (the
 ``cluster-index`` table holds the same objects), and a ``StoryState`` (its articles and last update, packed) in
 the ``stories`` table; plus the imported libraries, and spaCy: in the worker process by default
-(STORYWIRE_EXTRACT_PROCESSES=0), in an extraction process of its own with 1 (whose RSS is reported apart).
+(STORYWIRE_EXTRACT_PROCESSES=0), in an extraction process of its own with 1 (whose RSS is reported apart);
+with spaCy, the headline encoder (agents/embedding.py, ~90 MB of weights) is loaded beside it. Headline-only
+stories also keep a title vector (pass ../shared/eval/uci-headlines-dev.jsonl to build stories from those).
 This builds exactly those objects in one process, one story per article of the dev extractions (cycled, ids
 made unique; a lower bound per story: real stories hold several articles), and reads VmRSS / VmHWM from /proc.
 Extractions come from the cache that bench/bench_cluster.py fills.
@@ -63,15 +65,16 @@ def measure(
 
     pool = None
     if with_nlp and extract_processes == 0:  # extraction in a thread of the worker (the default): spaCy here
+        from agents.embedding import encoder
         from agents.extraction import load_nlp
 
         load_nlp()
+        encoder()  # the headline encoder: loaded by a worker's extractor at its first headline-only article
     elif with_nlp:  # spaCy in an extraction process of its own, as ExtractPool starts it
         pool = _extraction_process()
     extractions = [e for f in files for e in load_extractions(f, cache_dir)]
     gc.collect()
     base = _status("VmRSS")
-    # Threshold above 1: every article starts its own story; windows wide enough that none is evicted.
     # Threshold above 1: every article starts its own story; windows wide enough that none is evicted.
     settings = ClusterSettings(threshold=2.0, max_stories=stories + 1, window_articles=10 * stories, max_age_days=1e9)
     story_settings = StorySettings()
