@@ -104,7 +104,7 @@ class HeadlineEncoder:
     def __init__(self, path: Path | None = None) -> None:
         import json
 
-        from safetensors.numpy import load_file
+        from safetensors import safe_open
         from tokenizers import Tokenizer
 
         path = path or model_dir()
@@ -115,7 +115,9 @@ class HeadlineEncoder:
         self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=_MAX_TOKENS)
-        loaded: dict[str, Any] = load_file(str(path / "model.safetensors"))
+        weights = path / "model.safetensors"
+        with safe_open(str(weights), framework="numpy") as f:  # every tensor but the mapped word table
+            loaded: dict[str, Any] = {k: f.get_tensor(k) for k in f.keys() if k != _WORDS}
         # Each weight is kept once, in the layout the forward pass multiplies by: embeddings and layer norms as
         # stored, dense matrices transposed (x @ W), query/key/value fused into one matrix per layer.
         self._w: dict[str, Vector] = {}
@@ -129,13 +131,13 @@ class HeadlineEncoder:
             self._qkv.append((numpy.ascontiguousarray(weight, dtype=numpy.float32), bias.astype(numpy.float32)))
         for key in list(loaded):
             value = loaded.pop(key)
-            if key.endswith("position_ids") or key == _WORDS:
+            if key.endswith("position_ids"):
                 continue
             if value.ndim == 2 and "dense" in key:
                 self._t[key] = numpy.ascontiguousarray(value.T, dtype=numpy.float32)
             else:
                 self._w[key] = numpy.asarray(value, dtype=numpy.float32)
-        self._w[_WORDS] = _mapped(path / "model.safetensors", _WORDS)
+        self._w[_WORDS] = _mapped(weights, _WORDS)
 
     def encode(self, text: str) -> Vector:
         """The unit-length sentence vector of ``text`` (float32, shape (384,)). Empty text gives zeros."""
