@@ -505,21 +505,12 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     )
 
 
-# What the candidate scoring needs of an article's feature: (w·idf², w/(df + smoothing), its postings).
-_Item = tuple[float, float, dict[str, int] | list[str]]
+# What the candidate scoring needs of an article's feature: (feature, w·idf², w/(df + smoothing), its postings).
+_Item = tuple[str, float, float, dict[str, int] | list[str]]
 
 # An entry of the candidate search: (−potential, family tie rank, feature, partial weight, the feature's postings).
 # (−potential, tie, feature) is unique, so sorting never compares the postings.
 _Gen = tuple[float, int, str, float, dict[str, int]]
-
-
-@dataclass(frozen=True)
-class _Scored:
-    story_id: str
-    score: float
-    cosines: list[float]  # per family, in _FAMILIES order
-    decay: float
-    first_seq: int
 
 
 @dataclass(slots=True)
@@ -769,10 +760,10 @@ class StoryIndex:
         scored = self._score(feats, published)
         if not scored:
             return None, 0.0
-        return scored[0].story_id, scored[0].score
+        return scored[0][2], -scored[0][0]
 
-    def _score(self, feats: ArticleFeatures, published: float | None) -> list[_Scored]:
-        """Candidate stories with their similarity, best first (ties: older story first).
+    def _score(self, feats: ArticleFeatures, published: float | None) -> list[tuple[float, int, str]]:
+        """Candidate stories as (−similarity, first_seq, story id), best first (ties: older story first).
 
         Two phases: the article's most distinctive features find candidate stories through the inverted
         index (term-at-a-time partial dot products); the best ``max_candidates`` are then scored exactly
@@ -783,16 +774,16 @@ class StoryIndex:
         smoothing = s.assoc_smoothing
         max_posting = self._max_posting()
         weights = [self._weights[f] for f in _FAMILIES]
-        # Per family: key -> (w·idf², w/(df+smoothing), postings) of the features some live story keeps (only
-        # those can be shared); plus the vector's norm and mass over all of them.
-        items: list[dict[str, _Item]] = []
+        # Per family: (key, w·idf², w/(df+smoothing), postings) of the features some live story keeps (only those
+        # can be shared); plus the vector's norm and mass over all of them.
+        items: list[list[_Item]] = []
         anorm: list[float] = []
         amass: list[float] = []
         gen: list[_Gen] = []  # (−potential, tie, key, partial weight, postings)
         for fi, fam in enumerate(_FAMILIES):
             get = self._features[fam].get
             tie = _TIE[fam]
-            fam_items: dict[str, _Item] = {}
+            fam_items: list[_Item] = []
             norm2 = mass = 0.0
             fam_gen: list[tuple[float, str, dict[str, int]]] = []
             for k, w in feats.families[fam].items():
@@ -804,7 +795,7 @@ class StoryIndex:
                     wi = w * i
                     wii = wi * i
                     members = feat.stories
-                    fam_items[k] = (wii, wi / (feat.df + smoothing), members)
+                    fam_items.append((k, wii, wi / (feat.df + smoothing), members))
                     if feat.size <= max_posting:  # (postings this short are dicts)
                         fam_gen.append((wii, k, members))  # type: ignore[arg-type]
                 norm2 += wi * wi
@@ -821,7 +812,37 @@ class StoryIndex:
         if not ranked:
             return []
         stories = self._stories
-        # Phase 2: exact similarity of the best candidates on every feature.
+        # Phase 2: exact similarity of the best candidates on every feature. The shared features come from the
+        # postings (feature at a time): slot fi·nc + j collects the dot and association terms of family fi
+        # with candidate j. fsum is exact, so the order of the terms cannot change the sums.
+        nc = len(ranked)
+        slot = {sid: j for j, sid in enumerate(ranked)}
+        dots: list[list[float]] = [[] for _ in range(4 * nc)]
+        assocs: list[list[float]] = [[] for _ in range(4 * nc)]
+        for fi, fam_items in enumerate(items):
+            base = fi * nc
+            for k, wii, wa, members in fam_items:
+                if type(members) is dict:
+                    if len(members) <= nc:
+                        for sid, c in members.items():
+                            at = slot.get(sid)
+                            if at is not None:
+                                dots[base + at].append(wii * c)
+                                assocs[base + at].append(wa * c)
+                    else:
+                        for sid, j in slot.items():
+                            got = members.get(sid)
+                            if got is not None:
+                                dots[base + j].append(wii * got)
+                                assocs[base + j].append(wa * got)
+                else:  # a list (with stale entries): the profiles say which candidates keep the feature
+                    fam = _FAMILIES[fi]
+                    for sid, j in slot.items():
+                        kept: FeatureCounts = getattr(stories[sid].profile, fam)
+                        if k in kept.features:
+                            c = kept[k]
+                            dots[base + j].append(wii * c)
+                            assocs[base + j].append(wa * c)
         # Families the article has no feature of (a headline without entities) do not dilute the score.
         present = sum(weights[i] for i in range(len(_FAMILIES)) if anorm[i] > 0) or 1.0
         extra = max(0.0, s.threshold_single - s.threshold)
@@ -830,37 +851,23 @@ class StoryIndex:
         w0, w1, w2, w3 = weights
         n_entities = len(feats.families["entities"])
         art_months = [k for k in feats.families["cues"] if k[:2] == "m:"]
-        out: list[_Scored] = []
+        out: list[tuple[float, int, str]] = []
         headline = feats.headline
-        for sid in ranked:
+        for j, sid in enumerate(ranked):
             story = stories[sid]
             prof = story.profile
             n = prof.article_count
             norms = prof.norm_stats.norms(top)
             cos = [0.0] * 8
-            for fi, counts in enumerate((prof.terms, prof.entities, prof.title, prof.cues)):
-                fam_items = items[fi]
-                # Only the shared features; fsum is exact, so their (set) order cannot change the sums.
-                keys = fam_items.keys() & counts.features
-                if not keys:
-                    continue  # both cosines stay 0
-                if counts.counts is None:  # every count 1 (p·1 == p)
-                    ones = [fam_items[k] for k in keys]
-                    dot = fsum([p[0] for p in ones])
-                    assoc = fsum([p[1] for p in ones])
-                else:  # the story's counts: from the postings, or where they are a list, from the profile
-                    shared: list[tuple[_Item, int]] = []
-                    for k in keys:
-                        p = fam_items[k]
-                        members = p[2]
-                        shared.append((p, members[sid] if type(members) is dict else counts[k]))
-                    dot = fsum([p[0] * c for p, c in shared])
-                    assoc = fsum([p[1] * c for p, c in shared])
+            for fi in range(4):
+                fam_dots = dots[fi * nc + j]
+                if not fam_dots:
+                    continue  # no shared feature: both cosines stay 0
                 denom = anorm[fi] * norms[fi]
                 if denom > 0:
-                    cos[fi] = dot / n / denom
+                    cos[fi] = fsum(fam_dots) / n / denom
                 if amass[fi] > 0:
-                    cos[fi + 4] = assoc / amass[fi]
+                    cos[fi + 4] = fsum(assocs[fi * nc + j]) / amass[fi]
             decay = self._time_factor(story, published)
             if decay > 1.0 and art_months and s.named_month_waives_decay:
                 story_cues = prof.cues.features
@@ -886,8 +893,8 @@ class StoryIndex:
             score -= extra / n
             if headline is not None and prof.headline_sum is not None and s.headline_weight:
                 score += s.headline_weight * (sum_cosine(prof.headline_sum, headline) - s.headline_center)
-            out.append(_Scored(sid, score, cos, decay, prof.first_seq))
-        out.sort(key=lambda c: (-c.score, c.first_seq, c.story_id))
+            out.append((-score, prof.first_seq, sid))
+        out.sort()
         return out
 
     def _candidates(self, gen: list[_Gen], exclude: str | None = None, min_articles: int = 0) -> list[str]:
