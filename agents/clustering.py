@@ -924,18 +924,18 @@ class StoryIndex:
         top = math.log(self._n_articles + 1) + 1.0
         max_posting = self._max_posting()
         n = prof.article_count
-        mine: list[dict[str, tuple[int, float, dict[str, int] | list[str]]]] = []  # key -> (count, idf², postings)
+        mine: list[list[tuple[str, int, float, dict[str, int] | list[str]]]] = []  # (key, count, idf², postings)
         gen: list[_Gen] = []
         for fam in _FAMILIES:
             features = self._features[fam]
             tie = _TIE[fam]
-            fam_mine: dict[str, tuple[int, float, dict[str, int] | list[str]]] = {}
+            fam_mine: list[tuple[str, int, float, dict[str, int] | list[str]]] = []
             counts: FeatureCounts = getattr(prof, fam)
             for key, count in counts.pairs():
                 feat = features[key]
                 i = top - feat.log_df
                 members = feat.stories
-                fam_mine[key] = (count, i * i, members)
+                fam_mine.append((key, count, i * i, members))
                 if feat.size <= max_posting:  # (postings this short are dicts)
                     w = count / n * i * i
                     gen.append((-w, tie, key, w, members))  # type: ignore[arg-type]
@@ -945,36 +945,47 @@ class StoryIndex:
             return []
         norms = prof.norm_stats.norms(top)
         stories = self._stories
+        # The shared features from the postings (feature at a time), as in _score: slot fi·nc + j holds the dot
+        # product terms of family fi with candidate j. fsum is exact, so their order cannot change the sums.
+        nc = len(ranked)
+        slot = {other: j for j, other in enumerate(ranked)}
+        dots: list[list[float]] = [[] for _ in range(4 * nc)]
+        for fi, fam_mine in enumerate(mine):
+            base = fi * nc
+            for key, mc, idf2, members in fam_mine:
+                if type(members) is dict:
+                    if len(members) <= nc:
+                        for other, c in members.items():
+                            at = slot.get(other)
+                            if at is not None:
+                                dots[base + at].append(mc * c * idf2)
+                    else:
+                        for other, j in slot.items():
+                            got = members.get(other)
+                            if got is not None:
+                                dots[base + j].append(mc * got * idf2)
+                else:  # a list (with stale entries): the profiles say which candidates keep the feature
+                    fam = _FAMILIES[fi]
+                    for other, j in slot.items():
+                        theirs: FeatureCounts = getattr(stories[other].profile, fam)
+                        if key in theirs.features:
+                            dots[base + j].append(mc * theirs[key] * idf2)
+        weights = [self._weights[f] for f in _FAMILIES]
         out: list[tuple[float, int, str]] = []
-        for other in ranked:
+        for j, other in enumerate(ranked):
             ostory = stories[other]
             oprof = ostory.profile
             onorms = oprof.norm_stats.norms(top)
             on = oprof.article_count
             num = den = 0.0
             ent_cos = 0.0
-            for i, fam in enumerate(_FAMILIES):
+            for i in range(4):
                 d = norms[i] * onorms[i]
                 if d <= 0:
                     continue
-                fam_mine = mine[i]
-                theirs: FeatureCounts = getattr(oprof, fam)
-                # fsum is exact, so the (set) order of the shared keys cannot change the result.
-                keys = fam_mine.keys() & theirs.features
-                terms: list[float] = []
-                if theirs.counts is None:  # every count 1: mine·1·idf²
-                    for k in keys:
-                        mc, idf2_k, _ = fam_mine[k]
-                        terms.append(mc * idf2_k)
-                else:
-                    for k in keys:
-                        mc, idf2_k, members = fam_mine[k]
-                        c = members[other] if type(members) is dict else theirs[k]
-                        terms.append(mc * c * idf2_k)
-                dot = math.fsum(terms)
-                cos = dot / (n * on) / d
-                num += self._weights[fam] * cos
-                den += self._weights[fam]
+                cos = math.fsum(dots[i * nc + j]) / (n * on) / d
+                num += weights[i] * cos
+                den += weights[i]
                 if i == 1:
                     ent_cos = cos
             if den == 0:
