@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from schemas import Alert, StoryUpdate
 
-__all__ = ["ConflictRule", "EventRule", "Rule", "SourcesRule", "evaluate_rules", "load_rules", "parse_rules"]
+__all__ = [
+    "ConflictRule", "EventRule", "Rule", "SourcesRule", "alert_step", "evaluate_rules", "load_rules", "parse_rules",
+]  # fmt: skip
 
 
 class SourcesRule(BaseModel):
@@ -80,9 +82,11 @@ def evaluate_rules(
 ) -> list[tuple[str, Alert]]:
     """Alerts that ``update`` triggers, each with its once-only key (rule:story[:condition]) not yet in ``fired``."""
     out: list[tuple[str, Alert]] = []
+    seen: set[str] = set()  # two events of one type, or two disputes of one kind, in one update: one alert
 
     def fire(key: str, rule_name: str, reason: str) -> None:
-        if key not in fired:
+        if key not in fired and key not in seen:
+            seen.add(key)
             out.append(
                 (
                     key,
@@ -129,3 +133,22 @@ def evaluate_rules(
                         f"reported by {', '.join(ev.sources)}",
                     )
     return out
+
+
+def alert_step(
+    rules: Sequence[SourcesRule | ConflictRule | EventRule], update: StoryUpdate, fired: Mapping[str, int] | None
+) -> tuple[dict[str, int] | None, list[tuple[str, Alert]]]:
+    """One story update through the rules: the alerts it fires, and the story's fired keys afterwards.
+
+    ``fired`` maps the once-only keys this story has fired (:func:`evaluate_rules`) to the version that fired
+    them; the alerts agent keeps it per story id. The last version of a story folded into another
+    (``merged_into``) fires nothing and closes the story: the returned state is None (delete the entry); the
+    absorbing story goes on under its own id. Otherwise the returned state is ``fired`` plus the new keys.
+    """
+    if update.merged_into is not None:
+        return None, []
+    known = dict(fired or {})
+    found = evaluate_rules(rules, update, fired=known)
+    for key, _ in found:
+        known[key] = update.version
+    return known, found

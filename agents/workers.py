@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from agents.alerting import evaluate_rules, load_rules
+from agents.alerting import alert_step, load_rules
 from agents.clustering import StoryIndex
 from agents.extract_pool import ExtractPool
 from agents.pipeline import evict_messages, merge_messages
@@ -154,6 +154,8 @@ def attach(sw: Streams) -> None:
             elif step.evicted:
                 if msg.story_id in sw.stories:  # redelivered: already gone
                     del sw.stories[msg.story_id]  # a changelog tombstone: the table stays bounded like the index
+                if msg.story_id in sw.fired_alerts:  # same key, same partition: the alerts agent's entry goes too
+                    del sw.fired_alerts[msg.story_id]
             else:
                 sw.stories[msg.story_id] = step.state
                 for update in step.updates:
@@ -167,8 +169,19 @@ def attach(sw: Streams) -> None:
     async def alerts(stream: StreamT[StoryUpdate]) -> None:
         """story-updates → alerts; a rule fires once per story and condition."""
         async for update in stream:
-            for key, alert in evaluate_rules(rules, update, fired=sw.fired_alerts):
-                sw.fired_alerts[key] = update.version
-                await sw.alerts.send(key=key, value=alert)
+            sid = update.story_id
+            before = sw.fired_alerts.get(sid)
+            after, found = alert_step(rules, update, before)
+            for key, alert in found:
+                # Delivered before the story's fired keys are saved: a crash in between fires the alert again on
+                # redelivery (at least once) instead of recording an alert that was never sent.
+                await (await sw.alerts.send(key=key, value=alert))
+            # A story folded into another is done; one the story agent has evicted meanwhile (its state is gone from
+            # the co-partitioned stories table) keeps no entry either, or the entry would outlive the story.
+            if after is None or sid not in sw.stories:
+                if sid in sw.fired_alerts:
+                    del sw.fired_alerts[sid]
+            elif after != (before or {}):
+                sw.fired_alerts[sid] = after
 
     sw.agents.update(extract=extract, cluster=cluster, story=story, alerts=alerts)

@@ -40,7 +40,7 @@ class Streams:
     alerts: faust.TopicT
     cluster_index: faust.Table[str, Any]  # story id → clustering profile (changelog-backed)
     stories: faust.Table[str, Any]  # story id → StoryState (changelog-backed)
-    fired_alerts: faust.Table[str, Any]  # rule + story id → version it fired at
+    fired_alerts: faust.Table[str, Any]  # story id → {once-only alert key: version it fired at}
     agents: dict[str, Any] = field(default_factory=dict)
 
 

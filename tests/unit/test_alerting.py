@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from agents.alerting import evaluate_rules, load_rules, parse_rules
+from agents.alerting import alert_step, evaluate_rules, load_rules, parse_rules
 from schemas import Conflict, ConflictValue, StoryEvent, StoryUpdate
 
 T0 = datetime(2026, 3, 10, 12, tzinfo=UTC)
@@ -99,3 +99,20 @@ def test_a_rule_does_not_fire_again_when_the_event_id_changes() -> None:
         ]
     )
     assert names == ["disagree@v1", "deadly@v1"]
+
+
+def test_two_events_of_one_type_in_one_update_fire_one_alert() -> None:
+    first = StoryEvent(id="e1", type="casualties", trigger="kill", attributes={"killed": 6})
+    second = first.model_copy(update={"id": "e2", "attributes": {"killed": 8}})
+    found = evaluate_rules(RULES, update(1, 1, events=[first, second]), fired=())
+    assert [key for key, _ in found] == ["deadly:s-1:casualties"]
+
+
+def test_alert_step_keeps_the_fired_keys_per_story_and_closes_a_merged_story() -> None:
+    state, found = alert_step(RULES, update(1, 3), None)
+    assert [a.rule for _, a in found] == ["three-sources"] and state == {"three-sources:s-1": 1}
+    again, found = alert_step(RULES, update(2, 4), state)
+    assert found == [] and again == state
+    # The last version of a story folded into another fires nothing and drops the story's entry.
+    closed, found = alert_step(RULES, update(3, 3, conflicts=[INJURED_14_VS_19], merged_into="s-2"), again)
+    assert closed is None and found == []
