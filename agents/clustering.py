@@ -396,6 +396,19 @@ class Assignment(BaseModel):
     duplicate: bool = False  # the article id was already assigned; nothing changed
 
 
+def _first_keys(values: list[float], keys: list[str], n: int) -> list[str]:
+    """The keys of the ``n`` smallest (value, key) pairs, in order: ``[k for _, k in sorted(zip(values, keys))[:n]]``
+    (distinct keys), with a sort of the floats to find the cut and of the few pairs below it."""
+    if n >= len(values):
+        return [k for _, k in sorted(zip(values, keys, strict=True))]
+    if n <= 0:
+        return []
+    cut = sorted(values)[n - 1]
+    below = sorted([(v, k) for v, k in zip(values, keys, strict=True) if v < cut])  # fewer than n
+    at = sorted([k for v, k in zip(values, keys, strict=True) if v == cut])  # ties at the cut: by key
+    return [k for _, k in below] + at[: n - len(below)]
+
+
 def _merge_check_due(count: int, minimum: int) -> bool:
     """Whether a story that just reached ``count`` articles looks for a story to merge with: at every
     size up to ``minimum + 2``, then each time it has grown by about a quarter (a function of the size
@@ -430,6 +443,10 @@ def _sublinear(count: float) -> float:
     return 1.0 + math.log(count) if count > 0 else 0.0
 
 
+_SUBLINEAR = [_sublinear(c) for c in range(1024)]  # _sublinear of the small counts, looked up
+_LOG2 = math.log(1 + 1)  # log(df + 1) of a feature in one article
+
+
 def _stem(word: str) -> str:
     """Light plural / third-person stripping. Title-case headlines leave "Sales", "Seeks", "Customers"
     unlemmatized (tagged as proper nouns); this folds them onto "sale", "seek", "customer"."""
@@ -460,17 +477,25 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     month and year, years are read from figures too ("2013 sep"), casualty counts of event frames
     become ``killed:N`` / ``injured:N``; people, places and figures keep their canonical ids.
     """
-    raw, stem, log = extraction.terms, _STEMS.get, math.log
-    stems = [stem(k) or _stem(k) for k in raw]
+    raw, log = extraction.terms, math.log
+    stems: list[str] = list(map(_STEMS.get, raw))  # type: ignore[arg-type]  # (None where not cached yet)
+    if None in stems:
+        stems = [stem if stem is not None else _stem(k) for stem, k in zip(stems, raw, strict=True)]
     if len(set(stems)) == len(stems) and (not raw or min(raw.values()) > 0):  # (usually) nothing to add up
-        terms = {k: 1.0 + log(v) for k, v in zip(stems, raw.values(), strict=True)}  # _sublinear, inlined
+        try:
+            terms = dict(zip(stems, map(_SUBLINEAR.__getitem__, raw.values()), strict=True))
+        except (IndexError, TypeError):  # a count beyond the table
+            terms = {k: 1.0 + log(v) for k, v in zip(stems, raw.values(), strict=True)}  # _sublinear, inlined
     else:
         terms = {}
         for key, v in zip(stems, raw.values(), strict=True):
             if v > 0:
                 terms[key] = terms.get(key, 0.0) + v
         terms = {k: 1.0 + log(v) if v > 0 else 0.0 for k, v in terms.items()}
-    entities = {e.id: _sublinear(max(e.mentions, 1)) for e in extraction.entities}
+    entities: dict[str, float] = {}
+    for e in extraction.entities:
+        mentions = max(e.mentions, 1)
+        entities[e.id] = _SUBLINEAR[mentions] if type(mentions) is int and mentions < 1024 else _sublinear(mentions)
     title = dict.fromkeys(sorted({_stem(t) for t in extraction.title_terms}), 1.0)
     cues: dict[str, float] = {}
     for place in extraction.places:
@@ -724,23 +749,27 @@ class StoryIndex:
         n = prof.article_count
         values = array("d")
         for fam in _FAMILIES:
-            features = self._features[fam]
+            feature = self._features[fam].__getitem__
             counts: FeatureCounts = getattr(prof, fam)
             s0 = s1 = s2 = 0.0
             if counts.counts is None:  # every count 1
                 u2 = (1 / n) ** 2
-                for key in counts.features:
-                    b = features[key].log_df
+                for feat in map(feature, counts.features):
+                    b = feat.log_df
                     s0 += u2
-                    s1 += u2 * b
-                    s2 += u2 * b * b
+                    t = u2 * b
+                    s1 += t
+                    s2 += t * b  # u2 * b * b
             else:
-                for key, count in zip(counts.features, counts.counts, strict=True):
-                    u2 = (count / n) ** 2
-                    b = features[key].log_df
+                squares = {c: (c / n) ** 2 for c in set(counts.counts)}  # u2 of each distinct count
+                for u2, feat in zip(
+                    map(squares.__getitem__, counts.counts), map(feature, counts.features), strict=True
+                ):
+                    b = feat.log_df
                     s0 += u2
-                    s1 += u2 * b
-                    s2 += u2 * b * b
+                    t = u2 * b
+                    s1 += t
+                    s2 += t * b  # u2 * b * b
             values.extend((s0, s1, s2))
         prof.norm_stats = NormStats(_FAMILIES, values)
 
@@ -904,8 +933,14 @@ class StoryIndex:
         s = self.settings
         sizes = self._sizes
         acc: dict[str, float] = {}
+        top_n = s.candidate_features
+        if 0 < top_n < len(gen):
+            # The first top_n entries in order: those up to the top_n-th smallest −potential (a sort of floats,
+            # cheaper than sorting every entry), then sorted.
+            cut = sorted([g[0] for g in gen])[top_n - 1]
+            gen = [g for g in gen if g[0] <= cut]
         gen.sort()
-        for _, _tie, _key, weight, posting in gen[: s.candidate_features]:
+        for _, _tie, _key, weight, posting in gen[:top_n]:
             for sid, count in posting.items():
                 size = sizes[sid]
                 if size >= min_articles and sid != exclude:
@@ -935,7 +970,8 @@ class StoryIndex:
                 feat = features[key]
                 i = top - feat.log_df
                 members = feat.stories
-                fam_mine.append((key, count, i * i, members))
+                if feat.size > 1:  # (a feature only this story keeps is shared with none)
+                    fam_mine.append((key, count, i * i, members))
                 if feat.size <= max_posting:  # (postings this short are dicts)
                     w = count / n * i * i
                     gen.append((-w, tie, key, w, members))  # type: ignore[arg-type]
@@ -1124,20 +1160,31 @@ class StoryIndex:
             kept: FeatureCounts = getattr(prof, fam)
             if not fam_feats and len(kept) <= cap + cap // 2:
                 continue  # nothing to add, nothing to trim
-            counts = kept.to_dict()
+            counts = (
+                dict(zip(kept.features, kept.counts, strict=True))
+                if kept.counts is not None
+                else dict.fromkeys(kept.features, 1)
+            )
             keys: Iterable[str] = fam_feats
             admit = cap if not counts else max(1, int(cap * s.admit_share))
             new_keys = fam_feats.keys() - counts.keys()
             if len(new_keys) > admit:
                 # Features the story lacks enter only among the article's most distinctive (rarest) ones:
                 # a new story keeps what _trim would keep, a known story grows by a bounded amount.
-                ranked = sorted([(f.log_df if (f := get(k)) else 0.0, k) for k in new_keys])  # log(df + 1)
-                allowed = {k for _, k in ranked[:admit]}
+                candidates = list(new_keys)
+                rarity = [f.log_df if (f := get(k)) else 0.0 for k in candidates]  # log(df + 1)
+                allowed = set(_first_keys(rarity, candidates, admit))
                 keys = [k for k in fam_feats if k in allowed or k in counts]
             for key in keys:
                 feat = get(key)
-                if feat is None:
+                if feat is None:  # new to the index: df 1, kept by this story alone (as below, in short)
                     feat = features[key] = _Feature(key)
+                    feat.df = 1
+                    feat.log_df = _LOG2
+                    counts[key] = 1
+                    feat.size = 1
+                    feat.stories = [sid] if 1 > crowd_at else {sid: 1}
+                    continue
                 feat.df += 1
                 feat.log_df = log(feat.df + 1)
                 c = counts.get(key, 0) + 1
@@ -1169,17 +1216,21 @@ class StoryIndex:
         cap = self._caps[fam]
         dropped: list[tuple[float, str, int]] = []
         if len(counts) > cap + cap // 2:
-            # Rank by share × IDF: IDF = log(N + 1) + 1 − log(df + 1).
+            # Rank by share × IDF: IDF = log(N + 1) + 1 − log(df + 1); the first ``cap`` stay.
             top = math.log(self._n_articles + 1) + 1.0
             features = self._features[fam]
-            ranked = sorted([(-c * (top - features[k].log_df), k, c) for k, c in counts.items()])
-            dropped = ranked[cap:]
-            for _, key, _ in dropped:
-                del counts[key]
+            keys = list(counts)
+            kept = set(_first_keys([-c * (top - features[k].log_df) for k, c in counts.items()], keys, cap))
+            dropped = [(0.0, key, counts.pop(key)) for key in keys if key not in kept]
         setattr(prof, fam, FeatureCounts.from_dict(counts))
         # (after the profile is set: a postings list that turns back into a dict reads the profiles)
-        for _, key, count in dropped:
-            self._unindex(fam, key, prof.story_id, count)
+        if dropped:
+            features = self._features[fam]
+            for _, key, count in dropped:
+                if features[key].size == 1:  # the story was its only one: the feature leaves (as _unindex does)
+                    del features[key]
+                else:
+                    self._unindex(fam, key, prof.story_id, count)
 
     def _join(self, feat: _Feature, sid: str, count: int) -> None:
         """Post a story that did not keep ``feat`` before (with its count)."""
