@@ -399,10 +399,8 @@ class Assignment(BaseModel):
 def _first_keys(values: list[float], keys: list[str], n: int) -> list[str]:
     """The keys of the ``n`` smallest (value, key) pairs, in order: ``[k for _, k in sorted(zip(values, keys))[:n]]``
     (distinct keys), with a sort of the floats to find the cut and of the few pairs below it."""
-    if n >= len(values):
-        return [k for _, k in sorted(zip(values, keys, strict=True))]
-    if n <= 0:
-        return []
+    if n <= 0 or n >= len(values):
+        return [k for _, k in sorted(zip(values, keys, strict=True))][:n]
     cut = sorted(values)[n - 1]
     below = sorted([(v, k) for v, k in zip(values, keys, strict=True) if v < cut])  # fewer than n
     at = sorted([k for v, k in zip(values, keys, strict=True) if v == cut])  # ties at the cut: by key
@@ -490,7 +488,7 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
         terms = {}
         for key, v in zip(stems, raw.values(), strict=True):
             if v > 0:
-                terms[key] = terms.get(key, 0.0) + v
+                terms[key] = terms.get(key, 0.0) + v  # (whole numbers: exact in any order)
         terms = {k: 1.0 + log(v) if v > 0 else 0.0 for k, v in terms.items()}
     entities: dict[str, float] = {}
     for e in extraction.entities:
@@ -781,8 +779,9 @@ class StoryIndex:
         if len(terms) <= limit:
             return feats
         top, get = math.log(self._n_articles + 1) + 1.0, self._features["terms"].get
-        ranked = sorted([(-w * (top - (f.log_df if (f := get(k)) else 0.0)), k) for k, w in terms.items()])
-        kept = {k: terms[k] for _, k in ranked[:limit]}
+        keys = list(terms)
+        weights = [-w * (top - (f.log_df if (f := get(k)) else 0.0)) for k, w in terms.items()]
+        kept = {k: terms[k] for k in _first_keys(weights, keys, limit)}  # (ranked: the heaviest first)
         return ArticleFeatures(families={**feats.families, "terms": kept}, headline=feats.headline)
 
     def _best_story(self, feats: ArticleFeatures, published: float | None) -> tuple[str | None, float]:
@@ -814,7 +813,6 @@ class StoryIndex:
             tie = _TIE[fam]
             fam_items: list[_Item] = []
             norm2 = mass = 0.0
-            fam_gen: list[tuple[float, str, dict[str, int]]] = []
             for k, w in feats.families[fam].items():
                 feat = get(k)
                 if feat is None:  # df 0: i = top − log(0 + 1); no story has it
@@ -822,11 +820,7 @@ class StoryIndex:
                 else:
                     i = top - feat.log_df
                     wi = w * i
-                    wii = wi * i
-                    members = feat.stories
-                    fam_items.append((k, wii, wi / (feat.df + smoothing), members))
-                    if feat.size <= max_posting:  # (postings this short are dicts)
-                        fam_gen.append((wii, k, members))  # type: ignore[arg-type]
+                    fam_items.append((k, wi * i, wi / (feat.df + smoothing), feat.stories))
                 norm2 += wi * wi
                 mass += wi
             items.append(fam_items)
@@ -835,7 +829,12 @@ class StoryIndex:
             amass.append(mass)
             if norm > 0:
                 scale = weights[fi] / norm
-                gen += [(-wii * scale, tie, k, wii * scale, posting) for wii, k, posting in fam_gen]
+                # Postings short enough to be read (size ≤ max_posting) are dicts, of exactly size entries.
+                gen += [
+                    (-wii * scale, tie, k, wii * scale, m)
+                    for k, wii, _, m in fam_items
+                    if type(m) is dict and len(m) <= max_posting
+                ]
         # Phase 1: candidates from the most distinctive features; features of many stories find none.
         ranked = self._candidates(gen)
         if not ranked:
@@ -845,33 +844,32 @@ class StoryIndex:
         # postings (feature at a time): slot fi·nc + j collects the dot and association terms of family fi
         # with candidate j. fsum is exact, so the order of the terms cannot change the sums.
         nc = len(ranked)
-        slot = {sid: j for j, sid in enumerate(ranked)}
-        dots: list[list[float]] = [[] for _ in range(4 * nc)]
-        assocs: list[list[float]] = [[] for _ in range(4 * nc)]
+        shared: list[dict[str, list[float]]] = []  # per family: candidate -> [dot term, association term, ...]
         for fi, fam_items in enumerate(items):
-            base = fi * nc
+            slot: dict[str, list[float]] = {sid: [] for sid in ranked}
+            shared.append(slot)
             for k, wii, wa, members in fam_items:
                 if type(members) is dict:
                     if len(members) <= nc:
                         for sid, c in members.items():
-                            at = slot.get(sid)
-                            if at is not None:
-                                dots[base + at].append(wii * c)
-                                assocs[base + at].append(wa * c)
+                            terms = slot.get(sid)
+                            if terms is not None:
+                                terms.append(wii * c)
+                                terms.append(wa * c)
                     else:
-                        for sid, j in slot.items():
+                        for sid, terms in slot.items():
                             got = members.get(sid)
                             if got is not None:
-                                dots[base + j].append(wii * got)
-                                assocs[base + j].append(wa * got)
+                                terms.append(wii * got)
+                                terms.append(wa * got)
                 else:  # a list (with stale entries): the profiles say which candidates keep the feature
                     fam = _FAMILIES[fi]
-                    for sid, j in slot.items():
+                    for sid, terms in slot.items():
                         kept: FeatureCounts = getattr(stories[sid].profile, fam)
                         if k in kept.features:
                             c = kept[k]
-                            dots[base + j].append(wii * c)
-                            assocs[base + j].append(wa * c)
+                            terms.append(wii * c)
+                            terms.append(wa * c)
         # Families the article has no feature of (a headline without entities) do not dilute the score.
         present = sum(weights[i] for i in range(len(_FAMILIES)) if anorm[i] > 0) or 1.0
         extra = max(0.0, s.threshold_single - s.threshold)
@@ -882,21 +880,21 @@ class StoryIndex:
         art_months = [k for k in feats.families["cues"] if k[:2] == "m:"]
         out: list[tuple[float, int, str]] = []
         headline = feats.headline
-        for j, sid in enumerate(ranked):
+        for sid in ranked:
             story = stories[sid]
             prof = story.profile
             n = prof.article_count
             norms = prof.norm_stats.norms(top)
             cos = [0.0] * 8
             for fi in range(4):
-                fam_dots = dots[fi * nc + j]
-                if not fam_dots:
+                terms = shared[fi][sid]
+                if not terms:
                     continue  # no shared feature: both cosines stay 0
                 denom = anorm[fi] * norms[fi]
                 if denom > 0:
-                    cos[fi] = fsum(fam_dots) / n / denom
+                    cos[fi] = fsum(terms[0::2]) / n / denom
                 if amass[fi] > 0:
-                    cos[fi + 4] = fsum(assocs[fi * nc + j]) / amass[fi]
+                    cos[fi + 4] = fsum(terms[1::2]) / amass[fi]
             decay = self._time_factor(story, published)
             if decay > 1.0 and art_months and s.named_month_waives_decay:
                 story_cues = prof.cues.features
@@ -1187,11 +1185,13 @@ class StoryIndex:
                     continue
                 feat.df += 1
                 feat.log_df = log(feat.df + 1)
-                c = counts.get(key, 0) + 1
-                if c > 1:
+                c = counts.get(key)
+                if c is not None:
+                    c += 1
                     counts[key] = c
-                    if type(feat.stories) is dict:
-                        feat.stories[sid] = c
+                    members = feat.stories
+                    if type(members) is dict:
+                        members[sid] = c
                 else:  # new to the story: it keeps the index's string, and joins the postings
                     counts[feat.key] = 1
                     feat.size += 1

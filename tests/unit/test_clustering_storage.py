@@ -128,3 +128,32 @@ def test_postings_of_many_stories_become_lists_and_back() -> None:
         report = index._features["terms"].get("report")
         kinds.append(type(report.stories) if report else None)
     assert kinds[0] is dict and list in kinds and kinds.index(list) < len(kinds) - 1 - kinds[::-1].index(dict)
+
+
+def test_first_keys_is_the_head_of_the_sorted_pairs() -> None:
+    import random
+
+    from agents.clustering import _first_keys
+
+    rng = random.Random(7)
+    for size in (0, 1, 2, 5, 30, 120):
+        keys = [f"k{i:03d}" for i in range(size)]
+        rng.shuffle(keys)
+        for spread in (1, 3, 1000):  # many ties at the cut, some, hardly any
+            values = [float(rng.randrange(spread)) for _ in keys]
+            for n in (-1, 0, 1, 2, size // 2, size - 1, size, size + 3):
+                expected = [k for _, k in sorted(zip(values, keys, strict=True))][:n]
+                assert _first_keys(values, keys, n) == expected
+
+
+def test_sublinear_counts_beyond_the_lookup_table() -> None:
+    import math
+
+    from agents.clustering import article_features
+
+    e = ext("big", "word other", "acme")
+    e = e.model_copy(update={"terms": {"word": 5000, "other": 2}})
+    e.entities[0] = e.entities[0].model_copy(update={"mentions": 2048})
+    feats = article_features(e).families
+    assert feats["terms"] == {"word": 1.0 + math.log(5000), "other": 1.0 + math.log(2)}
+    assert feats["entities"] == {"org:acme": 1.0 + math.log(2048)}
