@@ -175,6 +175,11 @@ def syndication_groups(articles: list[StoredArticle], threshold: float) -> dict[
     return copy_of
 
 
+# A summary line must end as a sentence does; datelines ("MILLBROOK, Vermont (Coastal Wire Service) —"), bylines,
+# date lines ("Friday, November 11, 2011") and subheads that the sentence splitter cut off do not.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
 def _content_words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text) if w.lower() not in STOP_WORDS and len(w) > 2}
 
@@ -200,7 +205,7 @@ def summarize(
             continue  # a wire copy says what its original says; it is cited through the original below
         for idx, sent in enumerate(art.sentences):
             words = _content_words(sent)
-            if len(words) < 4 or len(sent) > 400:
+            if len(words) < 4 or len(sent) > 400 or not _SENTENCE_END.search(sent):
                 continue
             same = next(
                 (g for g in groups if fuzz.token_set_ratio(sent, g.text) >= settings.sentence_merge_ratio), None

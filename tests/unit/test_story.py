@@ -91,6 +91,16 @@ def test_every_summary_sentence_cites_articles_of_its_story(played) -> None:  # 
             assert set(sentence.sources) <= outlets
 
 
+def test_summaries_hold_sentences_not_datelines(played) -> None:  # type: ignore[no-untyped-def]
+    pipeline, _ = played
+    fine = story_of(pipeline, ["ex-coastal-wire-utility-fine-1"])
+    texts = [s.text for s in fine.summary]
+    assert not any(t.startswith("MILLBROOK, Vermont (Coastal Wire Service)") for t in texts), texts
+    assert any(t.startswith("State utility regulators on Tuesday fined Granite Ridge Power") for t in texts), texts
+    for story in pipeline.final_stories():
+        assert all(s.text.rstrip("\"'”’)]").endswith((".", "!", "?", "…")) for s in story.summary), story.summary
+
+
 def test_same_article_again_changes_nothing(played, extractor, examples_dir: Path) -> None:  # type: ignore[no-untyped-def]
     pipeline, _ = played
     first = next(read_records([examples_dir])).parse()
