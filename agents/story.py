@@ -59,9 +59,13 @@ def stored_article(ex: ArticleExtraction, lead_sentences: int) -> StoredArticle:
     art = ex.article
     keep = {f.sentence_index for f in ex.events}
     title = art.title.strip()
+    raw = list(ex.sentences)
+    for i in range(1, len(raw)):
+        if _CLOSERS.fullmatch(raw[i].strip()):  # a closing quote the splitter cut off: back onto its sentence
+            raw[i - 1], raw[i] = raw[i - 1].rstrip() + raw[i].strip(), ""
     sentences = [
         _clean_sentence(s) if (i < lead_sentences or i in keep) and s.strip() != title else ""
-        for i, s in enumerate(ex.sentences)
+        for i, s in enumerate(raw)
     ]
     while sentences and not sentences[-1]:
         sentences.pop()
@@ -175,6 +179,7 @@ def syndication_groups(articles: list[StoredArticle], threshold: float) -> dict[
     return copy_of
 
 
+_CLOSERS = re.compile(r"[\"'”’)\]]+")
 # A summary line must end as a sentence does; datelines ("MILLBROOK, Vermont (Coastal Wire Service) —"), bylines,
 # date lines ("Friday, November 11, 2011") and subheads that the sentence splitter cut off do not.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")

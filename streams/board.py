@@ -34,6 +34,7 @@ from kafka.errors import KafkaError
 from pydantic import ValidationError
 
 from schemas import StoryEvent, StorySource, StoryUpdate
+from streams.console import plural
 from streams.kafka_io import make_consumer
 from streams.settings import Settings
 from streams.topics import STORY_UPDATES
@@ -209,10 +210,6 @@ def fmt_time(dt: datetime | None) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def change_summary(update: StoryUpdate) -> list[str]:
     """Short phrases for what a version adds (``changes``), e.g. ``new outlet: Valley Herald``."""
     c = update.changes
@@ -220,15 +217,15 @@ def change_summary(update: StoryUpdate) -> list[str]:
         return ["first report"]
     out: list[str] = []
     if c.new_articles:
-        out.append("+" + _plural(len(c.new_articles), "article"))
+        out.append("+" + plural(len(c.new_articles), "article"))
     if c.new_sources:
         out.append(("new outlet: " if len(c.new_sources) == 1 else "new outlets: ") + ", ".join(c.new_sources))
     if c.new_events:
-        out.append("+" + _plural(len(c.new_events), "event"))
+        out.append("+" + plural(len(c.new_events), "event"))
     if c.new_conflicts:
-        out.append("+" + _plural(len(c.new_conflicts), "conflict"))
+        out.append("+" + plural(len(c.new_conflicts), "conflict"))
     if c.changed_attributes:
-        out.append(_plural(len(c.changed_attributes), "changed attribute"))
+        out.append(plural(len(c.changed_attributes), "changed attribute"))
     if c.title_changed:
         out.append("new title")
     return out or ["updated"]
@@ -338,7 +335,7 @@ def render_board_page(hub: StoryBoardHub) -> str:
     fallback = "".join(
         f'<li><a href="{e(story_path(s.update.story_id))}">{e(s.update.title)}</a> '
         f"v{s.update.version}, {s.update.independent_source_count} independent sources, "
-        f"{_plural(len(s.update.conflicts), 'conflict')}</li>"
+        f"{plural(len(s.update.conflicts), 'conflict')}</li>"
         for s in stories
     )
     body = (
@@ -384,7 +381,7 @@ def _citations(article_ids: Iterable[str], outlets: Iterable[str], by_id: dict[s
 
 
 def _badge(n: int) -> str:
-    return f'<span class="conflict-badge">{e(_plural(n, "conflict"))}</span>' if n else ""
+    return f'<span class="conflict-badge">{e(plural(n, "conflict"))}</span>' if n else ""
 
 
 def _event_label(ev: StoryEvent | None, event_id: str) -> str:
@@ -448,7 +445,7 @@ def _conflicts_html(u: StoryUpdate, by_id: dict[str, StorySource]) -> str:
         sides = "".join(
             f'<div class="side"><div class="value">{e(v.value)}</div>'
             f'<div class="side-sources">{_citations(v.article_ids, v.sources, by_id)}</div>'
-            f'<div class="side-count">{e(_plural(len(v.sources) or len(v.article_ids), "source"))}</div></div>'
+            f'<div class="side-count">{e(plural(len(v.sources) or len(v.article_ids), "source"))}</div></div>'
             for v in c.values
         )
         blocks.append(
@@ -516,8 +513,8 @@ def _timeline_html(versions: list[SeenVersion]) -> str:
             lines.append(f"<li>{e('; '.join(change_summary(u)))}</li>")
         items.append(
             f'<li class="version" data-version="{u.version}"><div class="vhead"><span class="vnum">v{u.version}</span> '
-            f'<span class="vmeta">{e(_plural(u.article_count, "article"))}, '
-            f"{e(u.independent_source_count)} independent · {e(_plural(len(u.conflicts), 'conflict'))} · "
+            f'<span class="vmeta">{e(plural(u.article_count, "article"))}, '
+            f"{e(u.independent_source_count)} independent · {e(plural(len(u.conflicts), 'conflict'))} · "
             f"news time {e(fmt_time(u.updated_at or u.last_seen))} · published {e(fmt_time(seen.at))}"
             f'</span></div><ul class="changes">{"".join(lines)}</ul></li>'
         )

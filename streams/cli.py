@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 
 from streams.cli_common import load_settings, watching
+from streams.console import plural
 from streams.settings import Settings
 
 __all__ = ["main"]
@@ -142,7 +143,8 @@ def stories(paths: tuple[str, ...], as_json: bool) -> None:
     for u in finals:
         console.rule(f"[cyan]{u.story_id}[/cyan] v{u.version} — {u.title}")
         console.print(
-            f"{u.article_count} articles, {u.independent_source_count} independent sources: {', '.join(u.outlets)}",
+            f"{plural(u.article_count, 'article')}, {plural(u.independent_source_count, 'independent source')}: "
+            f"{', '.join(u.outlets)}",
             highlight=False,
         )
         for s in u.summary:

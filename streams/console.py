@@ -7,7 +7,12 @@ from rich.text import Text
 
 from schemas import StoryUpdate
 
-__all__ = ["StoryBoard"]
+__all__ = ["StoryBoard", "plural"]
+
+
+def plural(n: int, word: str) -> str:
+    """``1 article``, ``2 articles``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class StoryBoard:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.live import Live
 
 from streams.broker import EmbeddedBroker
+from streams.console import plural
 from streams.kafka_io import ensure_topics, make_producer
 from streams.processes import WorkerProcess
 from streams.readers import read_records
@@ -97,8 +98,9 @@ def run_demo(
         )
         for u in sorted(board.latest.values(), key=lambda u: -u.article_count):
             console.print(
-                f"  [cyan]{u.story_id}[/cyan] v{u.version}: {u.article_count} articles, "
-                f"{u.independent_source_count} independent sources, {len(u.conflicts)} conflicts — {u.title}"
+                f"  [cyan]{u.story_id}[/cyan] v{u.version}: {plural(u.article_count, 'article')}, "
+                f"{plural(u.independent_source_count, 'independent source')}, {plural(len(u.conflicts), 'conflict')}"
+                f" — {u.title}"
             )
         for a in watcher.alerts:
             console.print(f"  [yellow]alert[/yellow] {a.rule} on {a.story_id} v{a.version}: {a.reason}")

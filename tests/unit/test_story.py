@@ -99,6 +99,10 @@ def test_summaries_hold_sentences_not_datelines(played) -> None:  # type: ignore
     assert any(t.startswith("State utility regulators on Tuesday fined Granite Ridge Power") for t in texts), texts
     for story in pipeline.final_stories():
         assert all(s.text.rstrip("\"'”’)]").endswith((".", "!", "?", "…")) for s in story.summary), story.summary
+        assert all(s.text.count('"') % 2 == 0 for s in story.summary), story.summary
+    # The splitter leaves the closing quote of '"Today it finally feels like it belongs to everyone."' on its own.
+    library = story_of(pipeline, ["ex-valley-herald-library-reopens-1"])
+    assert '"Today it finally feels like it belongs to everyone."' in [s.text for s in library.summary]
 
 
 def test_same_article_again_changes_nothing(played, extractor, examples_dir: Path) -> None:  # type: ignore[no-untyped-def]
