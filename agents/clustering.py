@@ -23,7 +23,7 @@ import re
 from array import array
 from collections import OrderedDict
 from collections.abc import ItemsView, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
 from math import fsum
@@ -541,9 +541,11 @@ class _Story:
     profile: StoryProfile
     first_ts: float | None = None  # the profile's date range as POSIX seconds (hot loop)
     last_ts: float | None = None
+    alone: _Feature = field(init=False)  # what the index holds for each feature only this story keeps, once
 
     def __post_init__(self) -> None:
         self.sync_dates()
+        self.alone = _Feature.alone(self.profile.story_id)
 
     def sync_dates(self) -> None:
         self.first_ts = _ts(self.profile.first_published)
@@ -559,16 +561,31 @@ class _Feature:
     candidate search (``size`` ≤ ``max_posting``, with some slack); beyond that, a plain list of story ids that
     is only appended to (entries of stories that dropped the feature are removed lazily, when the list has grown to
     twice ``size``), and a dict again once ``size`` is back at ``max_posting``.
+
+    Most features are kept by one story that counts them once (the new names and figures of an article): all those
+    of one story share one ``_Feature`` (df 1, postings {story id: 1}, ``key`` None), never changed; a feature gets
+    a ``_Feature`` of its own when a second story or article brings it (``StoryIndex._promote``), and goes back to
+    the shared one when its df is 1 again.
     """
 
     __slots__ = ("df", "key", "log_df", "size", "stories")
 
-    def __init__(self, key: str) -> None:
-        self.key = key
+    def __init__(self, key: str | None) -> None:
+        self.key = key  # None: the shared _Feature of the features one story keeps alone, once
         self.df = 0
         self.log_df = 0.0
         self.size = 0
         self.stories: dict[str, int] | list[str] = {}
+
+    @classmethod
+    def alone(cls, sid: str) -> _Feature:
+        """The shared _Feature of the features that only story ``sid`` keeps, once."""
+        feat = cls(None)
+        feat.df = 1
+        feat.log_df = _LOG2
+        feat.size = 1
+        feat.stories = {sid: 1}
+        return feat
 
 
 def _ts(dt: datetime | None) -> float | None:
@@ -701,7 +718,7 @@ class StoryIndex:
         for given in ordered:
             prof = _share_fields_set(given if adopt else _copy_profile(given))
             sid = prof.story_id
-            self._stories[sid] = _Story(prof)
+            story = self._stories[sid] = _Story(prof)
             self._sizes[sid] = prof.article_count
             self._lru[sid] = None
             if prof.last_published is None:
@@ -714,10 +731,16 @@ class StoryIndex:
                 for key, count in counts.pairs():
                     feat = features.get(key)
                     if feat is None:
+                        if count == 1:  # kept by this story alone, once
+                            features[key] = story.alone
+                            shared.append(key)
+                            continue
                         feat = features[key] = _Feature(key)
+                    elif feat.key is None:
+                        feat = self._promote(fam, key, feat)
                     feat.df += count
                     self._join(feat, sid, count)
-                    shared.append(feat.key)
+                    shared.append(feat.key)  # type: ignore[arg-type]  # (not None: promoted above)
                 setattr(prof, fam, FeatureCounts(tuple(shared), counts.counts) if shared else _NO_FEATURES)
             prof.norm_stats = _as_stats(prof.norm_stats)
             for aid in prof.article_ids:
@@ -732,7 +755,8 @@ class StoryIndex:
                     self._clock = last
         for features in self._features.values():
             for feat in features.values():
-                feat.log_df = math.log(feat.df + 1)
+                if feat.key is not None:
+                    feat.log_df = math.log(feat.df + 1)
 
     # ------------------------------------------------------------------ scoring
 
@@ -1099,7 +1123,13 @@ class StoryIndex:
             for key, c in gone_counts.pairs():
                 feat = features.get(key)
                 if feat is None:
+                    if c == 1:  # kept by this story alone, once
+                        features[key] = keep.alone
+                        kc[key] = 1
+                        continue
                     feat = features[key] = _Feature(key)
+                elif feat.key is None:
+                    feat = self._promote(fam, key, feat)
                 feat.df += c
                 feat.log_df = log(feat.df + 1)
                 before = kc.get(key, 0)
@@ -1149,7 +1179,7 @@ class StoryIndex:
                 prof.last_published = published
                 heapq.heappush(self._time_heap, (published.timestamp(), sid))
             story.sync_dates()
-        log, crowd_at = math.log, self._crowd_at
+        log, crowd_at, alone = math.log, self._crowd_at, story.alone
         for fam in _FAMILIES:
             features = self._features[fam]
             get = features.get
@@ -1175,14 +1205,12 @@ class StoryIndex:
                 keys = [k for k in fam_feats if k in allowed or k in counts]
             for key in keys:
                 feat = get(key)
-                if feat is None:  # new to the index: df 1, kept by this story alone (as below, in short)
-                    feat = features[key] = _Feature(key)
-                    feat.df = 1
-                    feat.log_df = _LOG2
+                if feat is None:  # new to the index: kept by this story alone, once
+                    features[key] = alone
                     counts[key] = 1
-                    feat.size = 1
-                    feat.stories = [sid] if 1 > crowd_at else {sid: 1}
                     continue
+                if feat.key is None:  # kept by one story alone, once, until now
+                    feat = self._promote(fam, key, feat)
                 feat.df += 1
                 feat.log_df = log(feat.df + 1)
                 c = counts.get(key)
@@ -1193,7 +1221,7 @@ class StoryIndex:
                     if type(members) is dict:
                         members[sid] = c
                 else:  # new to the story: it keeps the index's string, and joins the postings
-                    counts[feat.key] = 1
+                    counts[feat.key] = 1  # type: ignore[index]  # (not None: promoted above)
                     feat.size += 1
                     members = feat.stories
                     if type(members) is dict:
@@ -1243,10 +1271,25 @@ class StoryIndex:
         else:
             members.append(sid)  # type: ignore[union-attr]
 
+    def _promote(self, fam: str, key: str, alone: _Feature) -> _Feature:
+        """A _Feature of its own for a feature that one story keeps alone, once (``alone``: the story's shared one),
+        with the string the story's profile keeps."""
+        (sid,) = alone.stories
+        kept = getattr(self._stories[sid].profile, fam).features
+        feat = self._features[fam][key] = _Feature(kept[kept.index(key)])
+        feat.df = 1
+        feat.log_df = _LOG2
+        feat.size = 1
+        feat.stories = {sid: 1}
+        return feat
+
     def _unindex(self, fam: str, key: str, sid: str, count: int) -> None:
         """Story ``sid`` no longer keeps ``key`` (it was trimmed off, or the story left; its profile says so)."""
         features = self._features[fam]
         feat = features[key]
+        if feat.key is None:  # (sid kept it alone, once)
+            del features[key]
+            return
         feat.size -= 1
         if feat.size == 0:
             del features[key]
@@ -1257,9 +1300,12 @@ class StoryIndex:
         if type(members) is dict:
             del members[sid]
         elif feat.size <= self.settings.max_posting:
-            feat.stories = self._members(fam, feat)
+            feat.stories = members = self._members(fam, feat)
         elif len(members) > 2 * feat.size:
             feat.stories = list(self._members(fam, feat))
+        if feat.df == 1 and type(members) is dict:  # one story keeps it, once: its shared _Feature (as restore has)
+            (last,) = members
+            features[key] = self._stories[last].alone
 
     def _members(self, fam: str, feat: _Feature) -> dict[str, int]:
         """The stories of a postings list that keep the feature (as their profiles say), with their counts."""

@@ -48,6 +48,13 @@ def check_index(index: StoryIndex) -> None:
         for key, feat in features.items():
             members = expected[key]
             assert feat.df == sum(members.values()) and feat.size == len(members)
+            # a feature one story keeps alone, once, has the story's shared _Feature (key None); the others their own
+            assert (feat.key is None) == (feat.df == 1)
+            if feat.key is None:
+                (sid,) = members
+                assert feat is index._stories[sid].alone
+            else:
+                assert feat.key is key
             if isinstance(feat.stories, dict):
                 assert feat.stories == members
             else:  # a postings list: the live members among its (possibly stale) entries
@@ -157,3 +164,43 @@ def test_sublinear_counts_beyond_the_lookup_table() -> None:
     feats = article_features(e).families
     assert feats["terms"] == {"word": 1.0 + math.log(5000), "other": 1.0 + math.log(2)}
     assert feats["entities"] == {"org:acme": 1.0 + math.log(2048)}
+
+
+def test_features_one_story_keeps_alone_share_its_feature_until_shared() -> None:
+    # Fragments of a few events (each article brings words of its own, its event's, and a word of its fragment),
+    # merged, trimmed and evicted: features go from the story's shared _Feature to their own and back. The index
+    # stays exact after every step, and one restored from its profiles midway decides alike.
+    import random
+
+    rng = random.Random(3)
+    events = [
+        ("earthquake magnitude coast tsunami warning", "sumatra"),
+        ("ferry fire passengers smoke crew", "gullrock"),
+        ("police arrested suspect robbery bank", "boston"),
+    ]
+    items = []
+    for i in range(90):
+        e = rng.randrange(len(events))
+        words, ent = events[e]
+        part = rng.sample(words.split(), 3)
+        items.append(ext(f"a{i}", f"{' '.join(part)} frag{e}x{i % 2} own{i} own{i}b", ent))
+    settings = ClusterSettings(
+        threshold=0.6, threshold_single=0.6, merge_threshold=0.2, merge_min_articles=2, max_terms=6, max_stories=9
+    )
+    index = StoryIndex(settings)
+    merged = evicted = own = 0
+    for e in items[:45]:
+        a = index.assign(e)
+        merged, evicted = merged + len(a.merged), evicted + len(a.evicted)
+        check_index(index)
+        own += sum(1 for f in index._features["terms"].values() if f.key is not None and f.size == 1)
+    again = StoryIndex(settings)
+    again.restore(StoryProfile.model_validate_json(p.model_dump_json()) for p in index.profiles())
+    check_index(again)
+    for e in items[45:]:
+        a = index.assign(e)
+        merged, evicted = merged + len(a.merged), evicted + len(a.evicted)
+        assert again.assign(e).model_dump_json() == a.model_dump_json()
+        check_index(index)
+        check_index(again)
+    assert merged and evicted and own  # (own: a feature one story counts twice has a _Feature of its own)
