@@ -204,3 +204,22 @@ def test_features_one_story_keeps_alone_share_its_feature_until_shared() -> None
         check_index(index)
         check_index(again)
     assert merged and evicted and own  # (own: a feature one story counts twice has a _Feature of its own)
+
+
+def test_live_profiles_keep_their_fields_compactly() -> None:
+    # The index's own profiles hold their fields in a key-sharing dict (smaller than the one pydantic builds), also
+    # after their fields were assigned and when adopted by a restore; they read and serialize like any profile.
+    import sys
+
+    index = StoryIndex(ClusterSettings(threshold=0.3))
+    for e in stream(12):
+        index.assign(e)
+    decoded = [StoryProfile.model_validate_json(p.model_dump_json()) for p in index.profiles()]
+    plain = sys.getsizeof(decoded[0].__dict__)
+    again = StoryIndex(index.settings)
+    again.restore(decoded, adopt=True)
+    for idx in (index, again):
+        for prof in idx.profiles():
+            live = idx.live_profile(prof.story_id)
+            assert live is not None and sys.getsizeof(live.__dict__) < plain
+            assert live.model_dump_json() == prof.model_dump_json() and live == prof
