@@ -539,7 +539,7 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
 
 
 # What the candidate scoring needs of an article's feature: (feature, w·idf², w/(df + smoothing), its postings).
-_Item = tuple[str, float, float, dict[str, int] | list[str]]
+_Item = tuple[str, float, float, "dict[str, int] | array[int]"]
 
 # An entry of the candidate search: (−potential, family tie rank, feature, partial weight, the feature's postings).
 # (−potential, tie, feature) is unique, so sorting never compares the postings.
@@ -552,6 +552,7 @@ class _Story:
     first_ts: float | None = None  # the profile's date range as POSIX seconds (hot loop)
     last_ts: float | None = None
     alone: _Feature = field(init=False)  # what the index holds for each feature only this story keeps, once
+    ordinal: int = field(init=False, default=-1)  # its number in postings arrays (StoryIndex._numbered)
 
     def __post_init__(self) -> None:
         self.sync_dates()
@@ -568,9 +569,11 @@ class _Feature:
     log(df + 1), and its postings: the ``size`` live stories that keep it.
 
     Postings are a dict story id → the story's count of the feature while they are small enough to be read by a
-    candidate search (``size`` ≤ ``max_posting``, with some slack); beyond that, a plain list of story ids that
-    is only appended to (entries of stories that dropped the feature are removed lazily, when the list has grown to
-    twice ``size``), and a dict again once ``size`` is back at ``max_posting``.
+    candidate search (``size`` ≤ ``max_posting``, with some slack); beyond that, an ``array('i')`` of story
+    ordinals (``_Story.ordinal``, 4 bytes an entry instead of a list's 8) that is only appended to (entries of
+    stories that dropped the feature, or left, are removed lazily, when the array has grown to twice ``size``; an
+    entry may then name a later story that took over the ordinal, which its profile tells apart), and a dict again
+    once ``size`` is back at ``max_posting``. Only that turn back into a dict reads the array's entries.
 
     Most features are kept by one story that counts them once (the new names and figures of an article): all those
     of one story share one ``_Feature`` (df 1, postings {story id: 1}, ``key`` None), never changed; a feature gets
@@ -585,7 +588,7 @@ class _Feature:
         self.df = 0
         self.log_df = 0.0
         self.size = 0
-        self.stories: dict[str, int] | list[str] = {}
+        self.stories: dict[str, int] | array[int] = {}
 
     @classmethod
     def alone(cls, sid: str) -> _Feature:
@@ -617,9 +620,11 @@ class StoryIndex:
         self._undated: OrderedDict[str, None] = OrderedDict()  # stories without any date, same order
         # Per family: feature -> its document frequency and postings.
         self._features: dict[str, dict[str, _Feature]] = {fam: {} for fam in _FAMILIES}
-        # Postings of more stories than this are lists (no candidate search reads them), and dicts again at
-        # max_posting: the slack keeps a feature near the limit from switching back and forth.
+        # Postings of more stories than this are arrays of ordinals (no candidate search reads them), and dicts
+        # again at max_posting: the slack keeps a feature near the limit from switching back and forth.
         self._crowd_at = s.max_posting + max(8, s.max_posting // 4)
+        self._numbered: list[_Story | None] = []  # ordinal -> the live story that has it (None: free)
+        self._free: list[int] = []  # ordinals of stories that left, to hand out again
         self._articles: dict[str, str] = {}  # article id -> story id (ids kept in profiles)
         self._alias: dict[str, str] = {}  # merged story id -> the story that absorbed it
         self._n_articles = 0  # articles of live stories (IDF denominator)
@@ -692,6 +697,7 @@ class StoryIndex:
             prof = StoryProfile(story_id=best_id, first_article_id=article.id, first_seq=self._seq)
             story = _Story(_share_fields_set(prof))
             self._stories[best_id] = story
+            self._number(story)
             new = True
         self._add_article(story, article.id, feats, article.published)
         merged: list[str] = []
@@ -729,6 +735,7 @@ class StoryIndex:
             prof = _share_fields_set(given if adopt else _copy_profile(given))
             sid = prof.story_id
             story = self._stories[sid] = _Story(prof)
+            self._number(story)
             self._sizes[sid] = prof.article_count
             self._lru[sid] = None
             if prof.last_published is None:
@@ -749,7 +756,7 @@ class StoryIndex:
                     elif feat.key is None:
                         feat = self._promote(fam, key, feat)
                     feat.df += count
-                    self._join(feat, sid, count)
+                    self._join(feat, sid, story.ordinal, count)
                     shared.append(feat.key)  # type: ignore[arg-type]  # (not None: promoted above)
                 setattr(prof, fam, FeatureCounts(tuple(shared), counts.counts) if shared else _NO_FEATURES)
             prof.norm_stats = _as_stats(prof.norm_stats)
@@ -896,7 +903,7 @@ class StoryIndex:
                             if got is not None:
                                 terms.append(wii * got)
                                 terms.append(wa * got)
-                else:  # a list (with stale entries): the profiles say which candidates keep the feature
+                else:  # an array (with stale entries): the profiles say which candidates keep the feature
                     fam = _FAMILIES[fi]
                     for sid, terms in slot.items():
                         kept: FeatureCounts = getattr(stories[sid].profile, fam)
@@ -991,12 +998,12 @@ class StoryIndex:
         top = math.log(self._n_articles + 1) + 1.0
         max_posting = self._max_posting()
         n = prof.article_count
-        mine: list[list[tuple[str, int, float, dict[str, int] | list[str]]]] = []  # (key, count, idf², postings)
+        mine: list[list[tuple[str, int, float, dict[str, int] | array[int]]]] = []  # (key, count, idf², postings)
         gen: list[_Gen] = []
         for fam in _FAMILIES:
             features = self._features[fam]
             tie = _TIE[fam]
-            fam_mine: list[tuple[str, int, float, dict[str, int] | list[str]]] = []
+            fam_mine: list[tuple[str, int, float, dict[str, int] | array[int]]] = []
             counts: FeatureCounts = getattr(prof, fam)
             for key, count in counts.pairs():
                 feat = features[key]
@@ -1032,7 +1039,7 @@ class StoryIndex:
                             got = members.get(other)
                             if got is not None:
                                 dots[base + j].append(mc * got * idf2)
-                else:  # a list (with stale entries): the profiles say which candidates keep the feature
+                else:  # an array (with stale entries): the profiles say which candidates keep the feature
                     fam = _FAMILIES[fi]
                     for other, j in slot.items():
                         theirs: FeatureCounts = getattr(stories[other].profile, fam)
@@ -1149,7 +1156,7 @@ class StoryIndex:
                         feat.stories[kid] = before + c
                 else:
                     kc[feat.key] = c
-                    self._join(feat, kid, c)
+                    self._join(feat, kid, keep.ordinal, c)
             self._store(kp, fam, kc)
         self._lru.pop(kid, None)
         self._lru[kid] = None
@@ -1237,9 +1244,9 @@ class StoryIndex:
                     if type(members) is dict:
                         members[sid] = 1
                         if feat.size > crowd_at:
-                            feat.stories = list(members)
+                            feat.stories = self._ordinals(members)
                     else:
-                        members.append(sid)  # type: ignore[union-attr]
+                        members.append(story.ordinal)  # type: ignore[union-attr]
             self._store(prof, fam, counts)
         self._lru.pop(sid, None)
         self._lru[sid] = None
@@ -1261,7 +1268,7 @@ class StoryIndex:
             kept = set(_first_keys([-c * (top - features[k].log_df) for k, c in counts.items()], keys, cap))
             dropped = [(0.0, key, counts.pop(key)) for key in keys if key not in kept]
         setattr(prof, fam, FeatureCounts.from_dict(counts))
-        # (after the profile is set: a postings list that turns back into a dict reads the profiles)
+        # (after the profile is set: a postings array that turns back into a dict reads the profiles)
         if dropped:
             features = self._features[fam]
             for _, key, count in dropped:
@@ -1270,21 +1277,36 @@ class StoryIndex:
                 else:
                     self._unindex(fam, key, prof.story_id, count)
 
-    def _join(self, feat: _Feature, sid: str, count: int) -> None:
-        """Post a story that did not keep ``feat`` before (with its count)."""
+    def _join(self, feat: _Feature, sid: str, ordinal: int, count: int) -> None:
+        """Post a story that did not keep ``feat`` before (with its ordinal and count)."""
         feat.size += 1
         members = feat.stories
         if type(members) is dict:
             members[sid] = count
             if feat.size > self._crowd_at:
-                feat.stories = list(members)
+                feat.stories = self._ordinals(members)
         else:
-            members.append(sid)  # type: ignore[union-attr]
+            members.append(ordinal)  # type: ignore[union-attr]
+
+    def _number(self, story: _Story) -> None:
+        """Give a story that enters the index an ordinal: a free one (of a story that left) or the next."""
+        if self._free:
+            story.ordinal = self._free.pop()
+            self._numbered[story.ordinal] = story
+        else:
+            story.ordinal = len(self._numbered)
+            self._numbered.append(story)
+
+    def _ordinals(self, members: dict[str, int]) -> array[int]:
+        """The postings array of the (live) stories of dict postings, in their order."""
+        stories = self._stories
+        return array("i", [stories[sid].ordinal for sid in members])
 
     def _promote(self, fam: str, key: str, alone: _Feature) -> _Feature:
         """A _Feature of its own for a feature that one story keeps alone, once (``alone``: the story's shared one),
         with the string the story's profile keeps."""
-        (sid,) = alone.stories
+        sid: str
+        (sid,) = alone.stories  # type: ignore[assignment]  # (a dict: {sid: 1})
         kept = getattr(self._stories[sid].profile, fam).features
         feat = self._features[fam][key] = _Feature(kept[kept.index(key)])
         feat.df = 1
@@ -1312,27 +1334,32 @@ class StoryIndex:
         elif feat.size <= self.settings.max_posting:
             feat.stories = members = self._members(fam, feat)
         elif len(members) > 2 * feat.size:
-            feat.stories = list(self._members(fam, feat))
+            feat.stories = self._ordinals(self._members(fam, feat))
         if feat.df == 1 and type(members) is dict:  # one story keeps it, once: its shared _Feature (as restore has)
             (last,) = members
             features[key] = self._stories[last].alone
 
     def _members(self, fam: str, feat: _Feature) -> dict[str, int]:
-        """The stories of a postings list that keep the feature (as their profiles say), with their counts."""
-        stories = self._stories
+        """The stories of a postings array that keep the feature (as their profiles say), with their counts."""
+        numbered = self._numbered
         out: dict[str, int] = {}
-        for sid in feat.stories:
-            story = stories.get(sid)
-            if story is not None and sid not in out:
-                count = getattr(story.profile, fam).get(feat.key)
-                if count is not None:
-                    out[sid] = count
+        for ordinal in feat.stories:
+            story = numbered[ordinal]  # type: ignore[index]  # (an array: ordinals)
+            if story is not None:
+                prof = story.profile
+                sid = prof.story_id
+                if sid not in out:
+                    count = getattr(prof, fam).get(feat.key)
+                    if count is not None:
+                        out[sid] = count
         if len(out) != feat.size:
             raise RuntimeError(f"postings of {fam} feature {feat.key!r}: {len(out)} stories, {feat.size} counted")
         return out
 
     def _drop_story(self, sid: str) -> None:
         story = self._stories.pop(sid)
+        self._numbered[story.ordinal] = None
+        self._free.append(story.ordinal)
         self._sizes.pop(sid, None)
         prof = story.profile
         self._lru.pop(sid, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 
 from agents.clustering import ClusterSettings, FeatureCounts, NormStats, StoryIndex, StoryProfile
 from schemas.article import Article
@@ -39,6 +40,12 @@ def stream(n: int, shared_until: int | None = None) -> list[ArticleExtraction]:
 
 def check_index(index: StoryIndex) -> None:
     """The document frequencies and postings are exactly what the live profiles imply."""
+    # every live story has its own ordinal; the others are free (stories that left), handed out again first
+    live = {story.ordinal: story for story in index._stories.values()}
+    assert len(live) == len(index._stories) and set(index._free).isdisjoint(live)
+    assert all(index._numbered[o] is story for o, story in live.items())
+    assert sorted([*live, *index._free]) == list(range(len(index._numbered)))
+    assert all(index._numbered[o] is None for o in index._free)
     for fam, features in index._features.items():
         expected: dict[str, dict[str, int]] = {}
         for prof in index.profiles():
@@ -57,8 +64,10 @@ def check_index(index: StoryIndex) -> None:
                 assert feat.key is key
             if isinstance(feat.stories, dict):
                 assert feat.stories == members
-            else:  # a postings list: the live members among its (possibly stale) entries
-                assert len(feat.stories) <= 2 * feat.size and members.keys() <= set(feat.stories)
+            else:  # a postings array of ordinals: the live members among its (possibly stale) entries
+                assert isinstance(feat.stories, array) and feat.stories.typecode == "i"
+                named = {story.profile.story_id for o in feat.stories if (story := index._numbered[o]) is not None}
+                assert len(feat.stories) <= 2 * feat.size and members.keys() <= named
                 assert feat.size > index.settings.max_posting
 
 
@@ -113,7 +122,7 @@ def test_restore_adopts_profiles_and_shares_feature_strings() -> None:
     check_index(restored)
 
 
-def test_postings_of_many_stories_become_lists_and_back() -> None:
+def test_postings_of_many_stories_become_arrays_and_back() -> None:
     # A low max_posting: "report" (in the first 30 stories) outgrows it; later stories lack it and the story cap
     # evicts the old ones, so its postings shrink back. An index restored from its profiles midway decides alike.
     settings = ClusterSettings(
@@ -134,7 +143,7 @@ def test_postings_of_many_stories_become_lists_and_back() -> None:
         check_index(again)
         report = index._features["terms"].get("report")
         kinds.append(type(report.stories) if report else None)
-    assert kinds[0] is dict and list in kinds and kinds.index(list) < len(kinds) - 1 - kinds[::-1].index(dict)
+    assert kinds[0] is dict and array in kinds and kinds.index(array) < len(kinds) - 1 - kinds[::-1].index(dict)
 
 
 def test_first_keys_is_the_head_of_the_sorted_pairs() -> None:
