@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,21 @@ def test_packed_state_is_small(extractions: list[ArticleExtraction]) -> None:
     packed = sum(len(b) for b in state.packed_articles.values()) + len(state.packed_last or b"")
     unpacked = sum(len(a.model_dump_json()) for a in state.articles.values()) + len(updates[-1].model_dump_json())
     assert packed < unpacked / 2
+
+
+def test_a_record_packed_before_the_preset_dictionary_still_unpacks(extractions: list[ArticleExtraction]) -> None:
+    _, updates = _fold(extractions[:2])
+    older = zlib.compress(updates[-1].model_dump_json().encode("utf-8"))  # how records were packed before
+    assert unpack_model(StoryUpdate, older) == updates[-1]
+    assert len(pack_model(updates[-1])) < len(older)  # the dictionary spares the field names
+
+
+def test_a_compact_state_is_the_same_state(extractions: list[ArticleExtraction]) -> None:
+    state, _ = _fold(extractions[:3])
+    plain = StoryState.model_validate_json(state.model_dump_json())  # as read back from the changelog
+    assert plain == state and plain.model_dump_json() == state.model_dump_json()
+    assert state.absorbed == () and state.awaiting == () and state.waiting == ()
+    assert state.model_copy(update={"awaiting": ("s-2",)}).awaiting == ("s-2",) and state.awaiting == ()
 
 
 def test_a_state_in_the_older_unpacked_form_is_read_and_continues_alike(extractions: list[ArticleExtraction]) -> None:
