@@ -162,6 +162,11 @@ def measure(
         pool = _extraction_process()
     extractions = [e for f in files for e in load_extractions(f, cache_dir)]
     rates = dict.fromkeys(_KINDS, 0.0) if shared_vocabulary else vocabulary_rates(extractions, stories)
+    # A worker decodes each article from its message and does not hold the dev files parsed (~60 MiB): keep them
+    # as JSON and decode one per story, as a worker does (fresh strings too).
+    raw = [e.model_dump_json().encode("utf-8") for e in extractions]
+    decode = type(extractions[0]).model_validate_json
+    del extractions
     gc.collect()
     base = _status("VmRSS")
     # Threshold above 1: every article starts its own story; windows wide enough that none is evicted.
@@ -169,7 +174,7 @@ def measure(
     story_settings = StorySettings()
 
     def article(i: int) -> ArticleExtraction:
-        ex = fresh_vocabulary(extractions[i % len(extractions)], i // len(extractions), rates)
+        ex = fresh_vocabulary(decode(raw[i % len(raw)]), i // len(raw), rates)
         return ex.model_copy(update={"article": ex.article.model_copy(update={"id": f"{ex.article.id}#{i}"})})
 
     def note(phase: str, i: int) -> None:
