@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_serializer, field_validator
 from pydantic_core import core_schema
 
+from agents.compact import CompactLayout
 from agents.embedding import add_sums, add_to_sum, sum_cosine, sums_cosine, unpack
 from schemas.extraction import ArticleExtraction
 
@@ -371,23 +372,13 @@ class StoryProfile(BaseModel):
         return base64.b64decode(value, validate=True) if isinstance(value, str) else value
 
 
-# The index's own profiles share one "fields set" (pydantic's record of the fields given explicitly; a set per
-# profile, up to 0.7 KiB, grown by each attribute assignment): every field of a live profile counts as set.
-_ALL_FIELDS: set[str] = set(StoryProfile.model_fields)
-_FIELD_NAMES = tuple(StoryProfile.model_fields)
+_PROFILE_LAYOUT = CompactLayout(StoryProfile)
 
 
 def _share_fields_set(prof: StoryProfile) -> StoryProfile:
-    """``prof`` made an index's own profile: the shared fields set, and its attributes in a key-sharing dict (the
-    layout Python gives attributes set one by one in the same order: 0.28 instead of 0.46 KiB; pydantic builds a
-    plain dict). Assigning a field keeps the layout."""
-    values = prof.__dict__
-    if len(values) == len(_FIELD_NAMES) and values.keys() == _ALL_FIELDS:
-        holder = object.__new__(StoryProfile)
-        for name in _FIELD_NAMES:
-            object.__setattr__(holder, name, values[name])
-        object.__setattr__(prof, "__dict__", holder.__dict__)
-    object.__setattr__(prof, "__pydantic_fields_set__", _ALL_FIELDS)
+    """``prof`` made an index's own profile: the shared fields set, and its attributes in a key-sharing dict (0.28
+    instead of 0.46 KiB; :class:`agents.compact.CompactLayout`)."""
+    _PROFILE_LAYOUT.apply(prof)
     return prof
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from agents.compact import CompactLayout
 from agents.dedupe import entity_id_map, merge_entities, merge_events, role_conflicts
 from schemas import (
     ArticleExtraction,
@@ -409,21 +410,13 @@ def apply_article(
     return apply_message(state, StoryArticle(story_id=story_id, extraction=extraction), settings)
 
 
-_STATE_FIELDS = tuple(StoryState.model_fields)
-_STATE_FIELDS_SET: set[str] = set(_STATE_FIELDS)  # shared by compact states; never changed
+_STATE_LAYOUT = CompactLayout(StoryState)
 
 
 def _compact(state: StoryState) -> StoryState:
-    """``state`` as the ``stories`` table keeps it: its attributes in a key-sharing dict (the layout Python gives
-    attributes set one by one in field order: ~0.3 KiB less than the plain dict pydantic builds) and the shared
-    fields set (~0.2 KiB). A memory layout only: values, equality and JSON are unchanged."""
-    values = state.__dict__
-    if len(values) == len(_STATE_FIELDS) and values.keys() == _STATE_FIELDS_SET:
-        holder = object.__new__(StoryState)
-        for name in _STATE_FIELDS:
-            object.__setattr__(holder, name, values[name])
-        object.__setattr__(state, "__dict__", holder.__dict__)
-    object.__setattr__(state, "__pydantic_fields_set__", _STATE_FIELDS_SET)
+    """``state`` as the ``stories`` table keeps it: attributes in a key-sharing dict and the shared fields set
+    (~0.5 KiB less per state; :class:`agents.compact.CompactLayout`)."""
+    _STATE_LAYOUT.apply(state)
     return state
 
 
