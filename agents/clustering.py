@@ -1260,13 +1260,8 @@ class StoryIndex:
             dropped = [(0.0, key, counts.pop(key)) for key in keys if key not in kept]
         setattr(prof, fam, FeatureCounts.from_dict(counts))
         # (after the profile is set: a postings array that turns back into a dict reads the profiles)
-        if dropped:
-            features = self._features[fam]
-            for _, key, count in dropped:
-                if features[key].size == 1:  # the story was its only one: the feature leaves (as _unindex does)
-                    del features[key]
-                else:
-                    self._unindex(fam, key, prof.story_id, count)
+        for _, key, count in dropped:
+            self._unindex(fam, key, prof.story_id, count)
 
     def _join(self, feat: _Feature, sid: str, ordinal: int, count: int) -> None:
         """Post a story that did not keep ``feat`` before (with its ordinal and count)."""
@@ -1299,11 +1294,8 @@ class StoryIndex:
         sid: str
         (sid,) = alone.stories  # type: ignore[assignment]  # (a dict: {sid: 1})
         kept = getattr(self._stories[sid].profile, fam).features
-        feat = self._features[fam][key] = _Feature(kept[kept.index(key)])
-        feat.df = 1
-        feat.log_df = _LOG2
-        feat.size = 1
-        feat.stories = {sid: 1}
+        feat = self._features[fam][key] = _Feature.alone(sid)  # the same counts, a posting of its own
+        feat.key = kept[kept.index(key)]
         return feat
 
     def _unindex(self, fam: str, key: str, sid: str, count: int) -> None:
