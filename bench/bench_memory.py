@@ -105,7 +105,7 @@ def vocabulary_rates(extractions: list[ArticleExtraction], stories: int) -> dict
 
 def _renamer(rates: dict[str, float], cycle: int) -> Callable[[str, str], str]:
     def rename(value: str, kind: str) -> str:
-        if cycle == 0 or not rates[kind]:
+        if not rates[kind]:
             return value
         digest = hashlib.blake2b(f"{cycle}\x00{value}".encode(), digest_size=4).digest()
         return f"{value}~{cycle}" if int.from_bytes(digest) < rates[kind] * 2**32 else value
@@ -116,9 +116,9 @@ def _renamer(rates: dict[str, float], cycle: int) -> Callable[[str, str], str]:
 def fresh_vocabulary(ex: ArticleExtraction, cycle: int, rates: dict[str, float]) -> ArticleExtraction:
     """``ex`` with a share of its feature strings renamed for pass ``cycle`` (one decision per string and pass,
     so a name stays one name across an article's entities, places and events)."""
-    rename = _renamer(rates, cycle)
     if cycle == 0:
         return ex
+    rename = _renamer(rates, cycle)
     entities = [e.model_copy(update={"id": rename(e.id, "names")}) for e in ex.entities]
     events = [f.model_copy(update={"where": rename(f.where, "names") if f.where else f.where}) for f in ex.events]
     return ex.model_copy(
