@@ -1,6 +1,6 @@
 """``storywire bench``: every benchmark of issue 10 in one run, side by side, written to bench/results.md.
 
-    .venv/bin/python bench/run_bench.py [--quick] [--only pipe,e2e,latency,cluster,scaling,memory] [--rounds 3]
+    .venv/bin/python bench/run_bench.py [--quick] [--only pipe,e2e,latency,cluster,scaling,memory] [--rounds 5]
 
 Measures: (1) raw ``nlp.pipe`` docs/s of the extractor's own spaCy pipeline (``load_nlp()``) on the full-text
 dev articles; (2) end-to-end articles/s through the embedded broker with one worker process, and its ratio to
@@ -47,7 +47,7 @@ class BenchConfig:
     """What to run and how big."""
 
     parts: tuple[str, ...] = ALL_PARTS
-    rounds: int = 3
+    rounds: int = 5
     articles: int = 200
     latency_articles: int = 120
     memory_stories: int = 100_000
