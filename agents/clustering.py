@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_s
 from pydantic_core import core_schema
 
 from agents.compact import CompactLayout
-from agents.embedding import add_sums, add_to_sum, sum_cosine, sums_cosine, unpack
+from agents.embedding import _sum_array, add_sums, add_to_sum, unpack
 from schemas.extraction import ArticleExtraction
 
 __all__ = [
@@ -408,6 +408,23 @@ def _first_keys(values: list[float], keys: list[str], n: int) -> list[str]:
     return [k for _, k in below] + at[: n - len(below)]
 
 
+def _first_key_set(values: list[float], keys: list[str], n: int) -> set[str]:
+    """``set(_first_keys(values, keys, n))`` for callers that need no order: the pairs below the cut are not sorted,
+    and the ties at the cut only when some of them stay out."""
+    if n >= len(values):
+        return set(keys) if n > 0 else set()
+    if n <= 0:
+        return set()
+    cut = sorted(values)[n - 1]
+    kept = {k for v, k in zip(values, keys, strict=True) if v < cut}  # fewer than n
+    at = [k for v, k in zip(values, keys, strict=True) if v == cut]
+    if len(kept) + len(at) > n:  # ties at the cut: the first by key
+        at.sort()
+        del at[n - len(kept) :]
+    kept.update(at)
+    return kept
+
+
 def _merge_check_due(count: int, minimum: int) -> bool:
     """Whether a story that just reached ``count`` articles looks for a story to merge with: at every
     size up to ``minimum + 2``, then each time it has grown by about a quarter (a function of the size
@@ -486,11 +503,14 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
         except (IndexError, TypeError):  # a count beyond the table
             terms = {k: 1.0 + log(v) for k, v in zip(stems, raw.values(), strict=True)}  # _sublinear, inlined
     else:
-        terms = {}
+        sums: dict[str, int] = {}
         for key, v in zip(stems, raw.values(), strict=True):
             if v > 0:
-                terms[key] = terms.get(key, 0.0) + v  # (whole numbers: exact in any order)
-        terms = {k: 1.0 + log(v) if v > 0 else 0.0 for k, v in terms.items()}
+                sums[key] = sums.get(key, 0) + v  # (whole numbers: exact in any order)
+        try:
+            terms = dict(zip(sums, map(_SUBLINEAR.__getitem__, sums.values()), strict=True))
+        except (IndexError, TypeError):  # a count beyond the table
+            terms = {k: 1.0 + log(v) for k, v in sums.items()}  # _sublinear, inlined
     entities: dict[str, float] = {}
     for e in extraction.entities:
         mentions = max(e.mentions, 1)
@@ -590,6 +610,23 @@ class _Feature:
         feat.size = 1
         feat.stories = {sid: 1}
         return feat
+
+
+class _HeadlineCosine:
+    """``sum_cosine(total, vector)`` of agents.embedding for one vector (or story sum) against many story sums, with
+    the vector's share of the work (its int64 copy and its norm) done once instead of for every story: the same
+    exact integer dot products and the same float arithmetic, so the same cosines."""
+
+    __slots__ = ("norm", "vector")
+
+    def __init__(self, vector: NDArray[Any]) -> None:
+        self.vector = vector.astype(numpy.int64)
+        self.norm = math.sqrt(int(self.vector @ self.vector))
+
+    def __call__(self, total: bytes) -> float:
+        s = _sum_array(total)
+        den = math.sqrt(int(s @ s)) * self.norm
+        return int(s @ self.vector) / den if den > 0 else 0.0
 
 
 def _ts(dt: datetime | None) -> float | None:
@@ -841,12 +878,11 @@ class StoryIndex:
         amass: list[float] = []
         gen: list[_Gen] = []  # (−potential, tie, key, partial weight, postings)
         for fi, fam in enumerate(_FAMILIES):
-            get = self._features[fam].get
+            fam_feats = feats.families[fam]
             tie = _TIE[fam]
             fam_items: list[_Item] = []
             norm2 = mass = 0.0
-            for k, w in feats.families[fam].items():
-                feat = get(k)
+            for k, w, feat in zip(fam_feats, fam_feats.values(), map(self._features[fam].get, fam_feats), strict=True):
                 if feat is None:  # df 0: i = top − log(0 + 1); no story has it
                     wi = w * top
                 else:
@@ -911,7 +947,7 @@ class StoryIndex:
         n_entities = len(feats.families["entities"])
         art_months = [k for k in feats.families["cues"] if k[:2] == "m:"]
         out: list[tuple[float, int, str]] = []
-        headline = feats.headline
+        headline = _HeadlineCosine(feats.headline) if feats.headline is not None and s.headline_weight else None
         for sid in ranked:
             story = stories[sid]
             prof = story.profile
@@ -950,8 +986,8 @@ class StoryIndex:
                 score *= s.disjoint_penalty
             # A story of few articles needs a clearer match: pairwise similarity is noisier than a centroid's.
             score -= extra / n
-            if headline is not None and prof.headline_sum is not None and s.headline_weight:
-                score += s.headline_weight * (sum_cosine(prof.headline_sum, headline) - s.headline_center)
+            if headline is not None and prof.headline_sum is not None:
+                score += s.headline_weight * (headline(prof.headline_sum) - s.headline_center)
             out.append((-score, prof.first_seq, sid))
         out.sort()
         return out
@@ -1037,6 +1073,9 @@ class StoryIndex:
                         if key in theirs.features:
                             dots[base + j].append(mc * theirs[key] * idf2)
         weights = [self._weights[f] for f in _FAMILIES]
+        headline = None
+        if prof.headline_sum is not None and s.merge_headline_weight:
+            headline = _HeadlineCosine(_sum_array(prof.headline_sum))
         out: list[tuple[float, int, str]] = []
         for j, other in enumerate(ranked):
             ostory = stories[other]
@@ -1065,10 +1104,8 @@ class StoryIndex:
                 and len(oprof.entities.features) >= s.disjoint_min_entities
             ):
                 sim *= s.disjoint_penalty
-            if prof.headline_sum is not None and oprof.headline_sum is not None and s.merge_headline_weight:
-                sim += s.merge_headline_weight * (
-                    sums_cosine(prof.headline_sum, oprof.headline_sum) - s.merge_headline_center
-                )
+            if headline is not None and oprof.headline_sum is not None:  # (sums_cosine of the two sums)
+                sim += s.merge_headline_weight * (headline(oprof.headline_sum) - s.merge_headline_center)
             out.append((-sim, oprof.first_seq, other))
         out.sort()
         return out
@@ -1209,7 +1246,7 @@ class StoryIndex:
                 # a new story keeps what _trim would keep, a known story grows by a bounded amount.
                 candidates = list(new_keys)
                 rarity = [f.log_df if (f := get(k)) else 0.0 for k in candidates]  # log(df + 1)
-                allowed = set(_first_keys(rarity, candidates, admit))
+                allowed = _first_key_set(rarity, candidates, admit)
                 keys = [k for k in fam_feats if k in allowed or k in counts]
             for key in keys:
                 feat = get(key)
@@ -1256,7 +1293,7 @@ class StoryIndex:
             top = math.log(self._n_articles + 1) + 1.0
             features = self._features[fam]
             keys = list(counts)
-            kept = set(_first_keys([-c * (top - features[k].log_df) for k, c in counts.items()], keys, cap))
+            kept = _first_key_set([-c * (top - features[k].log_df) for k, c in counts.items()], keys, cap)
             dropped = [(0.0, key, counts.pop(key)) for key in keys if key not in kept]
         setattr(prof, fam, FeatureCounts.from_dict(counts))
         # (after the profile is set: a postings array that turns back into a dict reads the profiles)
