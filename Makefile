@@ -56,6 +56,7 @@ test-integration: install
 
 lint: install
 	$(BIN)/ruff check schemas agents streams tests bench
+	$(BIN)/ruff format --check schemas agents streams tests bench
 
 typecheck: install
 	$(BIN)/mypy schemas agents streams

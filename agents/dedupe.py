@@ -292,8 +292,10 @@ def _score(member: _Member, cluster: _Cluster) -> int:
     wheres = {m.frame.where for m in cluster.members if m.frame.where}
     city = member.frame.attributes.get("city")
     cities = {m.frame.attributes.get("city") for m in cluster.members} - {None}
-    if not shared and ((where and wheres and not any(_same_place(where, w) for w in wheres))
-                       or (city and cities and city not in cities)):
+    if not shared and (
+        (where and wheres and not any(_same_place(where, w) for w in wheres))
+        or (city and cities and city not in cities)
+    ):
         return -1
     score = 10 * len(shared) + 5 * paired + 1
     score += 2 if where and where in wheres else 0

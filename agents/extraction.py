@@ -71,8 +71,11 @@ def paragraph_breaks_component(doc: Doc) -> Doc:
         before = doc[tok.i - 1] if tok.i else None
         # One newline ends a sentence after final punctuation, or after a short line (a headline, a dateline)
         # when a capital follows; in hard-wrapped prose a single newline sits mid-sentence.
-        if tok.text.count("\n") >= 2 or before is None or before.text in _FINAL or (
-            tok.i - line_start < 20 and after.text[:1].isupper() and before.text not in {",", "-", "&"}
+        if (
+            tok.text.count("\n") >= 2
+            or before is None
+            or before.text in _FINAL
+            or (tok.i - line_start < 20 and after.text[:1].isupper() and before.text not in {",", "-", "&"})
         ):
             after.is_sent_start = True
         line_start = tok.i + 1
@@ -111,8 +114,10 @@ def _figures(doc: Doc) -> list[str]:
     numeric = numpy.flatnonzero(doc.to_array("LIKE_NUM"))
     for i in numeric:
         tok = doc[int(i)]
-        if tok.head is not tok and tok.dep_ in {"nummod", "quantmod", "compound"} and (
-            tok.ent_type_ not in {"DATE", "TIME"}
+        if (
+            tok.head is not tok
+            and tok.dep_ in {"nummod", "quantmod", "compound"}
+            and (tok.ent_type_ not in {"DATE", "TIME"})
         ):
             value = parse_number(tok.text)
             text = str(value) if value is not None else tok.lower_

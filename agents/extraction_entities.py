@@ -48,8 +48,27 @@ TITLES = frozenset({
     "former", "acting", "interim", "dr", "mr", "mrs", "ms", "prof", "professor", "lord", "lady", "sir",
     *REGNAL_TITLES,
 })  # fmt: skip
-CORPORATE_SUFFIXES = frozenset({"corp", "corporation", "inc", "incorporated", "ltd", "limited", "co", "llc", "plc",
-                                "group", "company", "holdings", "ag", "sa", "gmbh", "nv", "se"})
+CORPORATE_SUFFIXES = frozenset(
+    {
+        "corp",
+        "corporation",
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "co",
+        "llc",
+        "plc",
+        "group",
+        "company",
+        "holdings",
+        "ag",
+        "sa",
+        "gmbh",
+        "nv",
+        "se",
+    }
+)
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "prof", "professor", "sir", "lord", "lady"})
 _LABEL_PREFERENCE = {"PERSON": 0, "GPE": 1, "ORG": 2, "LOC": 3, "NORP": 4, "FAC": 5, "EVENT": 6}
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -157,10 +176,17 @@ def _role(span: Span, inner_titles: Sequence[Token]) -> tuple[str | None, str | 
             seen_title = True
             if low in REGNAL_TITLES and regnal is None:
                 regnal = tok.text
-        elif not (tok.ent_type_ in {"NORP", "GPE", "ORG"} or (
-            # lowercase words of the office ("security chief", "harbor master"), capitalized only as a sentence's first
-            tok.pos_ in {"NOUN", "PROPN", "ADJ"} and tok.is_alpha and seen_title and (tok.is_lower or tok.is_sent_start)
-        )):
+        elif not (
+            tok.ent_type_ in {"NORP", "GPE", "ORG"}
+            or (
+                # lowercase words of the office ("security chief", "harbor master"),
+                # capitalized only as a sentence's first word
+                tok.pos_ in {"NOUN", "PROPN", "ADJ"}
+                and tok.is_alpha
+                and seen_title
+                and (tok.is_lower or tok.is_sent_start)
+            )
+        ):
             break
         words.insert(0, tok.lower_.replace(".", ""))
         i -= 1
@@ -201,8 +227,11 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
     counts = Counter(m.name for m in mentions)
     for m in mentions:
         tokens = [t for t in m.span if t.pos_ != "DET" and t.text not in _POSSESSIVE]
-        if len(tokens) >= 2 and counts[m.name] == 1 and counts.get(tokens[0].text, 0) >= 1 and all(
-            t.pos_ in {"NOUN", "VERB", "ADJ", "AUX"} for t in tokens[1:]
+        if (
+            len(tokens) >= 2
+            and counts[m.name] == 1
+            and counts.get(tokens[0].text, 0) >= 1
+            and all(t.pos_ in {"NOUN", "VERB", "ADJ", "AUX"} for t in tokens[1:])
         ):
             m.name = tokens[0].text
 
@@ -233,8 +262,9 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
         ]  # fmt: skip
         if candidates:
             # Several full names contain this short form: take the one whose last word it is, then the most mentioned.
-            candidates.sort(key=lambda o: (not tokens_match(name.split()[-1].lower(), o[1].split()[-1].lower()),
-                                           -counts[o[1]], o))
+            candidates.sort(
+                key=lambda o: (not tokens_match(name.split()[-1].lower(), o[1].split()[-1].lower()), -counts[o[1]], o)
+            )
             if len(name.split()) < len(candidates[0][1].split()) or len(candidates) == 1:
                 parent[key] = candidates[0]
 
@@ -273,8 +303,14 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
             roles = [regnal.lower()]
         aliases = {m.name for m in members} | ({display} if display != canonical else set())
         entities.append(
-            Entity(id=eid, name=display, label=label, mentions=len(members) + len(extra[(label, canonical)]),
-                   aliases=sorted(aliases), roles=roles)
+            Entity(
+                id=eid,
+                name=display,
+                label=label,
+                mentions=len(members) + len(extra[(label, canonical)]),
+                aliases=sorted(aliases),
+                roles=roles,
+            )
         )
         labels[eid] = label
         names[eid] = display

@@ -84,8 +84,9 @@ TRIGGERS: dict[str, str] = {
     "fine": "penalty", "penalty": "penalty",
 }  # fmt: skip
 
-INCIDENT_TYPES = frozenset({"shooting", "attack", "explosion", "accident", "disaster", "killing", "stabbing",
-                            "fire", "casualties"})
+INCIDENT_TYPES = frozenset(
+    {"shooting", "attack", "explosion", "accident", "disaster", "killing", "stabbing", "fire", "casualties"}
+)
 # Incidents told through whoever the outlet names (victims, suspects, officials): participants do not tell two
 # apart, time and place do. An attack in a war is told by who attacks whom, so it is not one of them.
 LOCAL_INCIDENT_TYPES = INCIDENT_TYPES - {"attack"}
@@ -93,10 +94,45 @@ SYMMETRIC_TYPES = frozenset({"call", "meeting", "merger"})
 DURATION_TYPES = frozenset({"call", "meeting"})
 AMOUNT_TYPES = frozenset({"acquisition", "merger", "penalty"})
 _EVENT_POS = frozenset({"NOUN", "VERB", "PROPN"})
-_THREAT_CUES = frozenset({"retaliate", "retaliation", "revenge", "response", "respond", "attack", "strike",
-                          "punish", "punishment", "consequence", "war"})
-_LIGHT_VERBS = frozenset({"have", "hold", "make", "conduct", "launch", "carry", "stage", "give", "host", "join",
-                          "attend", "mount", "begin", "start", "end", "finish", "catch", "set", "open", "spark"})
+_THREAT_CUES = frozenset(
+    {
+        "retaliate",
+        "retaliation",
+        "revenge",
+        "response",
+        "respond",
+        "attack",
+        "strike",
+        "punish",
+        "punishment",
+        "consequence",
+        "war",
+    }
+)
+_LIGHT_VERBS = frozenset(
+    {
+        "have",
+        "hold",
+        "make",
+        "conduct",
+        "launch",
+        "carry",
+        "stage",
+        "give",
+        "host",
+        "join",
+        "attend",
+        "mount",
+        "begin",
+        "start",
+        "end",
+        "finish",
+        "catch",
+        "set",
+        "open",
+        "spark",
+    }
+)
 _CONTAINING_PREPS = frozenset({"during", "in", "at", "after", "following"})
 _TARGET_PREPS: dict[str, frozenset[str]] = {
     "call": frozenset({"with", "to"}),
@@ -115,20 +151,26 @@ _PROBE_ANCHOR = date(2000, 1, 1)
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "going"})
 
 # --- casualties --------------------------------------------------------------------------------------------
-_NUMBER_WORD = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-               r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|" \
-               r"hundred|thousand|dozen)"
+_NUMBER_WORD = (
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|thousand|dozen)"
+)
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_NUMBER_WORD}(?:[\s-]+(?:and[\s-]+)?{_NUMBER_WORD})*)"
-_PEOPLE = r"(?:people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|kids?|teens?|teenagers?|boys?|girls?|victims?|" \
-          r"officers?|students?|adults?|residents?|workers?|passengers?|civilians?|soldiers?|others?|" \
-          r"bystanders?|babies|baby|infants?|toddlers?|customers|employees|individuals|youths?|relatives|" \
-          r"members?|suspects?|gunm[ae]n|patrons|guests|sons?|daughters?|brothers|sisters|friends)"
+_PEOPLE = (
+    r"(?:people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|kids?|teens?|teenagers?|boys?|girls?|victims?|"
+    r"officers?|students?|adults?|residents?|workers?|passengers?|civilians?|soldiers?|others?|"
+    r"bystanders?|babies|baby|infants?|toddlers?|customers|employees|individuals|youths?|relatives|"
+    r"members?|suspects?|gunm[ae]n|patrons|guests|sons?|daughters?|brothers|sisters|friends)"
+)
 # "23-year-old", "young", "other" ... between the number and the noun (never another number)
 _MODS = rf"(?:(?:\d+-year-old|(?!(?:and|or|of|in|{_NUMBER_WORD})\s)[a-zA-Z][a-zA-Z'-]*)\s+){{0,3}}?"
 _AUXW = r"(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been|got|later|also|reportedly|all|both|each)"
 _HOWW = r"(?:fatally|critically|seriously|severely|gravely|mortally|non-fatally|slightly)"
-_KILLED_WORD = r"(?:killed|dead|died|murdered|slain|shot\s+dead|shot\s+to\s+death|fatally\s+(?:shot|wounded|injured)" \
-               r"|shot\s+and\s+killed|shot\s+and\s+fatally\s+wounded|gunned\s+down)"
+_KILLED_WORD = (
+    r"(?:killed|dead|died|murdered|slain|shot\s+dead|shot\s+to\s+death|fatally\s+(?:shot|wounded|injured)"
+    r"|shot\s+and\s+killed|shot\s+and\s+fatally\s+wounded|gunned\s+down)"
+)
 _INJURED_WORD = r"(?:injured|wounded|hurt|hospitali[sz]ed|shot\s+and\s+(?:wounded|injured)|injured\s+by\s+gunfire)"
 _NOT_FATAL = r"(?!\s+(?:and\s+killed|dead|to\s+death|and\s+fatally|fatally))"
 _WHO = rf"\b(?P<n>{_NUM})[ \t]+{_MODS}(?:{_PEOPLE}\s+)?(?:{_AUXW}\s+)*"  # "two men were", "a 23-year-old man was"
@@ -138,8 +180,14 @@ _CASUALTY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("killed", re.compile(rf"\b(?:killing|killed|kills|murdering)\s+(?P<n>{_NUM})\b", re.I)),
     ("killed", re.compile(rf"\b(?:leaving|left)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?dead\b", re.I)),
     ("injured", re.compile(rf"\b(?:injuring|wounding|injures|wounds|injured|wounded|hurting)\s+(?P<n>{_NUM})\b", re.I)),
-    ("injured", re.compile(rf"\bsen(?:t|ds|ding)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?to\s+"
-                           r"(?:the\s+|area\s+|a\s+)?hospitals?\b", re.I)),
+    (
+        "injured",
+        re.compile(
+            rf"\bsen(?:t|ds|ding)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?to\s+"
+            r"(?:the\s+|area\s+|a\s+)?hospitals?\b",
+            re.I,
+        ),
+    ),
     ("killed", re.compile(rf"\b(?P<n>{_NUM})\s+(?:deaths|fatalities)\b", re.I)),
     ("injured", re.compile(rf"\b(?P<n>{_NUM})\s+(?:injuries)\b", re.I)),
     ("shot", re.compile(rf"{_WHO}shot\b{_NOT_FATAL}", re.I)),
@@ -151,15 +199,18 @@ _CASUALTY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _WORD_ONLY = {"a", "an"}
 _COUNTS = frozenset({"killed", "injured", "shot"})
-_SINGULAR_PERSON = re.compile(r"\s+(?:[\w'-]+\s+){0,3}?(?:man|woman|person|child|boy|girl|teen|teenager|officer|"
-                              r"victim|baby|infant|toddler|student|resident|worker|bystander|driver|passenger)\b", re.I)
+_SINGULAR_PERSON = re.compile(
+    r"\s+(?:[\w'-]+\s+){0,3}?(?:man|woman|person|child|boy|girl|teen|teenager|officer|"
+    r"victim|baby|infant|toddler|student|resident|worker|bystander|driver|passenger)\b",
+    re.I,
+)
 
 
 _AGE_AFTER = re.compile(r"[\s-]*(?:years?|months?|weeks?)[\s-]*old\b", re.I)
 
 
 def _year_or_age(text: str, match: re.Match[str]) -> bool:
-    """"2013" is a year; "Darin Booker, 13, was killed" gives an age between commas, not a count."""
+    """ "2013" is a year; "Darin Booker, 13, was killed" gives an age between commas, not a count."""
     raw = match.group("n")
     if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
         return True
@@ -228,7 +279,6 @@ def tokens_with(doc: Doc, attr: str, ids: frozenset[int]) -> list[Token]:
     return [doc[int(i)] for i in hits]
 
 
-
 def _trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
     """The event type a token triggers in context, or None."""
     if tok.pos_ not in _EVENT_POS or tok.i in ents.token_ids or (tok.is_stop and tok.lemma_ != "call"):
@@ -279,10 +329,13 @@ def _trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
         return "fire"
     elif lemma == "shell" and tok.pos_ != "VERB":  # shell casings
         return None
-    elif lemma == "kill" and (tok.pos_ != "VERB" or not any(
-        c.dep_ == "nsubj" and TRIGGERS.get(c.lemma_.lower()) is None and c.pos_ in {"PROPN", "NOUN", "PRON"}
-        for c in children
-    )):
+    elif lemma == "kill" and (
+        tok.pos_ != "VERB"
+        or not any(
+            c.dep_ == "nsubj" and TRIGGERS.get(c.lemma_.lower()) is None and c.pos_ in {"PROPN", "NOUN", "PRON"}
+            for c in children
+        )
+    ):
         return None  # "two were killed" is a count; "a man killed his wife" is a killing
     elif lemma == "shoot":
         if tok.pos_ != "VERB":
@@ -296,8 +349,9 @@ def _trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
     elif lemma == "fine":
         if tok.pos_ == "NOUN" and not any(c.ent_type_ == "MONEY" for c in tok.subtree):
             return None
-    elif lemma in {"reject", "deny", "declare"} and not any(c.dep_ in {"nsubj"} and c.i in ents.token_ids
-                                                            for c in children):
+    elif lemma in {"reject", "deny", "declare"} and not any(
+        c.dep_ in {"nsubj"} and c.i in ents.token_ids for c in children
+    ):
         return None
     return kind
 
@@ -323,8 +377,10 @@ def _irrealis(tok: Token) -> bool:
     for _ in range(4):
         if cur is None:
             break
-        if any(c.dep_ == "aux" and c.lemma_ in {"will", "would", "must", "shall", "could", "may", "might"}
-               for c in cur.children):
+        if any(
+            c.dep_ == "aux" and c.lemma_ in {"will", "would", "must", "shall", "could", "may", "might"}
+            for c in cur.children
+        ):
             return True
         if cur.lemma_ in {"vow", "threaten", "warn", "threat", "have", "need", "promise", "pledge"} and cur is not tok:
             return True
@@ -456,8 +512,12 @@ def _participants(tok: Token, kind: str, ctx: _Context) -> tuple[list[str], list
             if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i in ctx.ents.token_ids:
                 actors += _resolve(child, ctx, allow_nouns=False)
             elif child.dep_ == "compound":
-                actors += [a for g in child.children if g.dep_ in {"amod", "compound", "poss"}
-                           and g.i in ctx.ents.token_ids for a in _resolve(g, ctx, allow_nouns=False)]
+                actors += [
+                    a
+                    for g in child.children
+                    if g.dep_ in {"amod", "compound", "poss"} and g.i in ctx.ents.token_ids
+                    for a in _resolve(g, ctx, allow_nouns=False)
+                ]
             elif child.dep_ == "prep" and child.lower_ in {"by", "between", "among"}:
                 actors += _pobjs(child, ctx)
         if not actors and kind in {"call", "meeting", "threat", "statement", "accusation", "merger"}:
@@ -542,8 +602,9 @@ def extract_events(
     sents = ctx.sents
     times = [e for e in ctx.ents_spans if e.label_ in {"DATE", "TIME"}]
     places = [e for e in ctx.ents_spans if e.label_ in PLACE_LABELS]
-    candidates = [(tok, kind) for tok in tokens_with(doc, "LEMMA", _TRIGGER_IDS)
-                  if (kind := _trigger_type(tok, ents)) is not None]
+    candidates = [
+        (tok, kind) for tok in tokens_with(doc, "LEMMA", _TRIGGER_IDS) if (kind := _trigger_type(tok, ents)) is not None
+    ]
     kinds = {tok.i: kind for tok, kind in candidates}
     incident_sents = {ctx.sent_of[tok.i] for tok, kind in candidates if kind in INCIDENT_TYPES and kind != "killing"}
     # A threat word governed by another one ("vowed to retaliate", "warned of a retaliation") is that mention.
@@ -563,8 +624,9 @@ def extract_events(
         governed = {doc[g].lemma_.lower() for g in governor}
         targets = [t for t in targets if not (t.startswith("np:") and t[3:] in governed)]
         trigger = "talks" if tok.lemma_ == "talk" and tok.tag_ == "NNS" else tok.lemma_.lower()
-        mention = _Mention(kind, trigger, tok.text, tok.i, ctx.sent_of[tok.i], tok.idx, tok.idx + len(tok.text),
-                           actors, targets)
+        mention = _Mention(
+            kind, trigger, tok.text, tok.i, ctx.sent_of[tok.i], tok.idx, tok.idx + len(tok.text), actors, targets
+        )
         _attach_time(mention, tok, times, published, kinds, ctx)
         _attach_place(mention, tok, places, ctx)
         mentions[tok.i] = mention
@@ -600,8 +662,21 @@ _EVENT_FORMS: dict[str, str] = {
     "detention": "detain", "conviction": "convict", "suspension": "suspend", "resignation": "resign",
     "retaliation": "retaliate", "derailment": "derail", "eruption": "erupt", "talks": "talk",
 }  # fmt: skip
-_EVENT_SUFFIXES = (("ation", "at"), ("ition", ""), ("ment", ""), ("ings", ""), ("ing", ""), ("ion", ""), ("ure", ""),
-                   ("al", ""), ("ed", ""), ("es", ""), ("s", ""), ("e", ""), ("y", ""))
+_EVENT_SUFFIXES = (
+    ("ation", "at"),
+    ("ition", ""),
+    ("ment", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("ion", ""),
+    ("ure", ""),
+    ("al", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+    ("e", ""),
+    ("y", ""),
+)
 _DERIVED = ("ation", "ition", "ment", "ing", "ion", "ure", "al")
 # Types whose lexicon words name different happenings ("deny" / "announce", "earthquake" / "tsunami"); in the
 # other types the words of one type tell one happening ("strike" / "attack", "arrest" / "detain").
@@ -718,8 +793,15 @@ def event_class(kind: str, trigger: str) -> str:
 
 
 def frame_at_token(
-    doc: Doc, ents: CanonicalEntities, tok: Token, kind: str, published: date | None, ctx: _Context | None = None,
-    *, trigger: str | None = None, span: tuple[int, int] | None = None,
+    doc: Doc,
+    ents: CanonicalEntities,
+    tok: Token,
+    kind: str,
+    published: date | None,
+    ctx: _Context | None = None,
+    *,
+    trigger: str | None = None,
+    span: tuple[int, int] | None = None,
 ) -> EventFrame:
     """The frame of one given trigger token, read as :func:`extract_events` reads its own triggers.
 
@@ -731,8 +813,9 @@ def frame_at_token(
     places = [e for e in ctx.ents_spans if e.label_ in PLACE_LABELS]
     actors, targets = _participants(tok, kind, ctx)
     start, end = span if span is not None else (tok.idx, tok.idx + len(tok.text))
-    mention = _Mention(kind, trigger or tok.lemma_.lower(), ctx.text[start:end], tok.i, ctx.sent_of[tok.i], start,
-                       end, actors, targets)
+    mention = _Mention(
+        kind, trigger or tok.lemma_.lower(), ctx.text[start:end], tok.i, ctx.sent_of[tok.i], start, end, actors, targets
+    )
     _attach_time(mention, tok, times, published, {tok.i: kind}, ctx)
     _attach_place(mention, tok, places, ctx)
     if mention.kind not in INCIDENT_TYPES and mention.kind not in {"arrest", "charge"}:
@@ -815,12 +898,28 @@ def build_context(doc: Doc, ents: CanonicalEntities, text: str | None = None) ->
         if e.label == "GPE" and len(e.id) >= 9:
             gpe_by_stem.setdefault(e.id[4:9], e.id)
     places = frozenset(e.id for e in ents.entities if e.label in PLACE_LABELS)
-    return _Context(doc, ents, persons_subj, persons_all, places, gpe_by_stem, ents.roles_by_entity, sents, sent_of,
-                    quoted, text, tuple(doc.ents))
+    return _Context(
+        doc,
+        ents,
+        persons_subj,
+        persons_all,
+        places,
+        gpe_by_stem,
+        ents.roles_by_entity,
+        sents,
+        sent_of,
+        quoted,
+        text,
+        tuple(doc.ents),
+    )
 
 
 def _attach_time(
-    mention: _Mention, tok: Token, times: Sequence[Span], published: date | None, triggers: dict[int, str],
+    mention: _Mention,
+    tok: Token,
+    times: Sequence[Span],
+    published: date | None,
+    triggers: dict[int, str],
     ctx: _Context,
 ) -> None:
     anchors = {tok.i, *(c.i for c in tok.conjuncts)}
@@ -841,8 +940,11 @@ def _attach_time(
     if chosen is None and mention.kind in INCIDENT_TYPES:
         # The sentence's only date, unless it visibly belongs to another event of the sentence.
         others = set(triggers) - anchors
-        usable = [s for s in in_sent if normalize_date(s.text, probe, future=future) and not _attached(s, others)
-                  and not _when_said(s)]
+        usable = [
+            s
+            for s in in_sent
+            if normalize_date(s.text, probe, future=future) and not _attached(s, others) and not _when_said(s)
+        ]
         if len(usable) == 1:
             chosen = usable[0]
     if chosen is not None:
@@ -857,8 +959,11 @@ def _attach_place(mention: _Mention, tok: Token, places: Sequence[Span], ctx: _C
         if not sent.start <= span.start < sent.end:
             continue
         prep = span.root.head
-        if span.root.dep_ == "pobj" and prep.lower_ in _PLACE_PREPS and (prep.head.i in anchors or _attached(
-                span, anchors, hops=3)):
+        if (
+            span.root.dep_ == "pobj"
+            and prep.lower_ in _PLACE_PREPS
+            and (prep.head.i in anchors or _attached(span, anchors, hops=3))
+        ):
             eid = ctx.ents.token_ids.get(span.root.i)
             if eid and eid in ctx.place_ids:
                 mention.where = eid
@@ -880,8 +985,9 @@ def _attach_figures(sents: Sequence[Span], mentions: list[_Mention]) -> None:
             seconds = parse_duration(text)
             if seconds and seconds < 7 * 86400:
                 durable[0].attributes.setdefault("duration", format_duration(seconds))
-        counts, offset = _casualties(text) if _CASUALTY_CUE.search(text) and not _AGGREGATE_CUE.search(text) else (
-            {}, 0)
+        counts, offset = (
+            _casualties(text) if _CASUALTY_CUE.search(text) and not _AGGREGATE_CUE.search(text) else ({}, 0)
+        )
         if counts:
             at = sent.start_char + offset
             before = [m for m in incidents if m.start <= at]
@@ -909,14 +1015,24 @@ def _attach_figures(sents: Sequence[Span], mentions: list[_Mention]) -> None:
 # "NEW HAVEN, Conn., Oct. 27 (UPI) --": a dateline's date is when the story was filed, not when it happened.
 _DATELINE_END = re.compile(r"\)?\s*(?:\((?:AP|UPI|Reuters|AFP|CNN|CBS|NBC|ABC)[^)]*\)\s*)?(?:--|—|–)")
 # Tallies over many incidents ("seven people killed in 33 separate shootings this weekend") are not one event's.
-_AGGREGATE_CUE = re.compile(r"\b(?:separate|incidents|so far|this year|year to date|statewide|nationwide|citywide)\b",
-                            re.I)
+_AGGREGATE_CUE = re.compile(
+    r"\b(?:separate|incidents|so far|this year|year to date|statewide|nationwide|citywide)\b", re.I
+)
 _CASUALTY_CUE = re.compile(r"kill|dead|death|died|injur|wound|hurt|fatal|shot|hospital|casualt|slain|murder", re.I)
 
 
 # When one article's mentions of two incident types fold into one frame, the frame takes the first type here.
-_INCIDENT_PRIORITY = ("shooting", "stabbing", "explosion", "accident", "disaster", "attack", "killing", "fire",
-                      "casualties")
+_INCIDENT_PRIORITY = (
+    "shooting",
+    "stabbing",
+    "explosion",
+    "accident",
+    "disaster",
+    "attack",
+    "killing",
+    "fire",
+    "casualties",
+)
 
 
 def _same_happening_kind(a: _Mention, b: _Mention) -> bool:
@@ -994,9 +1110,11 @@ def _fold(mentions: list[_Mention]) -> list[_Mention]:
         if best is None:
             frames.append(m)
             continue
-        if _INCIDENT_PRIORITY.index(m.kind) < _INCIDENT_PRIORITY.index(best.kind) if (
-            m.kind in _INCIDENT_PRIORITY and best.kind in _INCIDENT_PRIORITY
-        ) else False:
+        if (
+            _INCIDENT_PRIORITY.index(m.kind) < _INCIDENT_PRIORITY.index(best.kind)
+            if (m.kind in _INCIDENT_PRIORITY and best.kind in _INCIDENT_PRIORITY)
+            else False
+        ):
             best.kind, best.trigger, best.trigger_text = m.kind, m.trigger, m.trigger_text
         best.actors = _unique([*best.actors, *m.actors])
         best.targets = [t for t in _unique([*best.targets, *m.targets]) if t not in best.actors]
@@ -1046,8 +1164,9 @@ def _frame(m: _Mention, sents: Sequence[Span], place: tuple[str | None, str | No
     )
 
 
-def _incident_place(m: _Mention, text: str, ents: CanonicalEntities, pairs: Sequence[CityState]) -> tuple[
-        str | None, str | None]:
+def _incident_place(
+    m: _Mention, text: str, ents: CanonicalEntities, pairs: Sequence[CityState]
+) -> tuple[str | None, str | None]:
     """City and state of an incident.
 
     A "City, State" pair the article writes wins: the one naming the incident's own place, else one whose city
@@ -1072,8 +1191,14 @@ def _incident_place(m: _Mention, text: str, ents: CanonicalEntities, pairs: Sequ
     if own and state_name(own) is None and own not in _NOT_CITIES and m.where and m.where[:4] in {"gpe:", "loc:"}:
         city = own
     else:
-        city = next((e.name for e in ents.entities if e.label == "GPE" and e.name in title
-                     and state_name(e.name) is None and e.name not in _NOT_CITIES), None)
+        city = next(
+            (
+                e.name
+                for e in ents.entities
+                if e.label == "GPE" and e.name in title and state_name(e.name) is None and e.name not in _NOT_CITIES
+            ),
+            None,
+        )
     if city is None and pairs:
         return pairs[0].city, pairs[0].state
     return city, state
@@ -1100,9 +1225,39 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-_SAY = frozenset({"say", "tell", "add", "state", "write", "warn", "declare", "announce", "insist", "explain",
-                  "note", "claim", "argue", "advise", "urge", "stress", "post", "tweet", "ask", "reply", "confirm",
-                  "describe", "report", "cite", "quote", "reaffirm", "vow", "threaten", "accuse"})
+_SAY = frozenset(
+    {
+        "say",
+        "tell",
+        "add",
+        "state",
+        "write",
+        "warn",
+        "declare",
+        "announce",
+        "insist",
+        "explain",
+        "note",
+        "claim",
+        "argue",
+        "advise",
+        "urge",
+        "stress",
+        "post",
+        "tweet",
+        "ask",
+        "reply",
+        "confirm",
+        "describe",
+        "report",
+        "cite",
+        "quote",
+        "reaffirm",
+        "vow",
+        "threaten",
+        "accuse",
+    }
+)
 
 
 def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:

@@ -37,11 +37,31 @@ for _name, (_ap, _postal) in US_STATES.items():
     _BY_FORM[_ap.lower()] = _name
     _BY_FORM[_ap.lower().rstrip(".")] = _name
     _BY_FORM[_postal.lower()] = _name
-_BY_FORM.update({"calif": "California", "penn": "Pennsylvania", "tex": "Texas", "wisc": "Wisconsin",
-                 "w va": "West Virginia", "w. va.": "West Virginia", "d.c": "District of Columbia"})
+_BY_FORM.update(
+    {
+        "calif": "California",
+        "penn": "Pennsylvania",
+        "tex": "Texas",
+        "wisc": "Wisconsin",
+        "w va": "West Virginia",
+        "w. va.": "West Virginia",
+        "d.c": "District of Columbia",
+    }
+)
 
-_FORMS = sorted({*(n for n in US_STATES), *(ap for ap, _ in US_STATES.values()), *(p for _, p in US_STATES.values()),
-                 "Calif", "Penn.", "Tex.", "Wisc."}, key=len, reverse=True)
+_FORMS = sorted(
+    {
+        *(n for n in US_STATES),
+        *(ap for ap, _ in US_STATES.values()),
+        *(p for _, p in US_STATES.values()),
+        "Calif",
+        "Penn.",
+        "Tex.",
+        "Wisc.",
+    },
+    key=len,
+    reverse=True,
+)
 _CITY_WORD = r"(?:St\.|Ft\.|Mt\.|[A-Z][a-zA-Z'’-]+)"
 _PLACE = re.compile(
     rf"(?<![\w.])(?P<city>{_CITY_WORD}(?:[ -]{_CITY_WORD}){{0,3}}),\s+(?P<state>"
@@ -49,9 +69,36 @@ _PLACE = re.compile(
     + r")(?![a-zA-Z])"
 )
 _PREPOSITIONS = frozenset({"In", "At", "Of", "Near", "From", "To", "For", "On", "Outside", "Inside"})
-_NOT_CITY = frozenset({"The", "In", "On", "At", "A", "An", "And", "But", "Police", "Officials", "Authorities", "He",
-                       "She", "They", "It", "Updated", "Posted", "Sheriff", "County", "Monday", "Tuesday",
-                       "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
+_NOT_CITY = frozenset(
+    {
+        "The",
+        "In",
+        "On",
+        "At",
+        "A",
+        "An",
+        "And",
+        "But",
+        "Police",
+        "Officials",
+        "Authorities",
+        "He",
+        "She",
+        "They",
+        "It",
+        "Updated",
+        "Posted",
+        "Sheriff",
+        "County",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -78,8 +125,9 @@ def city_states(text: str) -> list[CityState]:
     for match in _PLACE.finditer(text):
         state_text = match.group("state")
         # A two-letter postal code must be in capitals and end the phrase ("Dayton, OH," / "Dayton, OH 45402").
-        if len(state_text) == 2 and (not state_text.isupper() or not re.match(r"(?:[,.;:)\n]|\s+\d|\s+[-—]|$)",
-                                                                              text[match.end() :])):
+        if len(state_text) == 2 and (
+            not state_text.isupper() or not re.match(r"(?:[,.;:)\n]|\s+\d|\s+[-—]|$)", text[match.end() :])
+        ):
             continue
         words = match.group("city").split()
         # Headline case: "3 Suspicious Deaths In Bedford, NH" -> the words after the last preposition.
@@ -95,8 +143,10 @@ def city_states(text: str) -> list[CityState]:
             city = city.title()
         state = state_name(state_text)
         # "Ohio, Indiana and Illinois" is a list of states; "New York, N.Y." and "Washington, D.C." are cities.
-        if state is None or (state_name(city) not in {None, state} and state != "District of Columbia") or (
-            state_name(city) == state and state_text == state
+        if (
+            state is None
+            or (state_name(city) not in {None, state} and state != "District of Columbia")
+            or (state_name(city) == state and state_text == state)
         ):
             continue
         out.append(CityState(city=city, state=state, start=match.start("city") + match.group("city").find(words[0])))

@@ -29,8 +29,11 @@ _SUFFIX = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b"
 
 #: A number in digits ("1,200", "2.5") or in words ("one hundred and thirteen", "twenty-one").
 NUMBER_PATTERN = (
-    r"(?:\d[\d,]*(?:\.\d+)?|(?:(?:" + "|".join(_NUMBER_WORDS) + r")(?:[\s-]+(?:and[\s-]+)?(?=(?:"
-    + "|".join(_NUMBER_WORDS) + r")\b))?)+)"
+    r"(?:\d[\d,]*(?:\.\d+)?|(?:(?:"
+    + "|".join(_NUMBER_WORDS)
+    + r")(?:[\s-]+(?:and[\s-]+)?(?=(?:"
+    + "|".join(_NUMBER_WORDS)
+    + r")\b))?)+)"
 )
 _DIGITS = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*([a-z]+)?$")
 

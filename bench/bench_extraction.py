@@ -53,8 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=200, help="articles to run (default 200)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each is kept")
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--raw-model", action="store_true",
-                        help=f"also time nlp.pipe of spacy.load({DEFAULT_MODEL!r}) without storywire's components")
+    parser.add_argument(
+        "--raw-model",
+        action="store_true",
+        help=f"also time nlp.pipe of spacy.load({DEFAULT_MODEL!r}) without storywire's components",
+    )
     args = parser.parse_args(argv)
 
     paths = args.files or default_paths()
@@ -64,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     texts = [a.body for a in articles]
     words = sum(len(t.split()) for t in texts)
-    print(f"{len(articles)} articles ({words / len(articles):.0f} words each) from {', '.join(p.name for p in paths)}",
-          file=sys.stderr)
+    print(
+        f"{len(articles)} articles ({words / len(articles):.0f} words each) from {', '.join(p.name for p in paths)}",
+        file=sys.stderr,
+    )
 
     nlp = load_nlp()
     extractor = Extractor(nlp, batch_size=args.batch_size)
@@ -87,8 +92,9 @@ def main(argv: list[str] | None = None) -> int:
             for _ in raw.pipe(texts, batch_size=args.batch_size):
                 pass
             best["raw"] = min(best["raw"], time.perf_counter() - start)
-        print(f"round {round_no}/{args.rounds}: pipe {best['pipe']:.1f}s, extract {best['extract']:.1f}s",
-              file=sys.stderr)
+        print(
+            f"round {round_no}/{args.rounds}: pipe {best['pipe']:.1f}s, extract {best['extract']:.1f}s", file=sys.stderr
+        )
 
     n = len(texts)
     pipe_rate, extract_rate = n / best["pipe"], n / best["extract"]

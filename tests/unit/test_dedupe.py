@@ -17,12 +17,26 @@ def frame(kind: str, actors: list[str], targets: list[str] = (), **kw: object) -
 
 
 def test_one_happening_reported_twice_is_one_event_citing_both_sources() -> None:
-    events, conflicts = merge_events([
-        ("a1", "daily.example", frame("call", ["person:maria-lopez"], ["person:tom-reed"], when="2025-03-10",
-                                      attributes={"duration": "45m"})),
-        ("b1", "herald.example", frame("call", ["person:reed"], ["person:lopez"], when="2025-03-10",
-                                       attributes={"duration": "45m"})),
-    ])
+    events, conflicts = merge_events(
+        [
+            (
+                "a1",
+                "daily.example",
+                frame(
+                    "call",
+                    ["person:maria-lopez"],
+                    ["person:tom-reed"],
+                    when="2025-03-10",
+                    attributes={"duration": "45m"},
+                ),
+            ),
+            (
+                "b1",
+                "herald.example",
+                frame("call", ["person:reed"], ["person:lopez"], when="2025-03-10", attributes={"duration": "45m"}),
+            ),
+        ]
+    )
     assert len(events) == 1
     assert events[0].sources == ["daily.example", "herald.example"]
     assert events[0].article_ids == ["a1", "b1"]
@@ -31,73 +45,119 @@ def test_one_happening_reported_twice_is_one_event_citing_both_sources() -> None
 
 
 def test_disagreeing_numbers_are_a_conflict_with_each_side_and_its_sources() -> None:
-    events, conflicts = merge_events([
-        ("a1", "daily.example", frame("disaster", [], when="2025-03-11", attributes={"killed": 12})),
-        ("b1", "herald.example", frame("disaster", [], when="2025-03-11", attributes={"killed": 14})),
-        ("c1", "wire.example", frame("disaster", [], when="2025-03-11", attributes={"killed": 14})),
-    ])
+    events, conflicts = merge_events(
+        [
+            ("a1", "daily.example", frame("disaster", [], when="2025-03-11", attributes={"killed": 12})),
+            ("b1", "herald.example", frame("disaster", [], when="2025-03-11", attributes={"killed": 14})),
+            ("c1", "wire.example", frame("disaster", [], when="2025-03-11", attributes={"killed": 14})),
+        ]
+    )
     assert len(events) == 1
     assert events[0].attributes["killed"] == 14  # the value most sources give
     [conflict] = conflicts
     assert conflict.event_id == events[0].id and conflict.attribute == "killed"
     assert [(v.value, v.sources) for v in conflict.values] == [
-        (12, ["daily.example"]), (14, ["herald.example", "wire.example"])]
+        (12, ["daily.example"]),
+        (14, ["herald.example", "wire.example"]),
+    ]
 
 
 def test_same_office_different_name_merges_and_is_a_conflict() -> None:
     # Two outlets name the chief executive differently; the acquisition is the same.
     roles = {"person:ann-park": "globex ceo"}
-    events, conflicts = merge_events([
-        ("a1", "daily.example", frame("meeting", ["person:lee-chan"], ["person:ann-park"], roles=roles,
-                                      names={"person:ann-park": "Ann Park"})),
-        ("b1", "herald.example", frame("meeting", ["person:lee-chan"], ["person:anne-parker"],
-                                       roles={"person:anne-parker": "globex ceo"},
-                                       names={"person:anne-parker": "Anne Parker"})),
-    ])
+    events, conflicts = merge_events(
+        [
+            (
+                "a1",
+                "daily.example",
+                frame(
+                    "meeting",
+                    ["person:lee-chan"],
+                    ["person:ann-park"],
+                    roles=roles,
+                    names={"person:ann-park": "Ann Park"},
+                ),
+            ),
+            (
+                "b1",
+                "herald.example",
+                frame(
+                    "meeting",
+                    ["person:lee-chan"],
+                    ["person:anne-parker"],
+                    roles={"person:anne-parker": "globex ceo"},
+                    names={"person:anne-parker": "Anne Parker"},
+                ),
+            ),
+        ]
+    )
     assert len(events) == 1
     [conflict] = conflicts
     assert conflict.attribute == "name:globex ceo"
     assert {(v.value, tuple(v.sources)) for v in conflict.values} == {
-        ("Ann Park", ("daily.example",)), ("Anne Parker", ("herald.example",))}
+        ("Ann Park", ("daily.example",)),
+        ("Anne Parker", ("herald.example",)),
+    }
 
 
 def test_calls_with_different_partners_stay_apart() -> None:
-    events, _ = merge_events([
-        ("a1", "daily.example", frame("call", ["person:maria-lopez"], ["person:tom-reed"],
-                                      roles={"person:tom-reed": "us president"})),
-        ("b1", "herald.example", frame("call", ["person:maria-lopez"], ["person:ines-sola"],
-                                       roles={"person:ines-sola": "un secretary-general"})),
-    ])
+    events, _ = merge_events(
+        [
+            (
+                "a1",
+                "daily.example",
+                frame("call", ["person:maria-lopez"], ["person:tom-reed"], roles={"person:tom-reed": "us president"}),
+            ),
+            (
+                "b1",
+                "herald.example",
+                frame(
+                    "call",
+                    ["person:maria-lopez"],
+                    ["person:ines-sola"],
+                    roles={"person:ines-sola": "un secretary-general"},
+                ),
+            ),
+        ]
+    )
     assert len(events) == 2
     assert all(len(e.sources) == 1 for e in events)
 
 
 def test_dates_a_few_days_apart_conflict_but_far_apart_are_two_events() -> None:
-    near, near_conflicts = merge_events([
-        ("a1", "daily.example", frame("fire", [], when="2025-03-11")),
-        ("b1", "herald.example", frame("fire", [], when="2025-03-12")),
-    ])
+    near, near_conflicts = merge_events(
+        [
+            ("a1", "daily.example", frame("fire", [], when="2025-03-11")),
+            ("b1", "herald.example", frame("fire", [], when="2025-03-12")),
+        ]
+    )
     assert len(near) == 1 and [c.attribute for c in near_conflicts] == ["when"]
-    far, _ = merge_events([
-        ("a1", "daily.example", frame("fire", [], when="2025-03-11")),
-        ("b1", "herald.example", frame("fire", [], when="2025-04-20")),
-    ])
+    far, _ = merge_events(
+        [
+            ("a1", "daily.example", frame("fire", [], when="2025-03-11")),
+            ("b1", "herald.example", frame("fire", [], when="2025-04-20")),
+        ]
+    )
     assert len(far) == 2
 
 
 def test_different_cities_are_different_incidents() -> None:
-    events, _ = merge_events([
-        ("a1", "daily.example", frame("shooting", [], attributes={"city": "Dayton", "killed": 1})),
-        ("b1", "herald.example", frame("shooting", [], attributes={"city": "Toledo", "killed": 1})),
-    ])
+    events, _ = merge_events(
+        [
+            ("a1", "daily.example", frame("shooting", [], attributes={"city": "Dayton", "killed": 1})),
+            ("b1", "herald.example", frame("shooting", [], attributes={"city": "Toledo", "killed": 1})),
+        ]
+    )
     assert len(events) == 2
 
 
 def test_one_article_never_reports_one_event_twice() -> None:
-    events, _ = merge_events([
-        ("a1", "daily.example", frame("shooting", [], start=10)),
-        ("a1", "daily.example", frame("shooting", [], start=500)),
-    ])
+    events, _ = merge_events(
+        [
+            ("a1", "daily.example", frame("shooting", [], start=10)),
+            ("a1", "daily.example", frame("shooting", [], start=500)),
+        ]
+    )
     assert len(events) == 2
 
 
@@ -111,8 +171,10 @@ def test_event_ids_are_deterministic_and_survive_a_later_source() -> None:
 
 
 def test_entity_id_map_lets_events_use_the_story_entity_ids() -> None:
-    lists = [[Entity(id="person:vera-novak", name="Vera Novak", label="PERSON")],
-             [Entity(id="person:novak", name="Novak", label="PERSON")]]
+    lists = [
+        [Entity(id="person:vera-novak", name="Vera Novak", label="PERSON")],
+        [Entity(id="person:novak", name="Novak", label="PERSON")],
+    ]
     ids = entity_id_map(lists)
     assert ids == {"person:vera-novak": "person:vera-novak", "person:novak": "person:vera-novak"}
     events, _ = merge_events([("a1", "d", frame("resignation", ["person:novak"]))], entity_ids=ids)
@@ -120,22 +182,37 @@ def test_entity_id_map_lets_events_use_the_story_entity_ids() -> None:
 
 
 def test_story_entities_unify_spellings_and_short_forms_and_sum_mentions() -> None:
-    story = merge_entities([
-        [Entity(id="person:volodymyr-zelenskyy", name="Volodymyr Zelenskyy", label="PERSON", mentions=3,
-                aliases=["Volodymyr Zelenskyy", "Zelenskyy"])],
-        [Entity(id="person:zelensky", name="Zelensky", label="PERSON", mentions=2),
-         Entity(id="org:zelensky", name="Zelensky", label="ORG", mentions=1)],
-    ])
+    story = merge_entities(
+        [
+            [
+                Entity(
+                    id="person:volodymyr-zelenskyy",
+                    name="Volodymyr Zelenskyy",
+                    label="PERSON",
+                    mentions=3,
+                    aliases=["Volodymyr Zelenskyy", "Zelenskyy"],
+                )
+            ],
+            [
+                Entity(id="person:zelensky", name="Zelensky", label="PERSON", mentions=2),
+                Entity(id="org:zelensky", name="Zelensky", label="ORG", mentions=1),
+            ],
+        ]
+    )
     assert [(e.id, e.mentions) for e in story] == [("person:volodymyr-zelenskyy", 6)]
     assert story[0].aliases == ["Volodymyr Zelenskyy", "Zelensky", "Zelenskyy"]
 
 
 def test_a_bare_surname_does_not_fuse_two_people() -> None:
-    story = merge_entities([
-        [Entity(id="person:john-smith", name="John Smith", label="PERSON")],
-        [Entity(id="person:jane-smith", name="Jane Smith", label="PERSON"),
-         Entity(id="person:smith", name="Smith", label="PERSON")],
-    ])
+    story = merge_entities(
+        [
+            [Entity(id="person:john-smith", name="John Smith", label="PERSON")],
+            [
+                Entity(id="person:jane-smith", name="Jane Smith", label="PERSON"),
+                Entity(id="person:smith", name="Smith", label="PERSON"),
+            ],
+        ]
+    )
     assert sorted(e.id for e in story) == ["person:jane-smith", "person:john-smith", "person:smith"]
 
 
@@ -146,8 +223,13 @@ ROLES = {"person:ada-byron": "acme ceo", "person:alan-turing": "acme ceo"}
 
 frames = st.builds(
     lambda kind, actors, targets, when, killed, start: EventFrame(
-        type=kind, trigger=kind, actors=actors, targets=[t for t in targets if t not in actors],
-        when=when, attributes={} if killed is None else {"killed": killed}, start=start,
+        type=kind,
+        trigger=kind,
+        actors=actors,
+        targets=[t for t in targets if t not in actors],
+        when=when,
+        attributes={} if killed is None else {"killed": killed},
+        start=start,
         roles={p: ROLES[p] for p in (*actors, *targets) if p in ROLES},
         names={p: p.split(":")[1].replace("-", " ").title() for p in (*actors, *targets) if not p.startswith("np:")},
     ),
@@ -197,13 +279,24 @@ def test_every_report_is_cited_and_sources_are_sorted_and_distinct(items: list) 
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.lists(st.sampled_from([
-    Entity(id="person:ada-byron", name="Ada Byron", label="PERSON", mentions=2),
-    Entity(id="person:byron", name="Byron", label="PERSON"),
-    Entity(id="org:byron", name="Byron", label="ORG"),
-    Entity(id="gpe:ruritania", name="Ruritania", label="GPE", mentions=3),
-    Entity(id="norp:ruritanian", name="Ruritanian", label="NORP"),
-]), max_size=4), max_size=4), st.randoms(use_true_random=False))
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(
+                [
+                    Entity(id="person:ada-byron", name="Ada Byron", label="PERSON", mentions=2),
+                    Entity(id="person:byron", name="Byron", label="PERSON"),
+                    Entity(id="org:byron", name="Byron", label="ORG"),
+                    Entity(id="gpe:ruritania", name="Ruritania", label="GPE", mentions=3),
+                    Entity(id="norp:ruritanian", name="Ruritanian", label="NORP"),
+                ]
+            ),
+            max_size=4,
+        ),
+        max_size=4,
+    ),
+    st.randoms(use_true_random=False),
+)
 def test_merge_entities_is_order_independent_and_sums_mentions(lists: list, rnd) -> None:  # type: ignore[no-untyped-def]
     shuffled = [list(x) for x in lists]
     rnd.shuffle(shuffled)
@@ -219,9 +312,12 @@ def test_role_conflicts_name_each_holder_of_one_office_with_its_sources() -> Non
     short = Entity(id="person:ruiz", name="Ruiz", label="PERSON", roles=["harbor master captain"])
     ortiz = Entity(id="person:elena-ortiz", name="Elena Ortiz", label="PERSON", roles=["harbor master captain"])
     mayor = Entity(id="person:al-brook", name="Al Brook", label="PERSON", roles=["mayor"])  # not one office
-    [conflict] = role_conflicts([("a1", "gazette.example", [ruiz, mayor]), ("b1", "ledger.example", [ortiz]),
-                                 ("c1", "herald.example", [short])])
+    [conflict] = role_conflicts(
+        [("a1", "gazette.example", [ruiz, mayor]), ("b1", "ledger.example", [ortiz]), ("c1", "herald.example", [short])]
+    )
     assert conflict.event_id == "" and conflict.attribute == "name:harbor master captain"
     assert [(v.value, v.sources) for v in conflict.values] == [
-        ("Elena Ortiz", ["ledger.example"]), ("Elena Ruiz", ["gazette.example", "herald.example"])]
+        ("Elena Ortiz", ["ledger.example"]),
+        ("Elena Ruiz", ["gazette.example", "herald.example"]),
+    ]
     assert role_conflicts([("a1", "gazette.example", [ruiz]), ("c1", "herald.example", [short])]) == []

@@ -308,6 +308,7 @@ def test_a_saying_keeps_its_common_noun_speaker(nlp) -> None:  # type: ignore[no
     said, according = mention_frames(doc, canonical_entities(doc), spans)
     assert said is not None and "np:police" in said.actors
     assert according is not None and "np:witness" in according.actors
+
     def said_by(aid: str, speaker: str) -> tuple[str, str, EventFrame]:
         return (aid, aid, _frame("say", "other", 1, [speaker]))
 

@@ -35,8 +35,12 @@ STORIES = {
     # Madisonville (Cincinnati) party shooting: 2 killed, 5 injured, late Friday 2015-08-21; two outlets.
     "399367": {"killed": 2, "injured": 5, "when": "2015-08-21", "sources": ["cincinnati.com", "wlwt.com"]},
     # New Haven Key Club Cabaret: 1 killed, 5 injured, Saturday 2013-10-26; three outlets.
-    "492366": {"killed": 1, "injured": 5, "when": "2013-10-26",
-               "sources": ["nhregister.com", "upi.com", "yaledailynews.com"]},
+    "492366": {
+        "killed": 1,
+        "injured": 5,
+        "when": "2013-10-26",
+        "sources": ["nhregister.com", "upi.com", "yaledailynews.com"],
+    },
 }
 
 

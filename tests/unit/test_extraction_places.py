@@ -10,10 +10,17 @@ def _pairs(text: str) -> list[tuple[str, str]]:
 
 
 def test_datelines_and_inline_places_with_ap_or_postal_abbreviations() -> None:
-    text = ("TULSA, Okla. (AP) - A man was shot in Dayton, Ohio, on Monday. Police in Chicago, IL, said. "
-            "He grew up in St. Louis, Mo. and moved to New York, N.Y. later.")
-    assert _pairs(text) == [("Tulsa", "Oklahoma"), ("Dayton", "Ohio"), ("Chicago", "Illinois"),
-                            ("St. Louis", "Missouri"), ("New York", "New York")]
+    text = (
+        "TULSA, Okla. (AP) - A man was shot in Dayton, Ohio, on Monday. Police in Chicago, IL, said. "
+        "He grew up in St. Louis, Mo. and moved to New York, N.Y. later."
+    )
+    assert _pairs(text) == [
+        ("Tulsa", "Oklahoma"),
+        ("Dayton", "Ohio"),
+        ("Chicago", "Illinois"),
+        ("St. Louis", "Missouri"),
+        ("New York", "New York"),
+    ]
 
 
 def test_headline_case_keeps_only_the_place() -> None:

@@ -23,8 +23,11 @@ def extractions() -> list[ArticleExtraction]:
     articles = []
     for name, outlet in FILES.items():
         title, _, text = (SEEDS / name).read_text(encoding="utf-8").partition("\n")
-        articles.append(Article(id=name[:3], source=outlet, title=title.strip(), text=text.strip(),
-                                published="2025-06-05T09:00:00Z"))
+        articles.append(
+            Article(
+                id=name[:3], source=outlet, title=title.strip(), text=text.strip(), published="2025-06-05T09:00:00Z"
+            )
+        )
     results = Extractor().extract(articles)
     assert all(isinstance(r, ArticleExtraction) for r in results)
     return results  # type: ignore[return-value]
@@ -36,8 +39,9 @@ def merged(extractions: list[ArticleExtraction]) -> tuple[list[StoryEvent], list
 
 
 def _find(events: list[StoryEvent], kind: str, *participants: str) -> list[StoryEvent]:
-    return [e for e in events if e.type == kind and all(
-        any(p in a for a in (*e.actors, *e.targets)) for p in participants)]
+    return [
+        e for e in events if e.type == kind and all(any(p in a for a in (*e.actors, *e.targets)) for p in participants)
+    ]
 
 
 BOTH = ["outlet-a.example", "outlet-b.example"]
@@ -65,7 +69,9 @@ def test_pope_call_merges_and_the_popes_name_is_a_conflict(merged) -> None:
     pope = [c for c in conflicts if c.event_id == calls[0].id and c.attribute == "name:pope"]
     assert len(pope) == 1
     assert {(v.value, tuple(v.sources)) for v in pope[0].values} == {
-        ("Pope John XIV", ("outlet-a.example",)), ("Pope Leo", ("outlet-b.example",))}
+        ("Pope John XIV", ("outlet-a.example",)),
+        ("Pope Leo", ("outlet-b.example",)),
+    }
 
 
 def test_single_source_events_keep_their_one_source(merged) -> None:
