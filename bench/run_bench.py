@@ -51,7 +51,7 @@ class BenchConfig:
     articles: int = 200
     latency_articles: int = 120
     memory_stories: int = 100_000
-    cluster_repeat: int = 3
+    cluster_repeat: int = 5
     partitions: int = 4
     out: Path = BENCH / "results.md"
     command: str = "storywire bench"
