@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from agents.extraction_entities import entity_slug, names_match, role_is_specific, tokens_match
+from agents.extraction_entities import entity_slug, name_tokens, names_match, role_is_specific, tokens_match
 from agents.extraction_events import INCIDENT_TYPES, event_class, event_key
 from schemas.extraction import Entity, EventFrame
 from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
@@ -52,16 +52,24 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
 
     ``names`` maps id -> display name. A short form ("putin") joins a fuller name ("vladimir-putin") only when
     exactly one group can take it, so "Smith" does not fuse John Smith and Jane Smith.
+
+    An id is compared only with the groups filed under a key it looks up (:func:`_block_keys`: every pair that
+    :func:`names_match` can accept meets there), so a story of hundreds of articles and thousands of names is not
+    compared pair by pair; the groups are tried in the order they were made, as a scan of all of them would.
     """
     order = sorted(names, key=lambda i: (-_words(names[i]), -len(names[i]), i))
     rep: dict[str, str] = {}
     heads: list[str] = []
+    blocks: defaultdict[_Key, list[int]] = defaultdict(list)  # key -> indexes into heads
     for eid in order:
-        group = _LABEL_GROUPS.get(eid.split(":", 1)[0], eid.split(":", 1)[0])
+        label = eid.split(":", 1)[0]
+        group = _LABEL_GROUPS.get(label, label)
+        filed, probes = _block_keys(group, names[eid], eid)
+        near = sorted({i for key in probes for i in blocks.get(key, ())})
         fits = [
-            h for h in heads
+            h for h in (heads[i] for i in near)
             if _LABEL_GROUPS.get(h.split(":", 1)[0], h.split(":", 1)[0]) == group
-            and (h.split(":", 1)[0] == eid.split(":", 1)[0] or entity_slug(names[h]) == entity_slug(names[eid])
+            and (h.split(":", 1)[0] == label or entity_slug(names[h]) == entity_slug(names[eid])
                  or _words(names[eid]) < _words(names[h]))
             and (names_match(names[eid], names[h]) or names_match(eid, h))
         ]  # fmt: skip
@@ -72,8 +80,41 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
             rep[eid] = fits[0]
         else:
             rep[eid] = eid
+            for key in filed:
+                blocks[key].append(len(heads))
             heads.append(eid)
     return rep
+
+
+def _block_keys(group: str, *forms: str) -> tuple[set[_Key], set[_Key]]:
+    """Keys under which a name (in each of its forms: display name, id) is filed, and the keys it looks up, such
+    that two names :func:`names_match` can accept meet: the label group, the form, and the words that must match
+    (the last words: "last"; a one-word name and the first word of a name of three or more: "one" / "lead"). A
+    word is keyed as ``tokens_match`` compares it: a short word by itself, a long one by its first letter and
+    length (one or two edits apart: the lengths differ by two at most)."""
+    filed: set[_Key] = set()
+    probes: set[_Key] = set()
+    for form, name in enumerate(forms):
+        words = name_tokens(name)
+        if not words:
+            continue
+        roles = [("last", "last", words[-1])]
+        if len(words) == 1:
+            roles.append(("one", "lead", words[0]))
+        elif len(words) >= 3:
+            roles.append(("lead", "one", words[0]))
+        for kind, counterpart, word in roles:
+            if len(word) < _LONG_WORD:
+                filed.add((group, form, kind, word))
+                probes.add((group, form, counterpart, word))
+            else:
+                filed.add((group, form, kind, (word[0], len(word))))
+                probes.update((group, form, counterpart, (word[0], len(word) + d)) for d in range(-2, 3))
+    return filed, probes
+
+
+_Key = tuple[str, int, str, "str | tuple[str, int]"]
+_LONG_WORD = 6  # tokens_match: shorter words match only themselves
 
 
 def _entity_names(entity_lists: Iterable[Iterable[Entity]]) -> tuple[dict[str, str], list[Entity]]:
@@ -92,10 +133,14 @@ def entity_id_map(entity_lists: Iterable[Iterable[Entity]]) -> dict[str, str]:
     return _group_ids(names)
 
 
-def merge_entities(entity_lists: Iterable[Iterable[Entity]]) -> list[StoryEntity]:
-    """The story's entities: one per real entity across articles, mention counts summed, aliases united."""
+def merge_entities(
+    entity_lists: Iterable[Iterable[Entity]], *, id_map: Mapping[str, str] | None = None
+) -> list[StoryEntity]:
+    """The story's entities: one per real entity across articles, mention counts summed, aliases united.
+
+    ``id_map``: :func:`entity_id_map` of the same lists, when the caller has it already."""
     names, flat = _entity_names(entity_lists)
-    rep = _group_ids(names)
+    rep = id_map if id_map is not None else _group_ids(names)
     mentions: Counter[str] = Counter()
     labels: defaultdict[str, Counter[str]] = defaultdict(Counter)
     aliases: defaultdict[str, set[str]] = defaultdict(set)

@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy
 from rapidfuzz.distance import Levenshtein
@@ -25,6 +26,7 @@ __all__ = [
     "CanonicalEntities",
     "canonicalize_entities",
     "entity_slug",
+    "name_tokens",
     "names_match",
     "role_is_specific",
     "tokens_match",
@@ -95,7 +97,7 @@ def names_match(a: str, b: str) -> bool:
 
     "putin" ~ "vladimir-putin", "zelensky" ~ "volodymyr-zelenskyy", but "john-smith" !~ "jane-smith".
     """
-    ta, tb = _name_tokens(a), _name_tokens(b)
+    ta, tb = name_tokens(a), name_tokens(b)
     if not ta or not tb:
         return False
     if len(ta) == len(tb):
@@ -107,12 +109,16 @@ def names_match(a: str, b: str) -> bool:
     return all(tokens_match(x, y) for x, y in zip(short, long[-len(short) :], strict=True))
 
 
-def _name_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The words of a name or an entity id that :func:`names_match` compares (honorifics and corporate suffixes out).
+
+    Cached: a story compares each of its names with many others (``agents.dedupe``)."""
     name = name.split(":", 1)[-1]
     tokens = [t for t in _SLUG.sub(" ", name.lower().replace(".", "")).split() if t not in HONORIFICS]
     while len(tokens) > 1 and tokens[-1] in CORPORATE_SUFFIXES:
         tokens.pop()
-    return tokens
+    return tuple(tokens)
 
 
 @dataclass(frozen=True)
@@ -339,7 +345,7 @@ def _tokens_with_orth(doc: Doc, ids: frozenset[int]) -> list[Token]:
 
 def _can_join(name: str, full: str, label: str) -> bool:
     """A short form joins a fuller name: any person's surname; for other labels only the same words."""
-    if label == "PERSON" or len(_name_tokens(name)) == len(_name_tokens(full)):
+    if label == "PERSON" or len(name_tokens(name)) == len(name_tokens(full)):
         return names_match(name, full)
     return False
 

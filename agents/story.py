@@ -9,8 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from agents.compact import CompactLayout
@@ -195,22 +196,58 @@ def _order_key(a: StoredArticle) -> tuple[str, str]:
     return (a.seen_at.isoformat() if a.seen_at else "", a.article_id)
 
 
-def _similarity(fp_a: list[int], fp_b: list[int]) -> float:
-    if not fp_a or len(fp_a) != len(fp_b):
-        return 0.0
-    return sum(1 for x, y in zip(fp_a, fp_b, strict=True) if x == y) / len(fp_a)
-
-
 def syndication_groups(articles: list[StoredArticle], threshold: float) -> dict[str, str | None]:
-    """Map article id → id of the original it copies (None for originals). ``articles`` in story order."""
+    """Map article id → id of the original it copies (None for originals). ``articles`` in story order.
+
+    An article copies the first original whose MinHash fingerprint agrees with its own in at least ``threshold``
+    of the values (fingerprints of another length, or none, agree in none). Each article is compared with all
+    the originals before it at once (NumPy), as a story may hold hundreds of articles."""
     copy_of: dict[str, str | None] = {}
-    originals: list[StoredArticle] = []
+    originals: list[str] = []
+    fingerprints: dict[int, _Rows] = {}  # fingerprint length -> the originals' fingerprints of that length
     for art in articles:
-        match = next((o for o in originals if _similarity(o.fingerprint, art.fingerprint) >= threshold), None)
-        copy_of[art.article_id] = match.article_id if match else None
+        fp = art.fingerprint
+        rows = fingerprints.get(len(fp)) if fp else None
+        match: str | None = None
+        if threshold <= 0 and originals:  # (agreeing in none is enough)
+            match = originals[0]
+        elif rows is not None:
+            first = rows.first_at_least(fp, threshold)
+            match = originals[first] if first is not None else None
+        copy_of[art.article_id] = match
         if match is None:
-            originals.append(art)
+            if fp:
+                fingerprints.setdefault(len(fp), _Rows(len(fp))).add(fp, len(originals))
+            originals.append(art.article_id)
     return copy_of
+
+
+def _as_row(fp: list[int]) -> numpy.ndarray[Any, numpy.dtype[numpy.uint64]]:
+    # MinHash values are unsigned 64-bit at most (datasketch: 32-bit); the mask keeps any other int from raising.
+    return numpy.fromiter((v & 0xFFFF_FFFF_FFFF_FFFF for v in fp), dtype=numpy.uint64, count=len(fp))
+
+
+class _Rows:
+    """Fingerprints of one length as the rows of a growing matrix, each with the index of its original."""
+
+    def __init__(self, width: int) -> None:
+        self.matrix = numpy.empty((8, width), dtype=numpy.uint64)
+        self.index = numpy.empty(8, dtype=numpy.int64)
+        self.n = 0
+
+    def add(self, fp: list[int], original: int) -> None:
+        if self.n == len(self.matrix):
+            self.matrix = numpy.concatenate([self.matrix, numpy.empty_like(self.matrix)])
+            self.index = numpy.concatenate([self.index, numpy.empty_like(self.index)])
+        self.matrix[self.n] = _as_row(fp)
+        self.index[self.n] = original
+        self.n += 1
+
+    def first_at_least(self, fp: list[int], threshold: float) -> int | None:
+        """Index of the first original whose share of equal values is at least ``threshold``, else None."""
+        agree = (self.matrix[: self.n] == _as_row(fp)).sum(axis=1) / len(fp)
+        hits = self.index[: self.n][agree >= threshold]
+        return int(hits.min()) if len(hits) else None
 
 
 _CLOSERS = re.compile(r"[\"'”’)\]]+")
@@ -239,6 +276,7 @@ def summarize(
     """Extractive summary: sentences many sources agree on, citing them all; what is new comes first."""
     by_id = {a.article_id: a for a in articles}
     groups: list[_SentenceGroup] = []
+    texts: list[str] = []  # the groups' texts
     for art in articles:
         if copy_of.get(art.article_id):
             continue  # a wire copy says what its original says; it is cited through the original below
@@ -246,12 +284,17 @@ def summarize(
             words = _content_words(sent)
             if len(words) < 4 or len(sent) > 400 or not _SENTENCE_END.search(sent):
                 continue
-            same = next(
-                (g for g in groups if fuzz.token_set_ratio(sent, g.text) >= settings.sentence_merge_ratio), None
+            # The first group that says the same (rapidfuzz scores all of them in C: a story of hundreds of articles
+            # has thousands of sentences).
+            hits = process.extract(
+                sent, texts, scorer=fuzz.token_set_ratio, score_cutoff=settings.sentence_merge_ratio, limit=None
             )
-            if same is None:
+            if hits:
+                same = groups[min(hit[2] for hit in hits)]
+            else:
                 same = _SentenceGroup(sent, words, idx)
                 groups.append(same)
+                texts.append(sent)
             same.articles.add(art.article_id)
     if not groups:
         return []
@@ -297,8 +340,9 @@ def build_story(
     copy_of = syndication_groups(ordered, settings.syndication_threshold)
     reports = [(a.article_id, a.source, f) for a in ordered for f in a.events]
     entity_lists = [a.entities for a in ordered]
-    events, conflicts = merge_events(reports, entity_ids=entity_id_map(entity_lists))
-    entities = merge_entities(entity_lists)
+    entity_ids = entity_id_map(entity_lists)
+    events, conflicts = merge_events(reports, entity_ids=entity_ids)
+    entities = merge_entities(entity_lists, id_map=entity_ids)
     # Offices held by one person named differently by different sources (story-level), unless an event already
     # carries the same disagreement.
     seen = {(c.attribute, tuple(sorted(str(v.value) for v in c.values))) for c in conflicts}

@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agents.pipeline import Pipeline
-from agents.story import StorySettings, apply_article
-from schemas import StoryUpdate
+from agents.story import StorySettings, apply_article, syndication_groups
+from schemas import StoredArticle, StoryUpdate
 from streams.readers import read_records
 
 
@@ -214,3 +216,29 @@ def test_an_evict_message_drops_the_state() -> None:
 
     step = apply_message(None, StoryArticle(story_id="s-1", kind="evict"), StorySettings())
     assert step.evicted and not step.updates and not step.forward
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 3), max_size=6), min_size=1, max_size=30),
+    st.sampled_from([0.0, 0.5, 0.8, 1.0]),
+)
+def test_wire_copies_are_found_as_a_pairwise_scan_finds_them(fingerprints: list[list[int]], threshold: float) -> None:
+    """Each article copies the first earlier original whose fingerprint agrees with its own in ``threshold`` of the
+    values (compared all at once with NumPy; fingerprints of other lengths or none agree in nothing)."""
+
+    def agree(a: list[int], b: list[int]) -> float:
+        return sum(x == y for x, y in zip(a, b, strict=True)) / len(a) if a and len(a) == len(b) else 0.0
+
+    articles = [
+        StoredArticle(article_id=f"a{i}", content_hash=str(i), source="x", title="t", fingerprint=fp)
+        for i, fp in enumerate(fingerprints)
+    ]
+    expected: dict[str, str | None] = {}
+    originals: list[StoredArticle] = []
+    for art in articles:
+        match = next((o for o in originals if agree(o.fingerprint, art.fingerprint) >= threshold), None)
+        expected[art.article_id] = match.article_id if match else None
+        if match is None:
+            originals.append(art)
+    assert syndication_groups(articles, threshold) == expected
