@@ -57,21 +57,22 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
     :func:`names_match` can accept meets there), so a story of hundreds of articles and thousands of names is not
     compared pair by pair; the groups are tried in the order they were made, as a scan of all of them would.
     """
-    order = sorted(names, key=lambda i: (-_words(names[i]), -len(names[i]), i))
+    slug = {i: entity_slug(n) for i, n in names.items()}
+    words = {i: _words(n) for i, n in names.items()}
+    order = sorted(names, key=lambda i: (-words[i], -len(names[i]), i))
     rep: dict[str, str] = {}
     heads: list[str] = []
+    head_label: list[str] = []
     blocks: defaultdict[_Key, list[int]] = defaultdict(list)  # key -> indexes into heads
     for eid in order:
         label = eid.split(":", 1)[0]
         group = _LABEL_GROUPS.get(label, label)
         filed, probes = _block_keys(group, names[eid], eid)
-        near = sorted({i for key in probes for i in blocks.get(key, ())})
+        near = sorted({i for key in probes for i in blocks.get(key, ())})  # (all of the same label group)
         fits = [
-            h for h in (heads[i] for i in near)
-            if _LABEL_GROUPS.get(h.split(":", 1)[0], h.split(":", 1)[0]) == group
-            and (h.split(":", 1)[0] == label or entity_slug(names[h]) == entity_slug(names[eid])
-                 or _words(names[eid]) < _words(names[h]))
-            and (names_match(names[eid], names[h]) or names_match(eid, h))
+            heads[i] for i in near
+            if (head_label[i] == label or slug[heads[i]] == slug[eid] or words[eid] < words[heads[i]])
+            and (names_match(names[eid], names[heads[i]]) or names_match(eid, heads[i]))
         ]  # fmt: skip
         if len(fits) > 1:
             last = entity_slug(names[eid]).split("-")[-1]
@@ -83,6 +84,7 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
             for key in filed:
                 blocks[key].append(len(heads))
             heads.append(eid)
+            head_label.append(label)
     return rep
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -270,25 +270,34 @@ class _SentenceGroup:
     articles: set[str] = field(default_factory=set)
 
 
-def summarize(
-    articles: list[StoredArticle], copy_of: Mapping[str, str | None], new_ids: set[str], settings: StorySettings
-) -> list[SummarySentence]:
-    """Extractive summary: sentences many sources agree on, citing them all; what is new comes first."""
-    by_id = {a.article_id: a for a in articles}
+def _sentence_groups(
+    articles: list[StoredArticle], copy_of: Mapping[str, str | None], ratio: float
+) -> list[_SentenceGroup]:
+    """The originals' summary candidates, grouped by what they say, in story order: a sentence joins the first group
+    whose first sentence says the same (rapidfuzz ``token_set_ratio`` ≥ ``ratio``), else starts one.
+
+    A story rebuilds its summary on every new article, and a large one holds thousands of candidate sentences. The
+    groups depend only on the articles before, so for a story of at least ``_GROUP_CACHE_FROM`` articles the groups of
+    the last call are kept (a small LRU by the story's first article) and, when those articles are still the first
+    ones here, unchanged, only the articles after them are grouped. The result is the same either way."""
+    signature = [(a.article_id, bool(copy_of.get(a.article_id)), tuple(a.sentences)) for a in articles]
+    key = (articles[0].article_id, ratio) if len(articles) >= _GROUP_CACHE_FROM else None
     groups: list[_SentenceGroup] = []
-    texts: list[str] = []  # the groups' texts
-    for art in articles:
+    done = 0
+    cached = _GROUP_CACHE.get(key) if key is not None else None
+    if cached is not None and cached[0] == signature[: len(cached[0])]:
+        groups = [_SentenceGroup(text, words, position, set(ids)) for text, words, position, ids in cached[1]]
+        done = len(cached[0])
+    texts = [g.text for g in groups]
+    for art in articles[done:]:
         if copy_of.get(art.article_id):
-            continue  # a wire copy says what its original says; it is cited through the original below
+            continue  # a wire copy says what its original says; it is cited through the original
         for idx, sent in enumerate(art.sentences):
             words = _content_words(sent)
             if len(words) < 4 or len(sent) > 400 or not _SENTENCE_END.search(sent):
                 continue
-            # The first group that says the same (rapidfuzz scores all of them in C: a story of hundreds of articles
-            # has thousands of sentences).
-            hits = process.extract(
-                sent, texts, scorer=fuzz.token_set_ratio, score_cutoff=settings.sentence_merge_ratio, limit=None
-            )
+            # The first group that says the same (rapidfuzz scores all of them in C).
+            hits = process.extract(sent, texts, scorer=fuzz.token_set_ratio, score_cutoff=ratio, limit=None)
             if hits:
                 same = groups[min(hit[2] for hit in hits)]
             else:
@@ -296,6 +305,28 @@ def summarize(
                 groups.append(same)
                 texts.append(sent)
             same.articles.add(art.article_id)
+    if key is not None:
+        frozen = tuple((g.text, g.words, g.position, frozenset(g.articles)) for g in groups)
+        _GROUP_CACHE[key] = (signature, frozen)
+        _GROUP_CACHE.move_to_end(key)
+        while len(_GROUP_CACHE) > _GROUP_CACHE_SIZE:
+            _GROUP_CACHE.popitem(last=False)
+    return groups
+
+
+_GROUP_CACHE_FROM = 16  # stories with fewer articles are grouped from scratch (cheap; nothing kept for them)
+_GROUP_CACHE_SIZE = 64  # stories whose groups are kept (the large ones a worker is updating)
+_Signature = list[tuple[str, bool, tuple[str, ...]]]  # per article: id, a wire copy?, its candidate sentences
+_FrozenGroups = tuple[tuple[str, set[str], int, frozenset[str]], ...]
+_GROUP_CACHE: OrderedDict[tuple[str, float], tuple[_Signature, _FrozenGroups]] = OrderedDict()
+
+
+def summarize(
+    articles: list[StoredArticle], copy_of: Mapping[str, str | None], new_ids: set[str], settings: StorySettings
+) -> list[SummarySentence]:
+    """Extractive summary: sentences many sources agree on, citing them all; what is new comes first."""
+    by_id = {a.article_id: a for a in articles}
+    groups = _sentence_groups(articles, copy_of, settings.sentence_merge_ratio)
     if not groups:
         return []
     copies: dict[str, set[str]] = {}

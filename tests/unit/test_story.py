@@ -242,3 +242,45 @@ def test_wire_copies_are_found_as_a_pairwise_scan_finds_them(fingerprints: list[
         if match is None:
             originals.append(art)
     assert syndication_groups(articles, threshold) == expected
+
+
+def test_a_large_story_summarizes_the_same_with_and_without_the_kept_sentence_groups() -> None:
+    """Large stories keep their sentence groups between updates; every summary must equal one made from scratch,
+    also when an article sorts before the ones already grouped (a late report of an earlier publication)."""
+    from datetime import UTC, datetime, timedelta
+
+    from agents import story as story_mod
+
+    pool = [
+        "The ferry caught fire on Tuesday morning near the harbor entrance.",
+        "A ferry caught fire Tuesday morning near the entrance of the harbor.",
+        "Two people died and fourteen were injured, officials said on Wednesday.",
+        "Officials said two people died and 14 were injured in the blaze.",
+        "Investigators are trying to determine what caused the engine room fire.",
+        "The vessel had more than two hundred passengers on board at the time.",
+        "Rescue boats from the island reached the burning ship within minutes.",
+    ]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def article(i: int, hours: float) -> StoredArticle:
+        return StoredArticle(
+            article_id=f"a{i:02d}",
+            content_hash=str(i),
+            source=f"outlet{i % 9}",
+            title="Ferry fire",
+            seen_at=start + timedelta(hours=hours),
+            sentences=[pool[(i * 3 + k) % len(pool)] for k in range(3)],
+        )
+
+    arrivals = [article(i, i) for i in range(30)] + [article(30, 2.5), article(31, 40)]  # a30 sorts early
+    settings_ = StorySettings()
+    story_mod._GROUP_CACHE.clear()
+    for k in range(1, len(arrivals) + 1):
+        new = {arrivals[k - 1].article_id}
+        warm = story_mod.build_story("s-x", arrivals[:k], new_ids=new, settings=settings_)
+        kept = dict(story_mod._GROUP_CACHE)
+        story_mod._GROUP_CACHE.clear()
+        cold = story_mod.build_story("s-x", arrivals[:k], new_ids=new, settings=settings_)
+        story_mod._GROUP_CACHE.update(kept)
+        assert warm.summary == cold.summary, k
+    assert story_mod._GROUP_CACHE, "a story of 32 articles keeps its groups"
