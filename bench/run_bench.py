@@ -1,13 +1,14 @@
 """``storywire bench``: every benchmark of issue 10 in one run, side by side, written to bench/results.md.
 
-    .venv/bin/python bench/run_bench.py [--quick] [--only pipe,e2e,latency,cluster,scaling,memory] [--rounds 5]
+    .venv/bin/python bench/run_bench.py [--quick] [--only pipe,e2e,latency,cluster,scaling,memory,story] [--rounds 5]
 
 Measures: (1) raw ``nlp.pipe`` docs/s of the extractor's own spaCy pipeline (``load_nlp()``) on the full-text
 dev articles; (2) end-to-end articles/s through the embedded broker with one worker process, and its ratio to
 (1); (3) article-to-story-update latency p50/p99 at half the measured maximum rate; (4) the clustering stage
 alone (bench/bench_cluster.py); (5) two workers against one; (6) RSS with 100k live stories
-(bench/bench_memory.py). (1), (2) and (5) alternate round by round so that load from others on the machine
-weighs on all of them alike; medians of the rounds and of the per-round ratios are reported.
+(bench/bench_memory.py); (7) the story stage as a story grows (bench/bench_story.py). (1), (2) and (5) alternate
+round by round so that load from others on the machine weighs on all of them alike; medians of the rounds and of
+the per-round ratios are reported.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from bench_extraction import default_paths, read_articles  # noqa: E402
 
 __all__ = ["ALL_PARTS", "BenchConfig", "main", "run"]
 
-ALL_PARTS = ("pipe", "e2e", "latency", "cluster", "scaling", "memory")
+ALL_PARTS = ("pipe", "e2e", "latency", "cluster", "scaling", "memory", "story")
 EVAL_DIR = ROOT.parent / "shared" / "eval"
 CACHE_DIR = BENCH / "cache" / "extractions"  # git-ignored
 
@@ -51,6 +52,7 @@ class BenchConfig:
     articles: int = 200
     latency_articles: int = 120
     memory_stories: int = 100_000
+    story_sizes: tuple[int, ...] = (25, 100, 200)
     cluster_repeat: int = 5
     partitions: int = 4
     out: Path = BENCH / "results.md"
@@ -63,6 +65,7 @@ class BenchConfig:
             "articles": 40,
             "latency_articles": 30,
             "memory_stories": 10_000,
+            "story_sizes": (10, 25),
             "cluster_repeat": 1,
         }
         base.update(kw)
@@ -82,6 +85,7 @@ class Results:
     latency_basis: str = ""
     cluster: dict[str, float] = field(default_factory=dict)
     memory: dict[str, float] = field(default_factory=dict)
+    story: dict[int, float] = field(default_factory=dict)  # story size -> ms for one more article
     pipe_names: str = ""
     pipe_batch: int = 0
     words: float = 0.0
@@ -202,6 +206,17 @@ def measure_memory(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -
     res.memory = json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def measure_story(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -> None:
+    """bench/bench_story.py's measurement: one more article's cost as one story grows."""
+    from bench_story import per_article_ms
+
+    if not all((EVAL_DIR / f"{name}.jsonl").exists() for name in ("ecbplus-dev", "gvc-dev")):
+        res.errors.append(f"story stage: no dev files in {EVAL_DIR}")
+        return
+    say(f"story stage: one story grown to {max(cfg.story_sizes)} articles")
+    res.story = per_article_ms(list(cfg.story_sizes), CACHE_DIR, EVAL_DIR)
+
+
 def run(cfg: BenchConfig, say: Callable[[str], None] | None = None) -> str:
     """Run the selected parts; write and return the markdown report."""
     say = say or Progress()
@@ -261,6 +276,9 @@ def run(cfg: BenchConfig, say: Callable[[str], None] | None = None) -> str:
         measure_memory(cfg, res, say)
         if res.memory:
             say(f"memory: RSS {res.memory['rss_mib']:,.0f} MiB with {res.memory['stories']:,.0f} stories")
+    if "story" in parts:
+        measure_story(cfg, res, say)
+        say("story stage: " + ", ".join(f"{ms:,.0f} ms at {n}" for n, ms in res.story.items()))
     facts["load_end"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     report = render(cfg, facts, res)
     cfg.out.parent.mkdir(parents=True, exist_ok=True)
@@ -351,6 +369,9 @@ def table(cfg: BenchConfig, res: Results) -> list[str]:
             f"in the index) "
             f"| < 1,024 MiB at 100k | {_verdict(total < 1024 if m['stories'] >= 100_000 else None)} |"
         )
+    if res.story:
+        sizes = ", ".join(f"{ms:,.0f} ms at {n} articles" for n, ms in res.story.items())
+        rows.append(f"| 7 | story stage: one more article as a story grows (`apply_article`) | {sizes} | — | |")
     return rows
 
 
@@ -385,6 +406,8 @@ def render(cfg: BenchConfig, facts: dict[str, str], res: Results) -> str:
         "that the vocabulary grows as Heaps' law fitted on the dev files predicts (real news keeps bringing new "
         "names); VmRSS after `gc.collect()`; spaCy and the headline encoder loaded in that process, as the "
         "worker's default (STORYWIRE_EXTRACT_PROCESSES=0) does.",
+        "- (7) bench/bench_story.py: dev articles folded into one story in arrival order, a minute apart; median "
+        "time of the five articles around each size.",
     ]
     if res.errors:
         lines += ["", "Errors:", "", *(f"- {e}" for e in res.errors)]

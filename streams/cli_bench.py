@@ -19,13 +19,13 @@ BENCH_DIR = Path(__file__).resolve().parent.parent / "bench"
     "--only",
     default="",
     metavar="PARTS",
-    help="Comma-separated parts to run: pipe,e2e,latency,cluster,scaling,memory (default: all).",
+    help="Comma-separated parts to run: pipe,e2e,latency,cluster,scaling,memory,story (default: all).",
 )
-@click.option("--rounds", type=int, help="Alternating rounds of pipe / e2e / scaling (default 3, quick 1).")
+@click.option("--rounds", type=int, help="Alternating rounds of pipe / e2e / scaling (default 5, quick 1).")
 @click.option("--articles", "-n", type=int, help="Dev articles per throughput round (default 200, quick 40).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Report file (default bench/results.md).")
 def bench(quick: bool, only: str, rounds: int | None, articles: int | None, out: Path | None) -> None:
-    """Throughput against raw spaCy, latency, clustering, scaling and memory; a markdown table."""
+    """Throughput against raw spaCy, latency, clustering, scaling, memory and the story stage; a markdown table."""
     if not (BENCH_DIR / "run_bench.py").is_file():
         raise click.ClickException(f"{BENCH_DIR}/run_bench.py not found: run from a source checkout")
     if str(BENCH_DIR) not in sys.path:
