@@ -17,7 +17,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from agents.extraction_entities import entity_slug, name_tokens, names_match, role_is_specific, tokens_match
+from agents.extraction_entities import (
+    entity_slug,
+    name_tokens,
+    name_words_match,
+    names_match,
+    role_is_specific,
+    tokens_match,
+)
 from agents.extraction_events import INCIDENT_TYPES, event_class, event_key
 from schemas.extraction import Entity, EventFrame
 from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
@@ -57,6 +64,7 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
     :func:`names_match` can accept meets there), so a story of hundreds of articles and thousands of names is not
     compared pair by pair; the groups are tried in the order they were made, as a scan of all of them would.
     """
+    tokens = {form: name_tokens(form) for i, n in names.items() for form in (i, n)}  # (each compared many times)
     slug = {i: entity_slug(n) for i, n in names.items()}
     words = {i: _words(n) for i, n in names.items()}
     order = sorted(names, key=lambda i: (-words[i], -len(names[i]), i))
@@ -67,12 +75,13 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
     for eid in order:
         label = eid.split(":", 1)[0]
         group = _LABEL_GROUPS.get(label, label)
-        filed, probes = _block_keys(group, names[eid], eid)
+        filed, probes = _block_keys(group, tokens[names[eid]], tokens[eid])
         near = sorted({i for key in probes for i in blocks.get(key, ())})  # (all of the same label group)
         fits = [
             heads[i] for i in near
             if (head_label[i] == label or slug[heads[i]] == slug[eid] or words[eid] < words[heads[i]])
-            and (names_match(names[eid], names[heads[i]]) or names_match(eid, heads[i]))
+            and (name_words_match(tokens[names[eid]], tokens[names[heads[i]]])
+                 or name_words_match(tokens[eid], tokens[heads[i]]))
         ]  # fmt: skip
         if len(fits) > 1:
             last = entity_slug(names[eid]).split("-")[-1]
@@ -88,16 +97,15 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
     return rep
 
 
-def _block_keys(group: str, *forms: str) -> tuple[set[_Key], set[_Key]]:
-    """Keys under which a name (in each of its forms: display name, id) is filed, and the keys it looks up, such
-    that two names :func:`names_match` can accept meet: the label group, the form, and the words that must match
-    (the last words: "last"; a one-word name and the first word of a name of three or more: "one" / "lead"). A
-    word is keyed as ``tokens_match`` compares it: a short word by itself, a long one by its first letter and
-    length (one or two edits apart: the lengths differ by two at most)."""
+def _block_keys(group: str, *forms: tuple[str, ...]) -> tuple[set[_Key], set[_Key]]:
+    """Keys under which a name (the :func:`name_tokens` of each of its forms: display name, id) is filed, and the
+    keys it looks up, such that two names :func:`names_match` can accept meet: the label group, the form, and the
+    words that must match (the last words: "last"; a one-word name and the first word of a name of three or more:
+    "one" / "lead"). A word is keyed as ``tokens_match`` compares it: a short word by itself, a long one by its
+    first letter and length (one or two edits apart: the lengths differ by two at most)."""
     filed: set[_Key] = set()
     probes: set[_Key] = set()
-    for form, name in enumerate(forms):
-        words = name_tokens(name)
+    for form, words in enumerate(forms):
         if not words:
             continue
         roles = [("last", "last", words[-1])]

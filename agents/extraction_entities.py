@@ -11,7 +11,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy
 from rapidfuzz.distance import Levenshtein
@@ -27,6 +26,7 @@ __all__ = [
     "canonicalize_entities",
     "entity_slug",
     "name_tokens",
+    "name_words_match",
     "names_match",
     "role_is_specific",
     "tokens_match",
@@ -97,7 +97,11 @@ def names_match(a: str, b: str) -> bool:
 
     "putin" ~ "vladimir-putin", "zelensky" ~ "volodymyr-zelenskyy", but "john-smith" !~ "jane-smith".
     """
-    ta, tb = name_tokens(a), name_tokens(b)
+    return name_words_match(name_tokens(a), name_tokens(b))
+
+
+def name_words_match(ta: Sequence[str], tb: Sequence[str]) -> bool:
+    """:func:`names_match` of two names' :func:`name_tokens` (for callers that compare each name many times)."""
     if not ta or not tb:
         return False
     if len(ta) == len(tb):
@@ -109,11 +113,8 @@ def names_match(a: str, b: str) -> bool:
     return all(tokens_match(x, y) for x, y in zip(short, long[-len(short) :], strict=True))
 
 
-@lru_cache(maxsize=1 << 16)
 def name_tokens(name: str) -> tuple[str, ...]:
-    """The words of a name or an entity id that :func:`names_match` compares (honorifics and corporate suffixes out).
-
-    Cached: a story compares each of its names with many others (``agents.dedupe``)."""
+    """The words of a name or an entity id that :func:`names_match` compares (honorifics and corporate suffixes out)."""
     name = name.split(":", 1)[-1]
     tokens = [t for t in _SLUG.sub(" ", name.lower().replace(".", "")).split() if t not in HONORIFICS]
     while len(tokens) > 1 and tokens[-1] in CORPORATE_SUFFIXES:
