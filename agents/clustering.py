@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_s
 from pydantic_core import core_schema
 
 from agents.compact import CompactLayout
-from agents.embedding import _sum_array, add_sums, add_to_sum, unpack
+from agents.embedding import SumCosine, add_sums, add_to_sum, unpack
 from schemas.extraction import ArticleExtraction
 
 __all__ = [
@@ -612,23 +612,6 @@ class _Feature:
         return feat
 
 
-class _HeadlineCosine:
-    """``sum_cosine(total, vector)`` of agents.embedding for one vector (or story sum) against many story sums, with
-    the vector's share of the work (its int64 copy and its norm) done once instead of for every story: the same
-    exact integer dot products and the same float arithmetic, so the same cosines."""
-
-    __slots__ = ("norm", "vector")
-
-    def __init__(self, vector: NDArray[Any]) -> None:
-        self.vector = vector.astype(numpy.int64)
-        self.norm = math.sqrt(int(self.vector @ self.vector))
-
-    def __call__(self, total: bytes) -> float:
-        s = _sum_array(total)
-        den = math.sqrt(int(s @ s)) * self.norm
-        return int(s @ self.vector) / den if den > 0 else 0.0
-
-
 def _ts(dt: datetime | None) -> float | None:
     return dt.timestamp() if dt is not None else None
 
@@ -947,7 +930,7 @@ class StoryIndex:
         n_entities = len(feats.families["entities"])
         art_months = [k for k in feats.families["cues"] if k[:2] == "m:"]
         out: list[tuple[float, int, str]] = []
-        headline = _HeadlineCosine(feats.headline) if feats.headline is not None and s.headline_weight else None
+        headline = SumCosine(feats.headline) if feats.headline is not None and s.headline_weight else None
         for sid in ranked:
             story = stories[sid]
             prof = story.profile
@@ -1075,7 +1058,7 @@ class StoryIndex:
         weights = [self._weights[f] for f in _FAMILIES]
         headline = None
         if prof.headline_sum is not None and s.merge_headline_weight:
-            headline = _HeadlineCosine(_sum_array(prof.headline_sum))
+            headline = SumCosine.of_sum(prof.headline_sum)
         out: list[tuple[float, int, str]] = []
         for j, other in enumerate(ranked):
             ostory = stories[other]

@@ -32,6 +32,7 @@ __all__ = [
     "DIM",
     "MODEL_NAME",
     "HeadlineEncoder",
+    "SumCosine",
     "add_sums",
     "add_to_sum",
     "cosine",
@@ -228,14 +229,33 @@ def add_sums(a: bytes | None, b: bytes | None) -> bytes | None:
     return (_sum_array(a) + _sum_array(b)).astype(numpy.int32).tobytes()
 
 
+class SumCosine:
+    """Cosine of one vector (or a story's sum) with story sums, from exact integer dot products. The vector's int64
+    copy and norm are made once, so comparing it with many sums (the candidates of an article) does that work
+    once."""
+
+    __slots__ = ("norm", "vector")
+
+    def __init__(self, vector: NDArray[Any]) -> None:
+        self.vector = vector.astype(numpy.int64)
+        self.norm = math.sqrt(int(self.vector @ self.vector))
+
+    @classmethod
+    def of_sum(cls, total: bytes) -> SumCosine:
+        """For a story's sum (raw bytes) as the one side."""
+        return cls(_sum_array(total))
+
+    def __call__(self, total: bytes) -> float:
+        s = _sum_array(total)
+        den = math.sqrt(int(s @ s)) * self.norm
+        return int(s @ self.vector) / den if den > 0 else 0.0
+
+
 def sum_cosine(total: bytes, vec: NDArray[Any]) -> float:
     """Cosine of a story's vector sum and one vector (or sum), from exact integer dot products."""
-    s = _sum_array(total)
-    v = vec.astype(numpy.int64)
-    den = math.sqrt(int(s @ s)) * math.sqrt(int(v @ v))
-    return int(s @ v) / den if den > 0 else 0.0
+    return SumCosine(vec)(total)
 
 
 def sums_cosine(a: bytes, b: bytes) -> float:
     """Cosine of two stories' vector sums."""
-    return sum_cosine(a, _sum_array(b))
+    return SumCosine.of_sum(b)(a)
