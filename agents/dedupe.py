@@ -84,8 +84,8 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
                  or name_words_match(tokens[eid], tokens[heads[i]]))
         ]  # fmt: skip
         if len(fits) > 1:
-            last = entity_slug(names[eid]).split("-")[-1]
-            fits = [h for h in fits if tokens_match(last, entity_slug(names[h]).split("-")[-1])] or fits
+            last = slug[eid].split("-")[-1]
+            fits = [h for h in fits if tokens_match(last, slug[h].split("-")[-1])] or fits
         if len(fits) == 1:
             rep[eid] = fits[0]
         else:

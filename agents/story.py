@@ -280,8 +280,8 @@ def _sentence_groups(
     groups depend only on the articles before, so for a story of at least ``_GROUP_CACHE_FROM`` articles the groups of
     the last call are kept (a small LRU by the story's first article) and, when those articles are still the first
     ones here, unchanged, only the articles after them are grouped. The result is the same either way."""
-    signature = [(a.article_id, bool(copy_of.get(a.article_id)), tuple(a.sentences)) for a in articles]
     key = (articles[0].article_id, ratio) if len(articles) >= _GROUP_CACHE_FROM else None
+    signature = [(a.article_id, bool(copy_of.get(a.article_id)), tuple(a.sentences)) for a in articles] if key else []
     groups: list[_SentenceGroup] = []
     done = 0
     cached = _GROUP_CACHE.get(key) if key is not None else None
