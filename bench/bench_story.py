@@ -42,12 +42,13 @@ def per_article_ms(sizes: list[int], cache_dir: Path, eval_dir: Path) -> dict[in
     if not all(p.exists() for p in paths):
         raise SystemExit(f"the dev files {', '.join(FILES)} are not in {eval_dir} (../shared/eval): nothing to measure")
     extractions = [e for path in paths for e in load_extractions(path, cache_dir)]
-    need = max(sizes) + WINDOW // 2 + 1
+    around = {size: range(size - WINDOW // 2, size + WINDOW // 2 + 1) for size in sizes}  # the articles timed
+    need = max(sizes) + WINDOW // 2
     if len(extractions) < need:
         raise SystemExit(f"only {len(extractions)} dev articles; the largest size needs {need}")
     start = datetime(2026, 1, 1, tzinfo=UTC)
     settings = StorySettings()
-    timed = {n for size in sizes for n in range(size - WINDOW // 2, size + WINDOW // 2 + 1)}  # (see ``around``)
+    timed = {n for ns in around.values() for n in ns}
     took: dict[int, float] = {}
     state = None
     for n, ex in enumerate(extractions[:need], 1):
@@ -58,7 +59,6 @@ def per_article_ms(sizes: list[int], cache_dir: Path, eval_dir: Path) -> dict[in
         state = apply_article(state, "s-bench", stamped, settings).state
         if n in timed:
             took[n] = (time.perf_counter() - t) * 1000
-    around = {size: range(size - WINDOW // 2, size + WINDOW // 2 + 1) for size in sizes}
     return {size: statistics.median(took[n] for n in around[size]) for size in sizes}
 
 

@@ -208,9 +208,9 @@ def measure_memory(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -
 
 def measure_story(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -> None:
     """bench/bench_story.py's measurement: one more article's cost as one story grows."""
-    from bench_story import per_article_ms
+    from bench_story import FILES, per_article_ms
 
-    if not all((EVAL_DIR / f"{name}.jsonl").exists() for name in ("ecbplus-dev", "gvc-dev")):
+    if not all((EVAL_DIR / f"{name}.jsonl").exists() for name in FILES):
         res.errors.append(f"story stage: no dev files in {EVAL_DIR}")
         return
     say(f"story stage: one story grown to {max(cfg.story_sizes)} articles")
