@@ -95,11 +95,14 @@ def driver() -> Iterator[Any]:
 
 
 def wait(driver: Any, condition: Callable[[Any], T], what: str, timeout: float = WAIT) -> T:
-    from selenium.common.exceptions import TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    # The story page swaps its <main> for a fresh node when an update lands: an element found by one poll can be
+    # detached before the condition reads it. That poll counts as "not yet"; the next one finds the new node.
+    waiter = WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,))
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)  # type: ignore[no-any-return]
+        return waiter.until(condition)  # type: ignore[no-any-return]
     except TimeoutException:
         raise AssertionError(f"the browser did not show {what} within {timeout:.0f} s") from None
 
