@@ -15,26 +15,33 @@ index restored from its profiles continues exactly like one that never stopped.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import heapq
 import math
 import re
 from array import array
 from collections import OrderedDict
-from collections.abc import ItemsView, Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import repeat
 from math import fsum
-from typing import Any
+from typing import cast
 
 import numpy
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_serializer, field_validator
-from pydantic_core import core_schema
 
-from agents.compact import CompactLayout
+from agents.cluster_models import (
+    _FAMILIES,
+    _NO_FEATURES,
+    Assignment,
+    ClusterSettings,
+    FeatureCounts,
+    NormStats,
+    StoryProfile,
+    _as_counts,
+    _as_stats,
+    _share_fields_set,
+)
 from agents.embedding import SumCosine, add_sums, add_to_sum, unpack
 from schemas.extraction import ArticleExtraction
 
@@ -52,349 +59,8 @@ __all__ = [
 _DAY = 86_400.0
 _ISO_DATE = re.compile(r"^((?:1[89]|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-# Feature families: each has its own vector, weight, cap, DF table and inverted index.
-_FAMILIES = ("terms", "entities", "title", "cues")
 # Ties between equally weighty features of different families break in this order (stable across versions).
 _TIE = {"cues": 0, "entities": 1, "title": 2, "terms": 3}
-
-
-class ClusterSettings(BaseModel):
-    """Every knob of the clusterer. Defaults were chosen on the dev files (see docs/clustering.md)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    threshold: float = Field(
-        0.10,
-        description=("Minimum similarity for an article to join a story; below it, a new story starts."),
-    )
-    threshold_single: float = Field(
-        0.12,
-        description="Threshold to join a story of one article; for a story of n articles the threshold is "
-        "threshold + (threshold_single − threshold)/n.",
-    )
-    weight_terms: float = Field(0.40, description="Weight of the TF-IDF cosine of content lemmas.")
-    weight_entities: float = Field(0.30, description="Weight of the TF-IDF cosine of canonical entities.")
-    weight_title: float = Field(0.15, description="Weight of the TF-IDF cosine of title lemmas.")
-    weight_cues: float = Field(
-        0.15,
-        description=("Weight of the TF-IDF cosine of event cues (places, dates, figures, people)."),
-    )
-    disjoint_min_entities: int = Field(
-        3, description="An article and a story that each name at least this many entities but share none..."
-    )
-    disjoint_penalty: float = Field(0.5, description="...have their similarity multiplied by this.")
-    named_month_waives_decay: bool = Field(
-        True,
-        description="No time decay when the article names a month (e.g. the incident's date) that the story names: "
-        "a trial weeks later that recalls the incident's date is a follow-up, not a new event.",
-    )
-    time_scale_days: float = Field(
-        30.0,
-        description=(
-            "Time decay: the score is divided by 1 + gap/time_scale_days, gap = days between the article and "
-            "the story's date range."
-        ),
-    )
-    time_grace_days: float = Field(
-        1.0,
-        description="Days of gap between an article and a story's date range that cost nothing (day-precision dates).",
-    )
-    assoc_share: float = Field(
-        0.3,
-        description="Share of the association score P(story | feature) in each family's similarity "
-        "(the rest is the cosine).",
-    )
-    assoc_smoothing: float = Field(1.0, description="Added to a feature's document frequency in P(story | feature).")
-    headline_weight: float = Field(
-        0.8,
-        description="A headline-only article (one with a title vector) and a story with headline vectors: "
-        "the similarity gains headline_weight × (cosine of the title vector and the story's headline "
-        "centroid − headline_center). Headlines share too few words for TF-IDF alone; 0 turns this off.",
-    )
-    headline_center: float = Field(
-        0.4, description="Headline cosine that neither raises nor lowers the similarity (see headline_weight)."
-    )
-    merge_headline_weight: float = Field(
-        0.8,
-        description="Two stories with headline vectors: their merge similarity gains merge_headline_weight × "
-        "(cosine of their headline centroids − merge_headline_center).",
-    )
-    merge_headline_center: float = Field(0.5, description="See merge_headline_weight.")
-    merge_threshold: float = Field(
-        0.22,
-        description="Story-to-story similarity at which two live stories are merged (the older absorbs the "
-        "younger, an explicit merge in the Assignment); above 1 disables merging.",
-    )
-    merge_min_articles: int = Field(
-        2, description="Both stories need this many articles before they can merge (centroids are reliable then)."
-    )
-    merge_min_entity_cosine: float = Field(
-        0.2,
-        description="Two stories whose entity vectors agree less than this (cosine) count as disjoint events "
-        "(their merge similarity is multiplied by disjoint_penalty).",
-    )
-    max_age_days: float = Field(
-        90.0,
-        description=(
-            "Window by publication time: a dated story whose newest article is this much older than the "
-            "newest article seen is evicted."
-        ),
-    )
-    window_articles: int = Field(
-        100_000,
-        description=(
-            "Window by arrival: an undated story that received no article during this many arrivals is evicted."
-        ),
-    )
-    max_stories: int = Field(
-        100_000,
-        description=("Hard cap on live stories; the least recently updated are evicted first."),
-    )
-    max_article_terms: int = Field(200, description="Content lemmas of one article that count (its highest TF × IDF).")
-    max_terms: int = Field(
-        80, description="Content lemmas kept per story profile (highest share × IDF; trimmed back to this at +50%)."
-    )
-    max_entities: int = Field(30, description="Entities kept per story profile.")
-    max_title_terms: int = Field(20, description="Title lemmas kept per story profile.")
-    max_cues: int = Field(30, description="Event cues kept per story profile.")
-    admit_share: float = Field(
-        0.25,
-        description="A story takes at most this share of a family's cap as new features from one article "
-        "(the article's rarest); features it has already are always counted.",
-    )
-    max_article_ids: int = Field(200, description="Most recent article ids kept per story (idempotent re-delivery).")
-    max_posting: int = Field(
-        64,
-        description=("Features shared by more live stories than this are not used to find candidates (still scored)."),
-    )
-    common_share: float = Field(
-        0.05,
-        description="A feature in more than this share of live stories (and in more than min_common_posting) "
-        "is common: it does not find candidates, it is still scored for the best ones.",
-    )
-    min_common_posting: int = Field(20, description="See common_share.")
-    candidate_features: int = Field(
-        12, description="The article's most distinctive features that look up candidate stories in the index."
-    )
-    max_candidates: int = Field(10, description="Stories fully scored per article, the best by partial score first.")
-
-
-class FeatureCounts(Mapping[str, int]):
-    """The kept features of one family of a story profile → the number of the story's articles containing each.
-
-    A read-only mapping in the order the features were kept (like the dict it replaces), stored compactly: a tuple
-    of the feature strings (the index shares one string per feature among all its profiles) and a tuple of the
-    counts, or no counts at all while every count is 1 (every feature of a one-article story). Never changed once
-    built (the index replaces it), so copies of a profile share it. JSON: the object ``{feature: count}``.
-    """
-
-    __slots__ = ("counts", "features")
-
-    def __init__(self, features: tuple[str, ...] = (), counts: tuple[int, ...] | None = None) -> None:
-        self.features = features  # read-only
-        self.counts = counts  # read-only; None: every count is 1
-
-    @classmethod
-    def from_dict(cls, counts: Mapping[str, int]) -> FeatureCounts:
-        if not counts:
-            return _NO_FEATURES
-        values = tuple(counts.values())
-        return cls(tuple(counts), None if values.count(1) == len(values) else values)
-
-    def pairs(self) -> Iterator[tuple[str, int]]:
-        """(feature, count) in order; what ``items()`` gives, faster."""
-        counts = self.counts if self.counts is not None else repeat(1, len(self.features))
-        return zip(self.features, counts, strict=True)
-
-    def to_dict(self) -> dict[str, int]:
-        return dict(self.pairs())
-
-    def __getitem__(self, key: str) -> int:
-        try:
-            i = self.features.index(key)
-        except ValueError:
-            raise KeyError(key) from None
-        return 1 if self.counts is None else self.counts[i]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.features
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.features)
-
-    def __len__(self) -> int:
-        return len(self.features)
-
-    def items(self) -> ItemsView[str, int]:
-        return _PairsView(self)
-
-    def __repr__(self) -> str:
-        return f"FeatureCounts({self.to_dict()!r})"
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        as_dict = core_schema.dict_schema(core_schema.str_schema(), core_schema.int_schema(ge=1))
-        from_dict = core_schema.no_info_after_validator_function(cls.from_dict, as_dict)
-        return core_schema.json_or_python_schema(
-            json_schema=from_dict,
-            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_dict]),
-            serialization=core_schema.plain_serializer_function_ser_schema(_counts_to_dict, return_schema=as_dict),
-        )
-
-
-class _PairsView(ItemsView[str, int]):
-    _mapping: FeatureCounts
-
-    def __iter__(self) -> Iterator[tuple[str, int]]:
-        return self._mapping.pairs()
-
-
-_NO_FEATURES = FeatureCounts()
-
-
-def _counts_to_dict(value: Mapping[str, int]) -> dict[str, int]:
-    return value.to_dict() if isinstance(value, FeatureCounts) else dict(value)
-
-
-def _as_counts(value: Mapping[str, int]) -> FeatureCounts:
-    """A profile field as FeatureCounts (it is a plain dict when set without validation, e.g. model_copy(update))."""
-    return value if isinstance(value, FeatureCounts) else FeatureCounts.from_dict(value)
-
-
-class NormStats(Mapping[str, tuple[float, float, float]]):
-    """Per family, the sums (S0, S1, S2) of u², u²·b, u²·b² over a profile's kept features, with u the article
-    share and b = log(df + 1) at the story's last update; the vector norm at any later corpus size N is
-    sqrt(A²·S0 − 2A·S1 + S2), A = log(N + 1) + 1. Stored so a restored index scores exactly alike.
-
-    A read-only mapping family → (S0, S1, S2), the floats packed in one array (exact float64). JSON: the object
-    ``{family: [S0, S1, S2]}``."""
-
-    __slots__ = ("families", "values_")
-
-    def __init__(self, families: tuple[str, ...] = (), values: array[float] | None = None) -> None:
-        self.families = families  # read-only
-        self.values_ = values if values is not None else array("d")  # read-only; 3 per family
-
-    @classmethod
-    def from_dict(cls, stats: Mapping[str, tuple[float, float, float]]) -> NormStats:
-        families = tuple(stats)
-        return cls(_FAMILIES if families == _FAMILIES else families, array("d", [x for t in stats.values() for x in t]))
-
-    def norms(self, a: float) -> list[float]:
-        """The norm of each family's vector (in _FAMILIES order; 0 for a family without stats) for A = ``a``."""
-        v, sqrt = self.values_, math.sqrt
-        aa, a2 = a * a, 2 * a  # a·a·S0 − 2·a·S1 + S2, as (a·a)·S0 − (2·a)·S1 + S2
-        if self.families is _FAMILIES:
-            x0 = aa * v[0] - a2 * v[1] + v[2]
-            x1 = aa * v[3] - a2 * v[4] + v[5]
-            x2 = aa * v[6] - a2 * v[7] + v[8]
-            x3 = aa * v[9] - a2 * v[10] + v[11]
-            return [
-                sqrt(x0) if x0 > 0.0 else 0.0,
-                sqrt(x1) if x1 > 0.0 else 0.0,
-                sqrt(x2) if x2 > 0.0 else 0.0,
-                sqrt(x3) if x3 > 0.0 else 0.0,
-            ]
-        norms = [sqrt(max(0.0, aa * v[i] - a2 * v[i + 1] + v[i + 2])) for i in range(0, len(v), 3)]
-        by_family = dict(zip(self.families, norms, strict=True))
-        return [by_family.get(fam, 0.0) for fam in _FAMILIES]
-
-    def __getitem__(self, key: str) -> tuple[float, float, float]:
-        try:
-            i = 3 * self.families.index(key)
-        except ValueError:
-            raise KeyError(key) from None
-        v = self.values_
-        return (v[i], v[i + 1], v[i + 2])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.families)
-
-    def __len__(self) -> int:
-        return len(self.families)
-
-    def to_dict(self) -> dict[str, tuple[float, float, float]]:
-        return {fam: self[fam] for fam in self.families}
-
-    def __repr__(self) -> str:
-        return f"NormStats({self.to_dict()!r})"
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        triple = core_schema.tuple_schema([core_schema.float_schema()] * 3)
-        as_dict = core_schema.dict_schema(core_schema.str_schema(), triple)
-        from_dict = core_schema.no_info_after_validator_function(cls.from_dict, as_dict)
-        return core_schema.json_or_python_schema(
-            json_schema=from_dict,
-            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_dict]),
-            serialization=core_schema.plain_serializer_function_ser_schema(_stats_to_dict, return_schema=as_dict),
-        )
-
-
-def _stats_to_dict(value: Mapping[str, tuple[float, float, float]]) -> dict[str, tuple[float, float, float]]:
-    return value.to_dict() if isinstance(value, NormStats) else dict(value)
-
-
-def _as_stats(value: Mapping[str, tuple[float, float, float]]) -> NormStats:
-    return value if isinstance(value, NormStats) else NormStats.from_dict(value)
-
-
-class StoryProfile(BaseModel):
-    """Everything the index knows about one story; JSON-serializable, the unit of persistence.
-
-    Feature maps hold, for each kept feature, the number of the story's articles that contain it.
-    """
-
-    story_id: str
-    first_article_id: str
-    article_count: int = 0
-    article_ids: list[str] = Field(default_factory=list)
-    terms: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
-    entities: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
-    title: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
-    cues: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
-    first_published: datetime | None = None
-    last_published: datetime | None = None
-    first_seq: int = 0
-    last_seq: int = 0
-    merged_ids: list[str] = Field(default_factory=list)  # stories folded into this one (their ids now alias it)
-    norm_stats: NormStats = Field(default_factory=NormStats)  # see NormStats
-    # Sum of the story's headline vectors (agents/embedding: int32 per dimension, raw bytes; base64 in JSON).
-    headline_sum: bytes | None = None
-
-    @field_serializer("headline_sum", when_used="json")
-    def _headline_sum_json(self, value: bytes | None) -> str | None:
-        return base64.b64encode(value).decode("ascii") if value is not None else None
-
-    @field_validator("headline_sum", mode="before")
-    @classmethod
-    def _headline_sum_from_json(cls, value: object) -> object:
-        return base64.b64decode(value, validate=True) if isinstance(value, str) else value
-
-
-_PROFILE_LAYOUT = CompactLayout(StoryProfile)
-
-
-def _share_fields_set(prof: StoryProfile) -> StoryProfile:
-    """``prof`` made an index's own profile: the shared fields set, and its attributes in a key-sharing dict (0.28
-    instead of 0.46 KiB; :class:`agents.compact.CompactLayout`)."""
-    _PROFILE_LAYOUT.apply(prof)
-    return prof
-
-
-class Assignment(BaseModel):
-    """The decision for one article."""
-
-    model_config = ConfigDict(frozen=True)
-
-    article_id: str
-    story_id: str
-    new_story: bool
-    score: float
-    profile: StoryProfile
-    evicted: list[str] = Field(default_factory=list)
-    merged: list[str] = Field(default_factory=list)  # stories folded into story_id by this step: follow them there
-    duplicate: bool = False  # the article id was already assigned; nothing changed
 
 
 def _first_keys(values: list[float], keys: list[str], n: int) -> list[str]:
@@ -494,9 +160,11 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     become ``killed:N`` / ``injured:N``; people, places and figures keep their canonical ids.
     """
     raw, log = extraction.terms, math.log
-    stems: list[str] = list(map(_STEMS.get, raw))  # type: ignore[arg-type]  # (None where not cached yet)
-    if None in stems:
-        stems = [stem if stem is not None else _stem(k) for stem, k in zip(stems, raw, strict=True)]
+    cached: list[str | None] = list(map(_STEMS.get, raw))  # (None where not cached yet)
+    if None in cached:
+        stems = [stem if stem is not None else _stem(k) for stem, k in zip(cached, raw, strict=True)]
+    else:
+        stems = cast(list[str], cached)
     if len(set(stems)) == len(stems) and (not raw or min(raw.values()) > 0):  # (usually) nothing to add up
         try:
             terms = dict(zip(stems, map(_SUBLINEAR.__getitem__, raw.values()), strict=True))
@@ -1017,12 +685,12 @@ class StoryIndex:
             counts: FeatureCounts = getattr(prof, fam)
             for key, count in counts.pairs():
                 feat = features[key]
-                i = top - feat.log_df
+                idf = top - feat.log_df
                 members = feat.stories
                 if feat.size > 1:  # (a feature only this story keeps is shared with none)
-                    fam_mine.append((key, count, i * i, members))
+                    fam_mine.append((key, count, idf * idf, members))
                 if feat.size <= max_posting:  # (postings this short are dicts)
-                    w = count / n * i * i
+                    w = count / n * idf * idf
                     gen.append((-w, tie, key, w, members))  # type: ignore[arg-type]
             mine.append(fam_mine)
         ranked = self._candidates(gen, exclude=sid, min_articles=s.merge_min_articles)
