@@ -25,6 +25,13 @@ DEFAULT_FILES = ["ecbplus-dev", "gvc-dev", "uci-headlines-dev"]
 EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 
+def build() -> str:
+    """Which agents.clustering runs: the mypyc-compiled module (`make native`) or the plain source."""
+    import agents.clustering
+
+    return "compiled (mypyc)" if (agents.clustering.__file__ or "").endswith(".so") else "plain Python"
+
+
 def load_extractions(path: Path, cache_dir: Path) -> list[ArticleExtraction]:
     """Extractions of every article of ``path`` (computed once, then read from the cache)."""
     articles = [a for a, _ in read_articles_jsonl(path)]
@@ -142,7 +149,10 @@ def main() -> None:
     if missing:
         raise SystemExit(f"not found: {', '.join(map(str, missing))} (give labeled JSONL files as arguments)")
     settings = ClusterSettings()
-    print(f"clustering stage alone (extraction cached in {args.cache_dir}, not timed); goal ≥ {GOAL:,.0f} articles/s")
+    print(
+        f"clustering stage alone, agents.clustering {build()} (extraction cached in {args.cache_dir}, not timed); "
+        f"goal ≥ {GOAL:,.0f} articles/s"
+    )
     loaded = {f.stem: load_extractions(f, args.cache_dir) for f in files}
     rates = [throughput(name, exts, args.repeat, settings) for name, exts in loaded.items()]
     everything = [e for exts in loaded.values() for e in exts]

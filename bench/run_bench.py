@@ -84,6 +84,7 @@ class Results:
     latency_rate: float = 0.0
     latency_basis: str = ""
     cluster: dict[str, float] = field(default_factory=dict)
+    cluster_build: str = ""  # agents.clustering compiled or plain (bench_cluster.build)
     memory: dict[str, float] = field(default_factory=dict)
     story: dict[int, float] = field(default_factory=dict)  # story size -> ms for one more article
     pipe_names: str = ""
@@ -176,7 +177,7 @@ def measure_pipe(texts: Sequence[str], res: Results) -> float:
 
 def measure_cluster(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -> None:
     """bench/bench_cluster.py's measurement: every dev file through a fresh index, best of ``cluster_repeat``."""
-    from bench_cluster import load_extractions, throughput
+    from bench_cluster import build, load_extractions, throughput
 
     from agents.clustering import ClusterSettings
 
@@ -188,6 +189,7 @@ def measure_cluster(cfg: BenchConfig, res: Results, say: Callable[[str], None]) 
     say(f"clustering: extractions of {', '.join(f.name for f in files)} (cached in {CACHE_DIR.relative_to(ROOT)})")
     loaded = {f.stem: load_extractions(f, CACHE_DIR) for f in files}
     settings = ClusterSettings()
+    res.cluster_build = build()
     for name, exts in loaded.items():
         res.cluster[name] = throughput(name, exts, cfg.cluster_repeat, settings)
     everything = [e for exts in loaded.values() for e in exts]
@@ -340,7 +342,8 @@ def table(cfg: BenchConfig, res: Results) -> list[str]:
         slowest = min(per_file.values())
         detail = ", ".join(f"{k} {v:,.0f}" for k, v in res.cluster.items())
         rows.append(
-            f"| 4 | clustering stage alone (`StoryIndex.assign`, extraction cached), best of {cfg.cluster_repeat} "
+            f"| 4 | clustering stage alone (`StoryIndex.assign`, {res.cluster_build}, extraction cached), "
+            f"best of {cfg.cluster_repeat} "
             f"| **{slowest:,.0f} articles/s** on the slowest file ({detail}) | ≥ 2,000 | {_verdict(slowest >= 2000)} |"
         )
     if res.two:
@@ -400,7 +403,8 @@ def render(cfg: BenchConfig, facts: dict[str, str], res: Results) -> str:
         "send until every article is listed in a story update's sources or dead-lettered (read from the output "
         "topics).",
         "- (3) one worker, input at a fixed rate; per article, its send time to the first story update listing it.",
-        "- (4) bench/bench_cluster.py's `throughput` on the dev files in file order, fresh index per run.",
+        "- (4) bench/bench_cluster.py's `throughput` on the dev files in file order, fresh index per run; "
+        "agents.clustering as `make install` builds it (compiled with mypyc where a C compiler exists).",
         "- (6) bench/bench_memory.py in a fresh process: one story per article (dev extractions cycled), a lower "
         "bound per story; each later pass over the articles renames a share of their names, figures and lemmas so "
         "that the vocabulary grows as Heaps' law fitted on the dev files predicts (real news keeps bringing new "
