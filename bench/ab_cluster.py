@@ -5,6 +5,9 @@ the best CPU time of each makes their ratio trustworthy where two separate runs 
 
     .venv/bin/python bench/ab_cluster.py                 # HEAD vs working tree
     .venv/bin/python bench/ab_cluster.py REV --repeat 8  # REV vs working tree
+
+REV always runs as plain Python; the working tree runs as agents/__init__ chooses (compiled by `make native` unless
+the source changed since). To compare code changes alone, run both plain: STORYWIRE_PURE_PYTHON=1.
 """
 
 from __future__ import annotations
@@ -49,7 +52,9 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=ROOT / "bench" / "cache" / "extractions")
     args = parser.parse_args()
     import agents.clustering as current
+    from bench.bench_cluster import build
 
+    print(f"{args.rev}: plain Python; working tree: {build()}")
     versions = {args.rev: module_at(args.rev), "working tree": current}
     for name in DEFAULT_FILES:
         path = EVAL_DIR / f"{name}.jsonl"
