@@ -29,7 +29,8 @@ def build() -> str:
     """Which agents.clustering runs: the mypyc-compiled module (`make native`) or the plain source."""
     import agents.clustering
 
-    return "compiled (mypyc)" if (agents.clustering.__file__ or "").endswith(".so") else "plain Python"
+    compiled = Path(agents.clustering.__file__ or "") in agents.compiled_clustering_files()
+    return "compiled (mypyc)" if compiled else "plain Python"
 
 
 def load_extractions(path: Path, cache_dir: Path) -> list[ArticleExtraction]:
