@@ -33,6 +33,11 @@ def compiled_clustering_files() -> list[Path]:
     return [p for suffix in importlib.machinery.EXTENSION_SUFFIXES if (p := _HERE / f"clustering{suffix}").exists()]
 
 
+def pure_python_requested() -> bool:
+    """Whether STORYWIRE_PURE_PYTHON asks for the plain agents.clustering (any value but empty or 0)."""
+    return os.environ.get("STORYWIRE_PURE_PYTHON", "") not in ("", "0")
+
+
 def _load_clustering_source() -> None:
     """Import agents.clustering from its source file, whatever compiled module lies beside it."""
     spec = importlib.util.spec_from_file_location(f"{__name__}.clustering", CLUSTERING_SOURCE)
@@ -50,7 +55,7 @@ def _load_clustering_source() -> None:
 def _choose_clustering() -> None:
     if not compiled_clustering_files():
         return
-    if os.environ.get("STORYWIRE_PURE_PYTHON", "") not in ("", "0"):
+    if pure_python_requested():
         _load_clustering_source()
         return
     try:

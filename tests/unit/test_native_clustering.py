@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 import agents
 from schemas.article import Article
 from schemas.extraction import ArticleExtraction
+from streams.evaluate import read_articles_jsonl
 from tests.conftest import EXAMPLES, SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,16 +67,12 @@ def _articles() -> list[Article]:
     for name, n in (("ecbplus-dev", 60), ("gvc-dev", 40), ("uci-headlines-dev", 120)):
         path = SHARED / "eval" / f"{name}.jsonl"
         if path.exists():
-            with path.open(encoding="utf-8") as lines:
-                for _, line in zip(range(n), lines, strict=False):
-                    record = json.loads(line)
-                    record.pop("story", None)
-                    articles.append(Article.model_validate(record))
+            articles += [article for article, _ in islice(read_articles_jsonl(path), n)]
     return articles
 
 
 def test_the_compiled_clusterer_is_in_use() -> None:
-    if os.environ.get("STORYWIRE_PURE_PYTHON", "") not in ("", "0"):
+    if agents.pure_python_requested():
         pytest.skip("STORYWIRE_PURE_PYTHON is set: the plain module runs on purpose")
     if not agents.compiled_clustering_files():
         if shutil.which("cc") or shutil.which("gcc"):
