@@ -77,9 +77,13 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 
 
+# Dots and apostrophes join the letters around them: "U.S." is "us", "Children's" is "childrens", "O'Brien" "obrien".
+_JOINERS = str.maketrans("", "", ".'’")
+
+
 def entity_slug(text: str) -> str:
     """Lowercase ASCII-ish slug used in entity ids ("Volodymyr Zelenskyy" → "volodymyr-zelenskyy")."""
-    return _SLUG.sub("-", text.lower().replace(".", "")).strip("-")
+    return _SLUG.sub("-", text.lower().translate(_JOINERS)).strip("-")
 
 
 def tokens_match(a: str, b: str) -> bool:
@@ -116,7 +120,7 @@ def name_words_match(ta: Sequence[str], tb: Sequence[str]) -> bool:
 def name_tokens(name: str) -> tuple[str, ...]:
     """The words of a name or an entity id that :func:`names_match` compares (honorifics and corporate suffixes out)."""
     name = name.split(":", 1)[-1]
-    tokens = [t for t in _SLUG.sub(" ", name.lower().replace(".", "")).split() if t not in HONORIFICS]
+    tokens = [t for t in _SLUG.sub(" ", name.lower().translate(_JOINERS)).split() if t not in HONORIFICS]
     while len(tokens) > 1 and tokens[-1] in CORPORATE_SUFFIXES:
         tokens.pop()
     return tuple(tokens)
@@ -151,9 +155,23 @@ class _Mention:
     regnal: str | None
 
 
+def _name_part(span: Span) -> list[Token]:
+    """The tokens of a mention that make its name: determiners and a possessive at either end left out.
+
+    At an end it goes ("Putin's" is Putin); inside a name it belongs to it ("Children's Hospital",
+    "Harris County Sheriff's Office"), and dropping it there glued the words together ("ChildrenHospital").
+    """
+    tokens = [t for t in span if t.pos_ != "DET"]
+    while tokens and tokens[-1].text in _POSSESSIVE:
+        tokens.pop()
+    while tokens and tokens[0].text in _POSSESSIVE:  # a span that starts at the possessive ("'s Office")
+        tokens.pop(0)
+    return tokens
+
+
 def _clean(span: Span) -> tuple[str, str | None, int]:
-    """Name without determiners, possessives and leading titles; the regnal title if one led; tokens dropped."""
-    tokens = [t for t in span if t.pos_ != "DET" and t.text not in _POSSESSIVE]
+    """Name without determiners, end possessives and leading titles; the regnal title if one led; tokens dropped."""
+    tokens = _name_part(span)
     regnal = None
     dropped = 0
     while len(tokens) > 1 and tokens[0].lower_.rstrip(".") in TITLES:
@@ -233,7 +251,7 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
     # elsewhere followed by common words (not proper nouns), is cut back to that name.
     counts = Counter(m.name for m in mentions)
     for m in mentions:
-        tokens = [t for t in m.span if t.pos_ != "DET" and t.text not in _POSSESSIVE]
+        tokens = _name_part(m.span)
         if (
             len(tokens) >= 2
             and counts[m.name] == 1

@@ -60,6 +60,21 @@ def test_company_suffix_and_capitalized_dateline_do_not_split_entities(nlp: Lang
     assert "org:acme-corp" in ids and "org:acme" not in ids
 
 
+def test_a_possessive_inside_a_name_stays_and_a_trailing_one_goes(nlp: Language) -> None:
+    ex = extract(
+        nlp,
+        "Boy shot in Houston",
+        "The boy was taken to Comer Children's Hospital, a Harris County Sheriff’s Office spokesman said. "
+        "Putin's aide was not there.",
+    )
+    names = {e.id: e.name for e in ex.entities}
+    hospital = next(i for i, n in names.items() if n.endswith("Hospital"))
+    office = next(i for i, n in names.items() if n.endswith("Office"))
+    assert names[hospital] == "Comer Children's Hospital" and hospital.endswith(":comer-childrens-hospital")
+    assert names[office] == "Harris County Sheriff’s Office" and office.endswith(":harris-county-sheriffs-office")
+    assert names["person:putin"] == "Putin"
+
+
 def test_regnal_titles_stay_in_the_name_and_become_the_role(nlp: Language) -> None:
     # A Doc built by hand, as spaCy's own tests do: the title inside the entity span and in front of it.
     words = ["Pope", "Gregory", "spoke", "with", "King", "Harald", "and", "President", "Ada", "Lind", "."]
