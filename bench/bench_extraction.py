@@ -18,7 +18,7 @@ from pathlib import Path
 
 import spacy
 
-from agents.extraction import DEFAULT_MODEL, Extractor, load_nlp
+from agents.extraction import DEFAULT_MODEL, Extractor, load_nlp, parsed_text
 from schemas.article import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if not articles:
         print(f"no articles with text in {', '.join(map(str, paths))}; pass JSONL files", file=sys.stderr)
         return 2
-    texts = [a.body for a in articles]
+    texts = [parsed_text(a) for a in articles]
     words = sum(len(t.split()) for t in texts)
     print(
         f"{len(articles)} articles ({words / len(articles):.0f} words each) from {', '.join(p.name for p in paths)}",

@@ -36,6 +36,8 @@ if str(BENCH) not in sys.path:
 from bench_e2e import E2EResult, article_messages, percentile, run_latency, run_throughput  # noqa: E402
 from bench_extraction import default_paths, read_articles  # noqa: E402
 
+from agents.extraction import parsed_text  # noqa: E402
+
 __all__ = ["ALL_PARTS", "BenchConfig", "main", "run"]
 
 ALL_PARTS = ("pipe", "e2e", "latency", "cluster", "scaling", "memory", "story")
@@ -226,7 +228,7 @@ def run(cfg: BenchConfig, say: Callable[[str], None] | None = None) -> str:
     facts = machine_facts()
     res = Results()
     articles = read_articles(default_paths(), cfg.articles)
-    texts = [a.body for a in articles]
+    texts = [parsed_text(a) for a in articles]
     res.words = sum(len(t.split()) for t in texts) / max(1, len(texts))
     say(
         f"{len(articles)} dev articles (~{res.words:.0f} words); parts: {', '.join(p for p in ALL_PARTS if p in parts)}"

@@ -23,7 +23,7 @@ from agents.clustering import ClusterSettings
 from agents.coref_metrics import CorefScores, clusters_of, conll_scores
 from agents.dedupe import entity_id_map
 from agents.event_mentions import group_mentions, mention_frames
-from agents.extraction import canonical_entities
+from agents.extraction import canonical_entities, parsed_text
 from schemas.article import Article
 from schemas.extraction import EventFrame
 from streams.evaluate import ArticleFileError, ErrorHandler, FileResult, _read_labeled, run_file
@@ -76,7 +76,7 @@ def read_mentions_jsonl(path: str | Path) -> list[GoldMention]:
 def _parse(articles: Sequence[Article], model: str, batch_size: int) -> Iterator[Doc]:
     from agents.extraction import load_nlp
 
-    yield from load_nlp(model).pipe((a.body for a in articles), batch_size=batch_size)
+    yield from load_nlp(model).pipe((parsed_text(a) for a in articles), batch_size=batch_size)
 
 
 def _docs(path: Path, articles: Sequence[Article], *, model: str, batch_size: int, cache_dir: Path | None) -> list[Doc]:
@@ -90,7 +90,7 @@ def _docs(path: Path, articles: Sequence[Article], *, model: str, batch_size: in
     nlp = load_nlp(model)
     if cache.exists():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
-        if len(docs) == len(articles) and all(d.text == a.body for d, a in zip(docs, articles, strict=True)):
+        if len(docs) == len(articles) and all(d.text == parsed_text(a) for d, a in zip(docs, articles, strict=True)):
             return docs
     docs = list(_parse(articles, model, batch_size))
     cache.parent.mkdir(parents=True, exist_ok=True)

@@ -161,7 +161,7 @@ def test_live_pipeline_and_eval_events_group_alike(nlp) -> None:  # type: ignore
     """
     if not ECB_ARTICLES.exists():
         pytest.skip(f"{ECB_ARTICLES} not found (the shared eval folder is absent)")
-    from agents.extraction import Extractor, canonical_entities
+    from agents.extraction import Extractor, canonical_entities, parsed_text
     from agents.pipeline import Pipeline
     from schemas.article import parse_article
 
@@ -183,7 +183,7 @@ def test_live_pipeline_and_eval_events_group_alike(nlp) -> None:  # type: ignore
     for i, (aid, source, f) in enumerate(reports):
         if f.end <= f.start:
             continue  # a casualty count without a trigger word
-        doc = nlp(exs[aid].article.body)
+        doc = nlp(parsed_text(exs[aid].article))
         frame = mention_frames(doc, canonical_entities(doc), [(f.start, f.end)])[0]
         assert frame is not None
         if (frame.type, frame.trigger) == (f.type, f.trigger):
