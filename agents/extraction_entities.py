@@ -71,6 +71,9 @@ CORPORATE_SUFFIXES = frozenset(
         "se",
     }
 )
+TIME_ZONES = frozenset(
+    "GMT UTC BST IST EST EDT CST CDT MST MDT PST PDT AKST AKDT HST CET CEST EET EEST WET WEST AEST AEDT JST".split()
+)
 HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "prof", "professor", "sir", "lord", "lady"})
 _LABEL_PREFERENCE = {"PERSON": 0, "GPE": 1, "ORG": 2, "LOC": 3, "NORP": 4, "FAC": 5, "EVENT": 6}
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -231,6 +234,13 @@ def role_is_specific(role: str | None) -> bool:
     return len(words) >= 2 and words[0] not in TITLES
 
 
+def _not_a_name(name: str) -> bool:
+    """A title or office word alone ("Sgt", "Sheriff", "Police") or a time zone ("GMT"): the model's NER takes
+    them for a person or an organisation, but they name no one."""
+    words = name.lower().replace(".", " ").split()
+    return all(w in TITLES for w in words) or name.upper() in TIME_ZONES
+
+
 def canonicalize_entities(doc: Doc) -> CanonicalEntities:
     """Group the doc's entity mentions into canonical entities (deterministic)."""
     mentions: list[_Mention] = []
@@ -238,7 +248,7 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
         if span.label_ not in ENTITY_LABELS or not any(t.is_alpha for t in span):
             continue
         name, regnal_inside, dropped = _clean(span)
-        if not name or not any(c.isalpha() for c in name):
+        if not name or not any(c.isalpha() for c in name) or _not_a_name(name):
             continue
         role, regnal_before = (None, None)
         if span.label_ == "PERSON" or dropped:

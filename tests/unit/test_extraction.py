@@ -75,6 +75,18 @@ def test_a_possessive_inside_a_name_stays_and_a_trailing_one_goes(nlp: Language)
     assert names["person:putin"] == "Putin"
 
 
+def test_a_title_alone_or_a_time_zone_is_no_entity(nlp: Language) -> None:
+    ex = extract(
+        nlp,
+        "Boy shot in St. Louis County",
+        "The shooting happened at 10 a.m. GMT, Sgt. Brian Schellman said. The Sheriff said nothing. "
+        "Det. Mark Jones spoke to reporters.",
+    )
+    names = {e.name for e in ex.entities}
+    assert {"Brian Schellman", "Mark Jones"} <= names
+    assert not {"GMT", "Sheriff", "Det", "Sgt"} & names
+
+
 def test_regnal_titles_stay_in_the_name_and_become_the_role(nlp: Language) -> None:
     # A Doc built by hand, as spaCy's own tests do: the title inside the entity span and in front of it.
     words = ["Pope", "Gregory", "spoke", "with", "King", "Harald", "and", "President", "Ada", "Lind", "."]
