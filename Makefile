@@ -28,7 +28,8 @@ $(STAMP): pyproject.toml
 
 # agents/clustering.py compiled to C with mypyc (~20 s; same results, faster: docs/clustering.md, "Speed"). The
 # stamp holds the SHA-256 of the source compiled; agents/__init__.py runs the plain module when they differ, and
-# without a C compiler the build fails with a warning and the plain module runs.
+# without a C compiler the build fails with a warning and the plain module runs. A failed build leaves a stamp
+# that says so (no digest), so that every later `make` does not try again until agents/clustering.py changes.
 native: $(NATIVE)
 
 $(NATIVE): agents/clustering.py $(STAMP)
@@ -39,7 +40,9 @@ $(NATIVE): agents/clustering.py $(STAMP)
 	  sha256sum agents/clustering.py | cut -d' ' -f1 > $(NATIVE); \
 	else \
 	  rm -f agents/clustering.*.so agents/clustering__mypyc.*.so; tail -n 20 build/mypyc.log; \
-	  echo "warning: mypyc could not compile agents/clustering.py; it runs as plain Python (slower)"; fi
+	  echo "not compiled: see build/mypyc.log" > $(NATIVE); \
+	  echo "warning: mypyc could not compile agents/clustering.py; it runs as plain Python (slower)." \
+	    "To try again: rm $(NATIVE) && make native"; fi
 
 # docker-compose (Debian's 1.29) validates docker-compose.yml; no Docker engine is needed for that.
 compose-tool:
