@@ -241,11 +241,42 @@ def _not_a_name(name: str) -> bool:
     return all(w in TITLES for w in words) or name.upper() in TIME_ZONES
 
 
+_COMMON_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV"})
+
+
+def _first_line_end(doc: Doc) -> int:
+    """The index of the first token after the doc's first line (the headline), or len(doc)."""
+    for tok in doc:
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            return tok.i + 1
+    return len(doc)
+
+
+def _capitalized_common_word(span: Span, title_end: int, written_lower: set[int]) -> bool:
+    """Common words that look like a name only because of where they stand: a mention whose capitals say nothing
+    (in the headline, or one word first in its sentence) made of words the article writes in lowercase
+    elsewhere ("Arson Suspected In Church Fire" when the text says "arson is suspected"). A capital in
+    mid-sentence ("Apple said") is evidence of a name and keeps it; so does a word of a longer name in the text."""
+    words = [t for t in span if t.is_alpha]
+    if not words or not all(w.lower in written_lower for w in words):
+        return False
+    if span.end <= title_end:
+        return True
+    return len(words) == 1 and bool(words[0].is_sent_start)
+
+
 def canonicalize_entities(doc: Doc) -> CanonicalEntities:
     """Group the doc's entity mentions into canonical entities (deterministic)."""
     mentions: list[_Mention] = []
+    title_end = _first_line_end(doc)
+    # Words the text below the headline uses as common words (in lowercase), minus the words of its longer
+    # names ("Felt" is Mark Felt's surname however often the text says "felt"). A headline alone has none.
+    written_lower = {t.lower for t in doc[title_end:] if t.is_lower and t.is_alpha and t.pos_ in _COMMON_POS}
+    written_lower -= {t.lower for span in doc.ents if len(span) > 1 and span.start >= title_end for t in span}
     for span in doc.ents:
         if span.label_ not in ENTITY_LABELS or not any(t.is_alpha for t in span):
+            continue
+        if _capitalized_common_word(span, title_end, written_lower):
             continue
         name, regnal_inside, dropped = _clean(span)
         if not name or not any(c.isalpha() for c in name) or _not_a_name(name):

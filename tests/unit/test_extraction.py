@@ -87,6 +87,19 @@ def test_a_title_alone_or_a_time_zone_is_no_entity(nlp: Language) -> None:
     assert not {"GMT", "Sheriff", "Det", "Sgt"} & names
 
 
+def test_a_headline_word_the_text_uses_as_a_common_word_is_no_entity(nlp: Language) -> None:
+    ex = extract(
+        nlp,
+        "Arson Suspected In Church Fire",
+        "Arson is suspected in the fire that gutted the Wasilla Bible Church, police said. Investigators said "
+        "the arson was the third in the area this year. W. Mark Felt also spoke. Felt said he felt fine.",
+    )
+    names = {e.name for e in ex.entities}
+    assert "Arson" not in names  # the text says "the arson": the headline's capital is no evidence
+    assert "Wasilla Bible Church" in names
+    assert any(n.endswith("Mark Felt") for n in names)  # a surname that is also a word stays a name
+
+
 def test_regnal_titles_stay_in_the_name_and_become_the_role(nlp: Language) -> None:
     # A Doc built by hand, as spaCy's own tests do: the title inside the entity span and in front of it.
     words = ["Pope", "Gregory", "spoke", "with", "King", "Harald", "and", "President", "Ada", "Lind", "."]
