@@ -27,18 +27,24 @@ _WIDGET_WORDS = frozenset(
 )
 _MAX_WIDGET_WORDS = 8
 _WORD = re.compile(r"[^\W\d_]+")
-_NOTICE = re.compile(
+_NOTICE = re.compile(  # copyright notices
     r"""
     \ball\s+rights\s+reserved\b
     | ^\W*(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*\d{4})
     | \bmay\s+not\s+be\s+(?:re)?(?:published|broadcast|reproduced|rewritten|redistributed)\b
-    | \b(?:enable|turn\s+on|activate)\s+javascript\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_MAX_NOTICE_CHARS = 400  # a notice is a line or two; a long paragraph that quotes one is news
+_PROMPT = re.compile(  # what the page asks of the reader
+    r"""
+    \b(?:enable|turn\s+on|activate)\s+javascript\b
     | \bjavascript\s+(?:is\s+)?(?:disabled|required|must\s+be\s+enabled)\b
     | \b(?:sign\s+up|subscribe)\b.{0,60}\b(?:newsletter|rss\s+feed|our\s+feed|alerts)\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-_MAX_NOTICE_CHARS = 400  # a notice is a line or two; a long paragraph that quotes one is news
+_MAX_PROMPT_CHARS = 200  # a news paragraph about JavaScript or newsletters is longer than a prompt
 
 
 def is_furniture(line: str) -> bool:
@@ -47,6 +53,8 @@ def is_furniture(line: str) -> bool:
     if not text:
         return False
     if len(text) <= _MAX_NOTICE_CHARS and _NOTICE.search(text):
+        return True
+    if len(text) <= _MAX_PROMPT_CHARS and _PROMPT.search(text):
         return True
     words = [w.lower() for w in _WORD.findall(text)]
     return 0 < len(words) <= _MAX_WIDGET_WORDS and all(w in _WIDGET_WORDS for w in words)

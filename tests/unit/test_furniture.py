@@ -44,6 +44,8 @@ def test_furniture_lines(line: str) -> None:
         "Facebook and Twitter removed the video on Monday, a spokesman said.",
         "The flaw lets attackers run JavaScript in the browser of anyone who opens the page.",
         "Police said the copyright dispute began in 2014.",
+        "Researchers told users to turn on JavaScript only for sites they trust until the browser is patched, "
+        "because the flaw lets a page read the passwords that other tabs have saved, the company said on Monday.",
         "More than 200 people were evacuated.",
         "",
     ],
