@@ -10,6 +10,7 @@ first, so merging is order-independent and giving an article's frames twice chan
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter, defaultdict
@@ -65,6 +66,7 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
     compared pair by pair; the groups are tried in the order they were made, as a scan of all of them would.
     """
     tokens = {form: name_tokens(form) for i, n in names.items() for form in (i, n)}  # (each compared many times)
+    one_form = {i for i, n in names.items() if tokens[i] == tokens[n]}  # the id's words are its name's words
     slug = {i: entity_slug(n) for i, n in names.items()}
     words = {i: _words(n) for i, n in names.items()}
     order = sorted(names, key=lambda i: (-words[i], -len(names[i]), i))
@@ -81,7 +83,8 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
             heads[i] for i in near
             if (head_label[i] == label or slug[heads[i]] == slug[eid] or words[eid] < words[heads[i]])
             and (name_words_match(tokens[names[eid]], tokens[names[heads[i]]])
-                 or name_words_match(tokens[eid], tokens[heads[i]]))
+                 or ((eid not in one_form or heads[i] not in one_form)
+                     and name_words_match(tokens[eid], tokens[heads[i]])))
         ]  # fmt: skip
         if len(fits) > 1:
             last = slug[eid].split("-")[-1]
@@ -217,33 +220,48 @@ class _Member:
     targets: list[str]
     roles: dict[str, str]
     names: dict[str, str]
+    entities: set[str] = field(init=False)  # named participants (no "np:" phrases)
+    saying: bool = field(init=False)  # a verb of saying: its happening is told by who speaks
 
-    @property
-    def entities(self) -> set[str]:
-        return {p for p in (*self.actors, *self.targets) if not p.startswith("np:")}
+    def __post_init__(self) -> None:
+        self.entities = {p for p in (*self.actors, *self.targets) if not p.startswith("np:")}
+        self.saying = event_key(self.frame.trigger) in REPORTING_KEYS
 
 
 @dataclass
 class _Cluster:
+    """A happening being formed: its members, and what :func:`_score` reads of them, kept up to date as they join
+    (a story of hundreds of articles scores each report against each cluster of its kind; recomputing these from
+    the members on every comparison made a story's merge cubic in its size)."""
+
     type: str
     key: str  # event_class of its frames: the type, or type and event word for word-bound types
     members: list[_Member] = field(default_factory=list)
+    articles: set[str] = field(default_factory=set)
+    entities: set[str] = field(default_factory=set)
+    actors: set[str] = field(default_factory=set)  # named actors (no "np:" phrases)
+    speakers: set[str] = field(default_factory=set)  # every actor, common-noun phrases too ("police said")
+    roles: dict[str, str] = field(default_factory=dict)  # a later member's role for an id wins, as in a dict merge
+    days: set[date] = field(default_factory=set)
+    wheres: set[str] = field(default_factory=set)
+    cities: set[AttributeValue] = field(default_factory=set)
+    triggers: set[str] = field(default_factory=set)
 
-    @property
-    def articles(self) -> set[str]:
-        return {m.article_id for m in self.members}
-
-    @property
-    def entities(self) -> set[str]:
-        return {p for m in self.members for p in m.entities}
-
-    @property
-    def actors(self) -> set[str]:
-        return {a for m in self.members for a in m.actors if not a.startswith("np:")}
-
-    @property
-    def roles(self) -> dict[str, str]:
-        return {k: v for m in self.members for k, v in m.roles.items()}
+    def add(self, member: _Member) -> None:
+        self.members.append(member)
+        self.articles.add(member.article_id)
+        self.entities |= member.entities
+        self.actors.update(a for a in member.actors if not a.startswith("np:"))
+        self.speakers.update(member.actors)
+        self.roles.update(member.roles)
+        frame = member.frame
+        if (day := _day(frame.when)) is not None:
+            self.days.add(day)
+        if frame.where:
+            self.wheres.add(frame.where)
+        if (city := frame.attributes.get("city")) is not None:
+            self.cities.add(city)
+        self.triggers.add(frame.trigger)
 
 
 def _day(value: str | None) -> date | None:
@@ -261,6 +279,7 @@ def _role_pairs(mine: set[str], theirs: set[str], my_roles: Mapping[str, str], t
     return sum(1 for p in mine if my_roles.get(p) in offices)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a story's merge asks for the same pairs on every article (<= 4.5 MiB)
 def _may_be_one(a: str, b: str) -> bool:
     """Two story-level participant ids that outlets may use for one entity: same kind and a matching surname.
 
@@ -302,19 +321,18 @@ def _shared(mine: set[str], theirs: set[str]) -> set[str]:
 
 
 def _score(member: _Member, cluster: _Cluster) -> int:
-    """-1 when the frame cannot report the cluster's happening, else how well it fits."""
+    """-1 when the frame cannot report the cluster's happening, else how well it fits (``cluster`` is of the
+    frame's event class: :func:`_cluster_reports` offers no other)."""
     if member.article_id in cluster.articles:
         return -1
-    if event_class(member.frame.type, member.frame.trigger) != cluster.key:
-        return -1
-    if event_key(member.frame.trigger) in REPORTING_KEYS:
+    if member.saying:
         # The speaker may be a common noun here ("police said"): outlets name who speaks as the source did.
         speakers = set(member.actors)
-        if not _shared(speakers, {a for m in cluster.members for a in m.actors}):
+        if not _shared(speakers, cluster.speakers):
             return -1  # a saying by no speaker, or by another one, is a saying of its own
     day = _day(member.frame.when)
-    days = [d for m in cluster.members if (d := _day(m.frame.when)) is not None]
-    if day is not None and any(abs((day - d).days) > MAX_DAYS_APART for d in days):
+    days = cluster.days
+    if day is not None and days and max(abs((day - min(days)).days), abs((max(days) - day).days)) > MAX_DAYS_APART:
         return -1
     mine, theirs = member.entities, cluster.entities
     shared = _shared(mine, theirs)
@@ -344,9 +362,9 @@ def _score(member: _Member, cluster: _Cluster) -> int:
             if not _role_pairs(my_actors, their_actors, member.roles, cluster.roles):
                 return -1
     where = member.frame.where
-    wheres = {m.frame.where for m in cluster.members if m.frame.where}
+    wheres = cluster.wheres
     city = member.frame.attributes.get("city")
-    cities = {m.frame.attributes.get("city") for m in cluster.members} - {None}
+    cities = cluster.cities
     if not shared and (
         (where and wheres and not any(_same_place(where, w) for w in wheres))
         or (city and cities and city not in cities)
@@ -355,7 +373,7 @@ def _score(member: _Member, cluster: _Cluster) -> int:
     score = 10 * len(shared) + 5 * paired + 1
     score += 2 if where and where in wheres else 0
     score += 2 if day is not None and day in days else 0
-    score += 1 if any(m.frame.trigger == member.frame.trigger for m in cluster.members) else 0
+    score += 1 if member.frame.trigger in cluster.triggers else 0
     return score
 
 
@@ -388,6 +406,7 @@ def _cluster_reports(items: list[tuple[str, str, EventFrame]], entity_ids: Mappi
         return rep.get(p, p)
 
     clusters: list[_Cluster] = []
+    of_key: dict[str, list[_Cluster]] = {}  # a frame only reports a happening of its own event class
     for article_id, source, frame in items:
         member = _Member(
             article_id,
@@ -398,15 +417,18 @@ def _cluster_reports(items: list[tuple[str, str, EventFrame]], entity_ids: Mappi
             {canon(k): v for k, v in frame.roles.items()},
             {canon(k): v for k, v in frame.names.items()},
         )
+        key = event_class(frame.type, frame.trigger)
+        candidates = of_key.setdefault(key, [])
         best, best_score = None, 0
-        for cluster in clusters:
+        for cluster in candidates:  # in the order they formed: the first of the best scores wins
             score = _score(member, cluster)
             if score > best_score:
                 best, best_score = cluster, score
         if best is None:
-            best = _Cluster(frame.type, event_class(frame.type, frame.trigger))
+            best = _Cluster(frame.type, key)
             clusters.append(best)
-        best.members.append(member)
+            candidates.append(best)
+        best.add(member)
     return clusters
 
 
@@ -465,7 +487,15 @@ def merge_events(
 
 
 def _seed(cluster: _Cluster) -> _Member:
-    return min(cluster.members, key=lambda m: (m.article_id, m.frame.start, m.frame.trigger, m.frame.model_dump_json()))
+    """The first member in (article id, position, event word) order; the frame's JSON breaks a tie (hand-made
+    input only), so it is written only for the tied members."""
+
+    def place(m: _Member) -> tuple[str, int, str]:
+        return (m.article_id, m.frame.start, m.frame.trigger)
+
+    first = min(cluster.members, key=place)
+    tied = [m for m in cluster.members if place(m) == place(first)]
+    return first if len(tied) == 1 else min(tied, key=lambda m: m.frame.model_dump_json())
 
 
 def _event_id(cluster: _Cluster, *, unique: bool = True) -> str:

@@ -278,6 +278,28 @@ def test_every_report_is_cited_and_sources_are_sorted_and_distinct(items: list) 
         assert c.event_id in ids and len(c.values) >= 2
 
 
+@settings(max_examples=150, deadline=None)
+@given(reports)
+def test_a_forming_event_knows_what_its_reports_say(items: list) -> None:  # type: ignore[no-untyped-def]
+    """The merge keeps what it compares of each forming event (articles, participants, speakers, offices, days,
+    places, event words) up to date as reports join, rather than recomputing it from the reports on every
+    comparison (cubic in a story of hundreds of articles); it must still be exactly what those reports say."""
+    from agents.dedupe import _canonical_reports, _cluster_reports, _day
+    from agents.extraction_events import event_class
+
+    for c in _cluster_reports(_canonical_reports(items), None):
+        ms = c.members
+        assert c.articles == {m.article_id for m in ms}
+        assert c.entities == {p for m in ms for p in m.actors + m.targets if not p.startswith("np:")}
+        assert c.actors == {a for m in ms for a in m.actors if not a.startswith("np:")}
+        assert c.speakers == {a for m in ms for a in m.actors}
+        assert c.roles == {k: v for m in ms for k, v in m.roles.items()}
+        assert c.days == {d for m in ms if (d := _day(m.frame.when)) is not None}
+        assert c.wheres == {m.frame.where for m in ms if m.frame.where}
+        assert c.triggers == {m.frame.trigger for m in ms}
+        assert {event_class(m.frame.type, m.frame.trigger) for m in ms} == {c.key}
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(
