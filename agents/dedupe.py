@@ -105,7 +105,8 @@ def _block_keys(group: str, *forms: tuple[str, ...]) -> tuple[set[_Key], set[_Ke
     keys it looks up, such that two names :func:`names_match` can accept meet: the label group, the form, and the
     words that must match (the last words: "last"; a one-word name and the first word of a name of three or more:
     "one" / "lead"). A word is keyed as ``tokens_match`` compares it: a short word by itself, a long one by its
-    first letter and length (one or two edits apart: the lengths differ by two at most)."""
+    first letter and length (one edit apart, or two when both have 11 letters or more: the lengths differ by one,
+    or by two between such long words)."""
     filed: set[_Key] = set()
     probes: set[_Key] = set()
     for form, words in enumerate(forms):
@@ -122,16 +123,22 @@ def _block_keys(group: str, *forms: tuple[str, ...]) -> tuple[set[_Key], set[_Ke
                 probes.add((group, form, counterpart, word))
             else:
                 filed.add((group, form, kind, (word[0], len(word))))
-                probes.update((group, form, counterpart, (word[0], len(word) + d)) for d in range(-2, 3))
+                probes.update(
+                    (group, form, counterpart, (word[0], len(word) + d))
+                    for d in range(-2, 3)
+                    if abs(d) < 2 or min(len(word), len(word) + d) >= _TWO_EDITS
+                )
     return filed, probes
 
 
 _Key = tuple[str, int, str, "str | tuple[str, int]"]
 _LONG_WORD = 6  # tokens_match: shorter words match only themselves
+_TWO_EDITS = 11  # tokens_match: two words this long or longer may be two edits apart (else one)
 
 
 def _entity_names(entity_lists: Iterable[Iterable[Entity]]) -> tuple[dict[str, str], list[Entity]]:
-    flat = sorted((e for lst in entity_lists for e in lst), key=lambda e: e.model_dump_json())
+    """Every id's fullest name, and all the entities (in any order: what is made of them does not depend on it)."""
+    flat = [e for lst in entity_lists for e in lst]
     names: dict[str, str] = {}
     for e in flat:
         current = names.get(e.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from agents.dedupe import entity_id_map, merge_entities, merge_events, role_conflicts
@@ -349,7 +349,7 @@ def test_role_conflicts_name_each_holder_of_one_office_with_its_sources() -> Non
 
 _WORDS = (
     "smith smyth john jane putin vladimir zelensky zelenskyy volodymyr kim jong un corp inc dr abdullah abdulla "
-    "mediterranean mediteranean sea port halloway"
+    "mediterranean mediteranean sea port halloway internationale internationl"
 ).split()
 
 
@@ -396,6 +396,7 @@ def _group_ids_full_scan(names: dict[str, str]) -> dict[str, str]:
         max_size=40,
     )
 )
+@example([("org", ["internationale"], ""), ("org", ["internationl"], "")])  # two edits apart, both long
 def test_entity_grouping_finds_what_a_full_scan_finds(spec: list[tuple[str, list[str], str]]) -> None:
     """Blocking (a story of hundreds of articles is not compared name by name) must not change a single group:
     spelling variants ("zelensky" / "zelenskyy"), surnames, first words of long names, honorifics and labels."""
