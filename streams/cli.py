@@ -64,6 +64,7 @@ def worker(loglevel: str, web: bool | None) -> None:
     settings = load_settings()
     if web is not None:
         settings = settings.model_copy(update={"web_enabled": web})
+    settings.tune_gc()
     try:
         ensure_topics(settings)
     except KafkaUnavailable as exc:
