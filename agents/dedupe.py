@@ -227,11 +227,13 @@ class _Member:
     targets: list[str]
     roles: dict[str, str]
     names: dict[str, str]
-    entities: set[str] = field(init=False)  # named participants (no "np:" phrases)
+    named_actors: set[str] = field(init=False)  # actors that are entities (no "np:" phrases)
+    entities: set[str] = field(init=False)  # named participants
     saying: bool = field(init=False)  # a verb of saying: its happening is told by who speaks
 
     def __post_init__(self) -> None:
-        self.entities = {p for p in (*self.actors, *self.targets) if not p.startswith("np:")}
+        self.named_actors = {a for a in self.actors if not a.startswith("np:")}
+        self.entities = self.named_actors | {t for t in self.targets if not t.startswith("np:")}
         self.saying = event_key(self.frame.trigger) in REPORTING_KEYS
 
 
@@ -258,7 +260,7 @@ class _Cluster:
         self.members.append(member)
         self.articles.add(member.article_id)
         self.entities |= member.entities
-        self.actors.update(a for a in member.actors if not a.startswith("np:"))
+        self.actors |= member.named_actors
         self.speakers.update(member.actors)
         self.roles.update(member.roles)
         frame = member.frame
@@ -356,7 +358,7 @@ def _score(member: _Member, cluster: _Cluster) -> int:
             return -1  # call(A, B) vs call(A, C): another call, unless B and C hold one office
         # Other agents tell another happening; but an agent the other reports name in another role is the parse's
         # reading of a headline ("Williams arrested": Williams as the subject), not another participant.
-        my_actors = {a for a in member.actors if not a.startswith("np:")}
+        my_actors = member.named_actors
         their_actors = cluster.actors
         apart = (
             my_actors

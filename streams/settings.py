@@ -68,9 +68,10 @@ class Settings(BaseSettings):
     extract_start_method: Literal["forkserver", "spawn"] = "forkserver"
     max_text_chars: int = Field(default=200_000, ge=1000)
     # Allocations between two collections of Python's youngest GC generation in a worker (Python's default: 700).
-    # At 700 the pure-Python stages spent ~30 % of their time in the cyclic collector, which promoted their many
-    # short-lived objects and then rescanned the worker's whole heap; 10,000 folds one more article into a story
-    # of 200 ×1.45 faster, spaCy is unaffected (docs/benchmarks.md, "Garbage collection"). 0 keeps Python's value.
+    # At 700 the story stage spent ~30 % of its time in the cyclic collector, which promoted its many short-lived
+    # objects and then rescanned the worker's whole heap; 10,000 folds one more article into a story of 200 ×1.45
+    # faster; spaCy and the compiled clusterer are unaffected (docs/benchmarks.md, "Garbage collection"). 0 keeps
+    # Python's value.
     gc_threshold: int = Field(default=10_000, ge=0)
 
     cluster: ClusterSettings = Field(default_factory=ClusterSettings)  # STORYWIRE_CLUSTER__<FIELD>
