@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from agents.extraction_entities import (
+    LONG_TOKEN,
+    TWO_EDIT_TOKEN,
     entity_slug,
     name_tokens,
     name_words_match,
@@ -118,7 +120,7 @@ def _block_keys(group: str, *forms: tuple[str, ...]) -> tuple[set[_Key], set[_Ke
         elif len(words) >= 3:
             roles.append(("lead", "one", words[0]))
         for kind, counterpart, word in roles:
-            if len(word) < _LONG_WORD:
+            if len(word) < LONG_TOKEN:
                 filed.add((group, form, kind, word))
                 probes.add((group, form, counterpart, word))
             else:
@@ -126,14 +128,12 @@ def _block_keys(group: str, *forms: tuple[str, ...]) -> tuple[set[_Key], set[_Ke
                 probes.update(
                     (group, form, counterpart, (word[0], len(word) + d))
                     for d in range(-2, 3)
-                    if abs(d) < 2 or min(len(word), len(word) + d) >= _TWO_EDITS
+                    if abs(d) < 2 or min(len(word), len(word) + d) >= TWO_EDIT_TOKEN
                 )
     return filed, probes
 
 
 _Key = tuple[str, int, str, "str | tuple[str, int]"]
-_LONG_WORD = 6  # tokens_match: shorter words match only themselves
-_TWO_EDITS = 11  # tokens_match: two words this long or longer may be two edits apart (else one)
 
 
 def _entity_names(entity_lists: Iterable[Iterable[Entity]]) -> tuple[dict[str, str], list[Entity]]:

@@ -21,7 +21,9 @@ from schemas.extraction import Entity
 
 __all__ = [
     "ENTITY_LABELS",
+    "LONG_TOKEN",
     "PLACE_LABELS",
+    "TWO_EDIT_TOKEN",
     "CanonicalEntities",
     "canonicalize_entities",
     "entity_slug",
@@ -89,13 +91,17 @@ def entity_slug(text: str) -> str:
     return _SLUG.sub("-", text.lower().translate(_JOINERS)).strip("-")
 
 
+LONG_TOKEN = 6  # tokens_match: shorter words match only themselves
+TWO_EDIT_TOKEN = 11  # tokens_match: two words this long or longer may be two edits apart (else one)
+
+
 def tokens_match(a: str, b: str) -> bool:
     """Two name tokens are the same word, allowing one edit in long words ("zelensky" ~ "zelenskyy")."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 6 or a[0] != b[0]:
+    if min(len(a), len(b)) < LONG_TOKEN or a[0] != b[0]:
         return False
-    limit = 2 if min(len(a), len(b)) >= 11 else 1
+    limit = 2 if min(len(a), len(b)) >= TWO_EDIT_TOKEN else 1
     return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
 
 
