@@ -136,30 +136,33 @@ def attach(sw: Streams) -> None:
             for msg in evict_messages(assignment):
                 await sw.story_articles.send(key=msg.story_id, value=msg)
 
+    # Stories whose updates are on their way while their state is not saved yet: the alerts agent (same worker,
+    # co-partitioned) must not take a new story's first update for one the story agent has evicted.
+    sending: set[str] = set()
+
     @app.agent(sw.story_articles, name=f"{settings.topic_prefix}story")
     async def story(stream: StreamT[StoryArticle]) -> None:
         """story-articles → story-updates, emitting only on real change (merges forward articles between stories)."""
         async for msg in stream:
             step = apply_message(sw.stories.get(msg.story_id), msg, settings.story)
-            if step.duplicate:
-                last = step.state.last
-                if (
-                    msg.extraction is not None
-                    and last is not None
-                    and msg.extraction.article.id in last.changes.new_articles
-                ):
-                    # At-least-once: the state may have been saved before a crash cut the send; send it again
-                    # (same version, same content) so that no version is ever skipped.
-                    await sw.story_updates.send(key=msg.story_id, value=last)
-            elif step.evicted:
+            if step.evicted:
                 if msg.story_id in sw.stories:  # redelivered: already gone
                     del sw.stories[msg.story_id]  # a changelog tombstone: the table stays bounded like the index
                 if msg.story_id in sw.fired_alerts:  # same key, same partition: the alerts agent's entry goes too
                     del sw.fired_alerts[msg.story_id]
-            else:
-                sw.stories[msg.story_id] = step.state
-                for update in step.updates:
-                    await sw.story_updates.send(key=msg.story_id, value=update)
+            elif not step.duplicate:
+                # Send, then save: the state is saved only once its updates are delivered, so a crash in between
+                # makes the redelivered message compute and send the same versions again (same content), and a
+                # saved state never runs ahead of story-updates. A redelivered duplicate therefore has nothing
+                # to re-send.
+                sending.add(msg.story_id)
+                try:
+                    sent = [await sw.story_updates.send(key=msg.story_id, value=u) for u in step.updates]
+                    for delivery in sent:
+                        await delivery
+                    sw.stories[msg.story_id] = step.state
+                finally:
+                    sending.discard(msg.story_id)
             for fwd in step.forward:
                 await sw.story_articles.send(key=fwd.story_id, value=fwd)
 
@@ -178,7 +181,7 @@ def attach(sw: Streams) -> None:
                 await (await sw.alerts.send(key=key, value=alert))
             # A story folded into another is done; one the story agent has evicted meanwhile (its state is gone from
             # the co-partitioned stories table) keeps no entry either, or the entry would outlive the story.
-            if after is None or sid not in sw.stories:
+            if after is None or (sid not in sw.stories and sid not in sending):
                 if sid in sw.fired_alerts:
                     del sw.fired_alerts[sid]
             elif after != (before or {}):

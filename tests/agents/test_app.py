@@ -64,3 +64,45 @@ def test_worker_gc_threshold_comes_from_the_environment(monkeypatch) -> None:  #
         assert gc.get_threshold() == (2500, *before[1:])
     finally:
         gc.set_threshold(*before)
+
+
+def test_the_story_agent_saves_a_state_only_after_its_updates_are_delivered(tmp_path, extractor, examples_dir) -> None:  # type: ignore[no-untyped-def]
+    """Send, then save: a kill between the two must leave the saved story behind story-updates, never ahead of it,
+    or the versions in between are never sent (the redelivered article is then a duplicate). While the broker has
+    not acknowledged the update, the story is not saved; once it has, the story is saved with the version sent."""
+    import asyncio
+
+    from schemas import ArticleExtraction, StoryArticle
+    from streams.readers import read_records
+
+    article = next(r.parse() for r in read_records([examples_dir]))
+    extraction = extractor.extract([article])[0]
+    assert isinstance(extraction, ArticleExtraction)
+
+    sw = build_app(Settings(broker="kafka://127.0.0.1:1", app_id="order-test", data_dir=tmp_path))
+    sw.app.finalize()
+    sw.app.flow_control.resume()
+    sent: list[tuple[int, asyncio.Future[None]]] = []
+
+    async def send(key=None, value=None, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append((value.version, asyncio.get_running_loop().create_future()))
+        return sent[-1][1]
+
+    sw.story_updates.send = send  # type: ignore[method-assign]
+    sw.stories.on_key_set = lambda key, value: None  # type: ignore[method-assign]  # no changelog without a broker
+
+    async def settle() -> None:
+        for _ in range(50):
+            await asyncio.sleep(0)
+
+    async def run() -> None:
+        async with sw.agents["story"].test_context() as agent:
+            await agent.put(StoryArticle(story_id="s-1", extraction=extraction, score=1.0, new_story=True))
+            await settle()
+            assert [v for v, _ in sent] == [1]
+            assert "s-1" not in sw.stories  # sent, not yet acknowledged: a kill now loses nothing
+            sent[0][1].set_result(None)
+            await settle()
+            assert sw.stories["s-1"].version == 1
+
+    asyncio.run(run())
