@@ -99,3 +99,24 @@ def test_duplicate_article_is_recognised_from_the_packed_state(extractions: list
     state, _ = _fold(extractions[:2])
     step = apply_message(state, StoryArticle(story_id="s-1", extraction=extractions[1]), StorySettings())
     assert step.duplicate and step.updates == [] and step.state is state
+
+
+def test_unpacked_articles_are_reused_and_bounded(extractions: list[ArticleExtraction]) -> None:
+    """The memo of unpacked articles gives what the state holds, reuses the objects of a story's previous step,
+    and keeps at most ``max_stories`` stories and ``max_articles`` articles (a larger story is not kept)."""
+    from agents.story import _UnpackedArticles
+
+    memo = _UnpackedArticles(max_stories=2, max_articles=5)
+    states = {sid: _fold(extractions[:n], sid)[0] for sid, n in (("a", 3), ("b", 2), ("c", 4), ("big", 6))}
+    first = memo.of(states["a"])
+    assert first == states["a"].articles
+    again = memo.of(states["a"])
+    assert again == first and all(again[k] is first[k] for k in first)  # reused, not unpacked again
+    memo.of(states["b"])
+    assert memo.cached() == 5
+    memo.of(states["c"])  # 3 + 2 + 4 > 5 articles and 3 > 2 stories: the least recent go
+    assert memo.cached() == 4
+    fresh = memo.of(states["a"])
+    assert fresh == states["a"].articles and all(fresh[k] is not first[k] for k in first)
+    assert memo.of(states["big"]) == states["big"].articles
+    assert memo.cached() <= 5 and "big" not in memo._by_story
