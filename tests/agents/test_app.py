@@ -91,18 +91,23 @@ def test_the_story_agent_saves_a_state_only_after_its_updates_are_delivered(tmp_
     sw.story_updates.send = send  # type: ignore[method-assign]
     sw.stories.on_key_set = lambda key, value: None  # type: ignore[method-assign]  # no changelog without a broker
 
-    async def settle() -> None:
-        for _ in range(50):
-            await asyncio.sleep(0)
+    async def until(reached) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(500):
+            if reached():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("the story agent did not get there within 5 s")
 
     async def run() -> None:
         async with sw.agents["story"].test_context() as agent:
             await agent.put(StoryArticle(story_id="s-1", extraction=extraction, score=1.0, new_story=True))
-            await settle()
+            await until(lambda: sent)
+            for _ in range(20):
+                await asyncio.sleep(0)
             assert [v for v, _ in sent] == [1]
             assert "s-1" not in sw.stories  # sent, not yet acknowledged: a kill now loses nothing
             sent[0][1].set_result(None)
-            await settle()
+            await until(lambda: "s-1" in sw.stories)
             assert sw.stories["s-1"].version == 1
 
     asyncio.run(run())
