@@ -32,7 +32,7 @@ from agents.extraction_events import INCIDENT_TYPES, event_class, event_key
 from schemas.extraction import Entity, EventFrame
 from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
 
-__all__ = ["Report", "assign_events", "entity_id_map", "merge_entities", "merge_events", "role_conflicts"]
+__all__ = ["GroupMemo", "Report", "assign_events", "entity_id_map", "merge_entities", "merge_events", "role_conflicts"]
 
 Report = tuple[str, str, EventFrame]  # (article_id, source outlet, frame)
 
@@ -57,7 +57,46 @@ def _words(name: str) -> int:
     return len(entity_slug(name.split(":", 1)[-1]).split("-"))
 
 
-def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """What the grouping reads of one id and its name (computed once per id and name)."""
+
+    name: str
+    label: str
+    tokens: tuple[str, ...]  # name_tokens of the name
+    id_tokens: tuple[str, ...]  # name_tokens of the id
+    one_form: bool  # the id's words are its name's words
+    slug: str
+    words: int
+    filed: tuple[_Key, ...]  # _block_keys: where it is filed as a group's head, and what it looks up
+    probes: tuple[_Key, ...]
+
+
+def _name(eid: str, name: str) -> _Name:
+    label = eid.split(":", 1)[0]
+    tokens, id_tokens = name_tokens(name), name_tokens(eid)
+    filed, probes = _block_keys(_LABEL_GROUPS.get(label, label), tokens, id_tokens)
+    return _Name(
+        name, label, tokens, id_tokens, tokens == id_tokens, entity_slug(name), _words(name),
+        tuple(filed), tuple(probes),
+    )  # fmt: skip
+
+
+@dataclass
+class GroupMemo:
+    """A story's last entity grouping, per id: what was read of it and its representative. The next grouping of the
+    story (grown by an article) decides again only the ids near a change and keeps the other decisions.
+
+    An exact shortcut, whatever memo is given (even another story's, or none): an id's decision depends only on
+    its name and on the groups filed under the keys it looks up, so it is kept only when the id and its name are
+    the same as last time and no head filed under those keys appeared, disappeared or was renamed since; every
+    other id is decided as a full pass decides it (tests/unit/test_dedupe.py compares the two)."""
+
+    names: dict[str, _Name] = field(default_factory=dict)
+    rep: dict[str, str] = field(default_factory=dict)
+
+
+def _group_ids(names: Mapping[str, str], memo: GroupMemo | None = None) -> dict[str, str]:
     """Map every entity id to its group's representative: the fullest name among ids that name one entity.
 
     ``names`` maps id -> display name. A short form ("putin") joins a fuller name ("vladimir-putin") only when
@@ -66,39 +105,54 @@ def _group_ids(names: Mapping[str, str]) -> dict[str, str]:
     An id is compared only with the groups filed under a key it looks up (:func:`_block_keys`: every pair that
     :func:`names_match` can accept meets there), so a story of hundreds of articles and thousands of names is not
     compared pair by pair; the groups are tried in the order they were made, as a scan of all of them would.
+    With ``memo`` (:class:`GroupMemo`, updated in place), only the ids near a change since the memo's grouping are
+    decided again.
     """
-    tokens = {form: name_tokens(form) for i, n in names.items() for form in (i, n)}  # (each compared many times)
-    one_form = {i for i, n in names.items() if tokens[i] == tokens[n]}  # the id's words are its name's words
-    slug = {i: entity_slug(n) for i, n in names.items()}
-    words = {i: _words(n) for i, n in names.items()}
-    order = sorted(names, key=lambda i: (-words[i], -len(names[i]), i))
+    old = memo.names if memo is not None else {}
+    old_rep = memo.rep if memo is not None else {}
+    info: dict[str, _Name] = {}
+    for eid, name in names.items():
+        known = old.get(eid)
+        info[eid] = known if known is not None and known.name == name else _name(eid, name)
+    # Keys under which the heads may differ from the memo's grouping: those of its heads now gone or renamed, and
+    # (below) those of every id whose being a head changes.
+    dirty: set[_Key] = set()
+    for eid, known in old.items():
+        if old_rep.get(eid) == eid and info.get(eid) is not known:
+            dirty.update(known.filed)
+    order = sorted(names, key=lambda i: (-info[i].words, -len(names[i]), i))
     rep: dict[str, str] = {}
-    heads: list[str] = []
-    head_label: list[str] = []
+    heads: list[_Name] = []
+    head_ids: list[str] = []
     blocks: defaultdict[_Key, list[int]] = defaultdict(list)  # key -> indexes into heads
     for eid in order:
-        label = eid.split(":", 1)[0]
-        group = _LABEL_GROUPS.get(label, label)
-        filed, probes = _block_keys(group, tokens[names[eid]], tokens[eid])
-        near = sorted({i for key in probes for i in blocks.get(key, ())})  # (all of the same label group)
-        fits = [
-            heads[i] for i in near
-            if (head_label[i] == label or slug[heads[i]] == slug[eid] or words[eid] < words[heads[i]])
-            and (name_words_match(tokens[names[eid]], tokens[names[heads[i]]])
-                 or ((eid not in one_form or heads[i] not in one_form)
-                     and name_words_match(tokens[eid], tokens[heads[i]])))
-        ]  # fmt: skip
-        if len(fits) > 1:
-            last = slug[eid].split("-")[-1]
-            fits = [h for h in fits if tokens_match(last, slug[h].split("-")[-1])] or fits
-        if len(fits) == 1:
-            rep[eid] = fits[0]
+        me = info[eid]
+        kept = old.get(eid) is me
+        if kept and dirty.isdisjoint(me.probes):
+            head = old_rep[eid]  # the same name among the same groups: the same decision
         else:
-            rep[eid] = eid
-            for key in filed:
+            near = sorted({i for key in me.probes for i in blocks.get(key, ())})  # (all of the same label group)
+            fits = [
+                head_ids[i] for i in near
+                if (heads[i].label == me.label or heads[i].slug == me.slug or me.words < heads[i].words)
+                and (name_words_match(me.tokens, heads[i].tokens)
+                     or ((not me.one_form or not heads[i].one_form)
+                         and name_words_match(me.id_tokens, heads[i].id_tokens)))
+            ]  # fmt: skip
+            if len(fits) > 1:
+                last = me.slug.split("-")[-1]
+                fits = [h for h in fits if tokens_match(last, info[h].slug.split("-")[-1])] or fits
+            head = fits[0] if len(fits) == 1 else eid
+            if (head == eid) != (kept and old_rep[eid] == eid):
+                dirty.update(me.filed)
+        rep[eid] = head
+        if head == eid:
+            for key in me.filed:
                 blocks[key].append(len(heads))
-            heads.append(eid)
-            head_label.append(label)
+            heads.append(me)
+            head_ids.append(eid)
+    if memo is not None:
+        memo.names, memo.rep = info, rep
     return rep
 
 
@@ -147,10 +201,12 @@ def _entity_names(entity_lists: Iterable[Iterable[Entity]]) -> tuple[dict[str, s
     return names, flat
 
 
-def entity_id_map(entity_lists: Iterable[Iterable[Entity]]) -> dict[str, str]:
-    """Article-level entity id -> story-level id (one per real entity across the articles' spellings)."""
+def entity_id_map(entity_lists: Iterable[Iterable[Entity]], *, memo: GroupMemo | None = None) -> dict[str, str]:
+    """Article-level entity id -> story-level id (one per real entity across the articles' spellings).
+
+    ``memo``: the story's :class:`GroupMemo` from its last call, which makes this call cheaper (same result)."""
     names, _ = _entity_names(entity_lists)
-    return _group_ids(names)
+    return _group_ids(names, memo)
 
 
 def merge_entities(
@@ -174,8 +230,11 @@ def merge_entities(
         best = display.get(head)
         if best is None or (_words(e.name), len(e.name), e.name) > (_words(best), len(best), best):
             display[head] = e.name
+    # Built without validation (model_construct): every value is already of its field's type (str ids, names and
+    # labels from validated entities, int sums, sorted lists of str), and a story of hundreds of articles holds
+    # thousands of entities, whose validation was a fifth of its step.
     return [
-        StoryEntity(
+        StoryEntity.model_construct(
             id=head,
             name=display[head],
             label=min(labels[head].items(), key=lambda kv: (-kv[1], kv[0]))[0],
@@ -255,10 +314,15 @@ class _Cluster:
     wheres: set[str] = field(default_factory=set)
     cities: set[AttributeValue] = field(default_factory=set)
     triggers: set[str] = field(default_factory=set)
+    # ``entities`` filed under their _match_keys, so that a participant is compared only with those it may match
+    by_key: defaultdict[tuple[str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, member: _Member) -> None:
         self.members.append(member)
         self.articles.add(member.article_id)
+        for p in member.entities - self.entities:
+            for key in _match_keys(p)[0]:
+                self.by_key[key].add(p)
         self.entities |= member.entities
         self.actors |= member.named_actors
         self.speakers.update(member.actors)
@@ -318,6 +382,49 @@ def _may_be_one(a: str, b: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1 << 13)  # the participants of the stories merged lately (<= ~3 MiB)
+def _match_keys(p: str) -> tuple[tuple[tuple[str, str, str], ...], tuple[tuple[str, str, str], ...]]:
+    """Keys under which a participant id is filed, and the keys it looks up, such that two ids that
+    :func:`_may_be_one` can accept (other than one id twice) meet under at least one: every way it accepts a pair
+    needs the same label group and either the same first letter of the last word (of the id's words or of their
+    :func:`name_tokens`: ``tokens_match`` compares first letters) or, between a one-word name and a name of three
+    words or more, the same first letter of their first words."""
+    label, _, rest = p.partition(":")
+    group = _LABEL_GROUPS.get(label, label)
+    words = name_tokens(rest)
+    common = [(group, "last", rest.split("-")[-1][:1])]
+    if words:
+        common.append((group, "name", words[-1][:1]))
+    filed, probes = list(common), list(common)
+    if len(words) == 1:
+        filed.append((group, "one", words[0][:1]))
+        probes.append((group, "lead", words[0][:1]))
+    elif len(words) >= 3:
+        filed.append((group, "lead", words[0][:1]))
+        probes.append((group, "one", words[0][:1]))
+    return tuple(filed), tuple(probes)
+
+
+def _near(p: str, cluster: _Cluster) -> set[str]:
+    """The cluster's participants that :func:`_may_be_one` may accept with ``p`` (a superset; see _match_keys)."""
+    by_key = cluster.by_key
+    return {t for key in _match_keys(p)[1] for t in by_key.get(key, ())}
+
+
+def _mine_matched(mine: set[str], cluster: _Cluster) -> set[str]:
+    """``_shared(mine, cluster.entities)``, comparing each of mine only with the participants it may match."""
+    theirs = cluster.entities
+    return {p for p in mine if p in theirs or any(_may_be_one(p, t) for t in _near(p, cluster))}
+
+
+def _theirs_matched(mine: set[str], cluster: _Cluster) -> set[str]:
+    """``_shared(cluster.entities, mine)`` likewise (``_may_be_one`` is symmetric)."""
+    out = mine & cluster.entities
+    for p in mine:
+        out.update(t for t in _near(p, cluster) if t not in out and _may_be_one(p, t))
+    return out
+
+
 def _same_place(a: str, b: str) -> bool:
     """Two place ids that may name one place: the same, or one names a part of the other ("Banstead" / "Banstead
     High Street") or spells it otherwise."""
@@ -344,8 +451,11 @@ def _score(member: _Member, cluster: _Cluster) -> int:
     if day is not None and days and max(abs((day - min(days)).days), abs((max(days) - day).days)) > MAX_DAYS_APART:
         return -1
     mine, theirs = member.entities, cluster.entities
-    shared = _shared(mine, theirs)
-    only_mine, only_theirs = mine - shared, theirs - _shared(theirs, mine)
+    shared = _mine_matched(mine, cluster)
+    only_mine = mine - shared
+    # The cluster's participants none of mine match: read only when some of mine are unmatched (nothing below
+    # depends on them otherwise).
+    only_theirs = theirs - _theirs_matched(mine, cluster) if only_mine else set()
     paired = _role_pairs(only_mine, only_theirs, member.roles, cluster.roles)
     if mine and theirs and cluster.type not in INCIDENT_TYPES and cluster.type != UNTYPED:
         # Incidents are told through victims, suspects and officials that differ by outlet: only time and place

@@ -404,3 +404,73 @@ def test_entity_grouping_finds_what_a_full_scan_finds(spec: list[tuple[str, list
 
     names = {f"{label}:{'-'.join(words)}": prefix + " ".join(w.title() for w in words) for label, words, prefix in spec}
     assert _group_ids(names) == _group_ids_full_scan(names)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["person", "org", "gpe", "loc"]),
+                st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3),
+                st.sampled_from(["", "Dr. ", "the "]),
+            ),
+            min_size=0,
+            max_size=12,
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.integers(min_value=0, max_value=40), max_size=6),
+)
+@example(  # a new full name makes the short form, grouped alone before, ambiguous; a head disappears
+    [[("person", ["smith"], "")], [("person", ["john", "smith"], "")], [("person", ["jane", "smith"], "")]],
+    [0, 1],
+)
+def test_entity_grouping_with_a_memo_is_the_grouping_without(
+    steps: list[list[tuple[str, list[str], str]]], dropped: list[int]
+) -> None:
+    """A story's grouping is redone on every article with the memo of its last one (agents.story keeps them); the
+    memo may only save work. Each step adds names, renames some (a fuller spelling: "Dr." prefixes) and loses
+    some (a story that absorbed another, an article replaced), and must give what a grouping from scratch gives."""
+    from agents.dedupe import GroupMemo, _group_ids
+
+    memo = GroupMemo()
+    names: dict[str, str] = {}
+    for n, step in enumerate(steps):
+        for label, words, prefix in step:
+            names[f"{label}:{'-'.join(words)}"] = prefix + " ".join(w.title() for w in words)
+        if n < len(dropped) and names:
+            names.pop(sorted(names)[dropped[n] % len(names)])
+        assert _group_ids(names, memo) == _group_ids(names)
+    other = GroupMemo()  # another story's memo gives the same grouping too
+    _group_ids({"person:john-smith": "John Smith", "person:smith": "Smith"}, other)
+    assert _group_ids(names, other) == _group_ids(names)
+
+
+_PARTICIPANT_WORDS = _WORDS + "rait raite felt mark w gigante louis vincent larue fred frederick c duncan".split()
+_participants = st.builds(
+    lambda label, words: f"{label}:{'-'.join(words)}",
+    st.sampled_from(["person", "org", "gpe", "loc", "norp", "fac", "event"]),
+    st.lists(st.sampled_from(_PARTICIPANT_WORDS), min_size=1, max_size=4),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sets(_participants, max_size=6), st.lists(st.sets(_participants, max_size=8), min_size=1, max_size=4))
+@example({"person:duncan-rait"}, [{"person:duncan-raite", "person:mark-felt"}])  # one letter apart, same first name
+@example({"person:smith"}, [{"person:vladimir-kim-smith", "org:smith-inc"}])  # one word against three, a suffix
+@example({"gpe:smith"}, [{"gpe:smith", "loc:smith"}])  # one of theirs is mine, another may be too
+def test_participants_are_matched_against_a_cluster_as_a_full_scan_matches_them(
+    mine: set[str], members: list[set[str]]
+) -> None:
+    """A report is compared only with the participants of a cluster it may match (an event cluster of a big story
+    names hundreds): it must find every pair a comparison with all of them finds, both ways."""
+    from agents.dedupe import _Cluster, _Member, _mine_matched, _shared, _theirs_matched
+
+    cluster = _Cluster("other", "other")
+    for n, entities in enumerate(members):
+        frame = EventFrame(type="other", trigger="x", actors=sorted(entities))
+        cluster.add(_Member(f"a{n}", "s", frame, sorted(entities), [], {}, {}))
+    assert _mine_matched(mine, cluster) == _shared(mine, cluster.entities)
+    assert _theirs_matched(mine, cluster) == _shared(cluster.entities, mine)
