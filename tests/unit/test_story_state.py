@@ -120,3 +120,31 @@ def test_unpacked_articles_are_reused_and_bounded(extractions: list[ArticleExtra
     assert fresh == states["a"].articles and all(fresh[k] is not first[k] for k in first)
     assert memo.of(states["big"]) == states["big"].articles
     assert memo.cached() <= 5 and "big" not in memo._by_story
+
+
+def test_entity_groupings_are_kept_bounded_and_change_no_update(
+    extractions: list[ArticleExtraction], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A story's last entity grouping is kept for its next step (a shortcut: the updates are those of a story stage
+    that keeps none), for at most ``max_stories`` stories and ``max_names`` names; a story with more keeps none."""
+    import agents.story
+    from agents.story import _Groupings
+
+    kept = _Groupings(max_stories=2, max_names=10_000)
+    monkeypatch.setattr(agents.story, "_GROUPINGS", kept)
+    _, with_memo = _fold(extractions, "s-a")
+    assert list(kept._by_story) == ["s-a"] and kept.names() > 0
+    monkeypatch.setattr(agents.story, "_GROUPINGS", _Groupings(max_stories=0))
+    _, without = _fold(extractions, "s-a")
+    assert [u.model_dump_json() for u in with_memo] == [u.model_dump_json() for u in without]
+
+    monkeypatch.setattr(agents.story, "_GROUPINGS", kept)
+    memo = kept.take("s-a")
+    assert kept.take("s-a") is not memo and len(memo.names) > 0  # taken: the story's next build gets it back
+    kept.keep("s-a", memo)
+    for sid in ("s-b", "s-c"):
+        _fold(extractions[:2], sid)
+    assert list(kept._by_story) == ["s-b", "s-c"]  # two stories at most: the least recent went
+    small = _Groupings(max_stories=4, max_names=len(memo.names) - 1)
+    small.keep("s-a", memo)
+    assert small.names() == 0  # more names than the bound: not kept
