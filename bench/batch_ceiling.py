@@ -28,7 +28,7 @@ from scipy.spatial.distance import pdist
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from agents.metrics import bcubed
+from streams.eval.bcubed import bcubed
 
 EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 TARGETS = {"ecbplus-dev": 0.95, "gvc-dev": 0.97, "uci-headlines-dev": 0.85}

@@ -15,10 +15,10 @@ import gc
 import time
 from pathlib import Path
 
-from agents.clustering import ClusterSettings, StoryIndex, StoryProfile
-from agents.extraction import DEFAULT_MODEL
+from agents.cluster.index import ClusterSettings, StoryIndex, StoryProfile
+from agents.extract.extractor import DEFAULT_MODEL
 from schemas.extraction import ArticleExtraction
-from streams.evaluate import _cache_path, _cached_extractions, _extractions, read_articles_jsonl
+from streams.eval.clustering import _cache_path, _cached_extractions, _extractions, read_articles_jsonl
 
 GOAL = 2_000.0
 DEFAULT_FILES = ["ecbplus-dev", "gvc-dev", "uci-headlines-dev"]
@@ -26,10 +26,10 @@ EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 
 def build() -> str:
-    """Which agents.clustering runs: the mypyc-compiled module (`make native`) or the plain source."""
-    import agents.clustering
+    """Which agents.cluster.index runs: the mypyc-compiled module (`make native`) or the plain source."""
+    import agents.cluster.index
 
-    compiled = Path(agents.clustering.__file__ or "") in agents.compiled_clustering_files()
+    compiled = Path(agents.cluster.index.__file__ or "") in agents.compiled_clustering_files()
     return "compiled (mypyc)" if compiled else "plain Python"
 
 
@@ -151,7 +151,7 @@ def main() -> None:
         raise SystemExit(f"not found: {', '.join(map(str, missing))} (give labeled JSONL files as arguments)")
     settings = ClusterSettings()
     print(
-        f"clustering stage alone, agents.clustering {build()} (extraction cached in {args.cache_dir}, not timed); "
+        f"clustering stage alone, agents.cluster.index {build()} (extraction cached in {args.cache_dir}, not timed); "
         f"goal ≥ {GOAL:,.0f} articles/s"
     )
     loaded = {f.stem: load_extractions(f, args.cache_dir) for f in files}

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from kafka import KafkaConsumer, KafkaProducer
 
-from streams.broker import EmbeddedBroker, free_port
-from streams.kafka_io import ensure_topics, make_consumer, make_producer
-from streams.processes import WorkerProcess
+from streams.kafka.broker import EmbeddedBroker, free_port
+from streams.kafka.clients import ensure_topics, make_consumer, make_producer
+from streams.kafka.processes import WorkerProcess
 from streams.settings import Settings
 from streams.topics import ARTICLES, ARTICLES_DEAD_LETTER, STORY_UPDATES
 
@@ -52,7 +52,7 @@ def article_messages(articles: Sequence[object], tag: str) -> list[tuple[str, by
 class OutputClock:
     """Follows story-updates and the dead-letter topic; remembers when each article id was first reflected.
 
-    Lighter than :class:`streams.watch.OutputWatcher` (plain ``json.loads``, no pydantic, no board) so that the
+    Lighter than :class:`streams.kafka.watch.OutputWatcher` (plain ``json.loads``, no pydantic, no board) so that the
     bench's own reading takes as little CPU as possible from the worker on a 2-core machine.
     """
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import spacy
 
-from agents.extraction import DEFAULT_MODEL, Extractor, load_nlp, parsed_text
+from agents.extract.extractor import DEFAULT_MODEL, Extractor, load_nlp, parsed_text
 from schemas.article import Article
 
 ROOT = Path(__file__).resolve().parents[1]

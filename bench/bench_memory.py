@@ -6,7 +6,7 @@ A worker with the memory:// store holds, per story, the clustering profile in th
 ``cluster-index`` table holds the same objects), and a ``StoryState`` (its articles and last update, packed) in
 the ``stories`` table; plus the imported libraries, and spaCy: in the worker process by default
 (STORYWIRE_EXTRACT_PROCESSES=0), in an extraction process of its own with 1 (whose RSS is reported apart);
-with spaCy, the headline encoder (agents/embedding.py, ~90 MB of weights) is loaded beside it. Headline-only
+with spaCy, the headline encoder (agents/extract/embedding.py, ~90 MB of weights) is loaded beside it. Headline-only
 stories also keep a title vector (pass ../shared/eval/uci-headlines-dev.jsonl to build stories from those).
 This builds exactly those objects in one process, one story per article of the dev extractions (cycled, ids
 made unique; a lower bound per story: real stories hold several articles), and reads VmRSS / VmHWM from /proc.
@@ -53,13 +53,13 @@ def _rss_mib() -> float:
 
 
 def _extraction_process() -> ProcessPoolExecutor:
-    """One extraction process with spaCy loaded, started the way agents/extract_pool.py starts it."""
+    """One extraction process with spaCy loaded, started the way agents/extract/pool.py starts it."""
     import multiprocessing
 
-    from agents.extract_pool import load_extractor
+    from agents.extract.pool import load_extractor
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["agents.extraction"])
+    context.set_forkserver_preload(["agents.extract.extractor"])
     pool = ProcessPoolExecutor(1, mp_context=context, initializer=load_extractor, initargs=(DEFAULT_MODEL, 32))
     pool.submit(_rss_mib).result()
     return pool
@@ -148,13 +148,13 @@ def measure(
     import faust  # noqa: F401  # a worker has it imported; count it in the baseline
     from bench_cluster import load_extractions
 
-    from agents.clustering import ClusterSettings, StoryIndex
-    from agents.story import StorySettings, StoryState, apply_article
+    from agents.cluster.index import ClusterSettings, StoryIndex
+    from agents.story.state import StorySettings, StoryState, apply_article
 
     pool = None
     if with_nlp and extract_processes == 0:  # extraction in a thread of the worker (the default): spaCy here
-        from agents.embedding import encoder
-        from agents.extraction import load_nlp
+        from agents.extract.embedding import encoder
+        from agents.extract.extractor import load_nlp
 
         load_nlp()
         encoder()  # the headline encoder: loaded by a worker's extractor at its first headline-only article

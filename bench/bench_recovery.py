@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from schemas import Article, ArticleExtraction, Entity, StoryArticle
-from streams.broker import EmbeddedBroker
-from streams.kafka_io import ensure_topics, make_producer
-from streams.processes import WorkerProcess
+from streams.kafka.broker import EmbeddedBroker
+from streams.kafka.clients import ensure_topics, make_producer
+from streams.kafka.processes import WorkerProcess
+from streams.kafka.watch import OutputWatcher
 from streams.settings import Settings
 from streams.topics import STORY_ARTICLES
-from streams.watch import OutputWatcher
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""Story stage alone: the cost of one more article as a story grows (``agents.story.apply_article``).
+"""Story stage alone: the cost of one more article as a story grows (``agents.story.state.apply_article``).
 
 The story stage rebuilds a story's summary, events and entities on every new article, so its cost per article
 grows with the story; a breaking story of hundreds of articles must not stall its partition. This folds dev
@@ -36,7 +36,7 @@ def per_article_ms(sizes: list[int], cache_dir: Path, eval_dir: Path) -> dict[in
     """Median milliseconds of ``apply_article`` for the articles that bring one story to each size."""
     from bench_cluster import load_extractions
 
-    from agents.story import StorySettings, apply_article
+    from agents.story.state import StorySettings, apply_article
 
     paths = [eval_dir / f"{name}.jsonl" for name in FILES]
     if not all(p.exists() for p in paths):

@@ -36,7 +36,7 @@ if str(BENCH) not in sys.path:
 from bench_e2e import E2EResult, article_messages, percentile, run_latency, run_throughput  # noqa: E402
 from bench_extraction import default_paths, read_articles  # noqa: E402
 
-from agents.extraction import parsed_text  # noqa: E402
+from agents.extract.extractor import parsed_text  # noqa: E402
 
 __all__ = ["ALL_PARTS", "BenchConfig", "main", "run"]
 
@@ -86,7 +86,7 @@ class Results:
     latency_rate: float = 0.0
     latency_basis: str = ""
     cluster: dict[str, float] = field(default_factory=dict)
-    cluster_build: str = ""  # agents.clustering compiled or plain (bench_cluster.build)
+    cluster_build: str = ""  # agents.cluster.index compiled or plain (bench_cluster.build)
     memory: dict[str, float] = field(default_factory=dict)
     story: dict[int, float] = field(default_factory=dict)  # story size -> ms for one more article
     pipe_names: str = ""
@@ -164,7 +164,7 @@ def _median(xs: Sequence[float]) -> float:
 
 def measure_pipe(texts: Sequence[str], res: Results) -> float:
     """One pass of raw ``nlp.pipe`` (spaCy's default batch size) over ``texts``; docs/s."""
-    from agents.extraction import load_nlp
+    from agents.extract.extractor import load_nlp
 
     nlp = load_nlp()
     if not res.pipe_names:
@@ -181,7 +181,7 @@ def measure_cluster(cfg: BenchConfig, res: Results, say: Callable[[str], None]) 
     """bench/bench_cluster.py's measurement: every dev file through a fresh index, best of ``cluster_repeat``."""
     from bench_cluster import build, load_extractions, throughput
 
-    from agents.clustering import ClusterSettings
+    from agents.cluster.index import ClusterSettings
 
     names = ["gvc-dev"] if cfg.rounds == 1 and cfg.articles <= 50 else ["ecbplus-dev", "gvc-dev", "uci-headlines-dev"]
     files = [EVAL_DIR / f"{n}.jsonl" for n in names if (EVAL_DIR / f"{n}.jsonl").exists()]
@@ -406,7 +406,7 @@ def render(cfg: BenchConfig, facts: dict[str, str], res: Results) -> str:
         "topics).",
         "- (3) one worker, input at a fixed rate; per article, its send time to the first story update listing it.",
         "- (4) bench/bench_cluster.py's `throughput` on the dev files in file order, fresh index per run; "
-        "agents.clustering as `make install` builds it (compiled with mypyc where a C compiler exists).",
+        "agents.cluster.index as `make install` builds it (compiled with mypyc where a C compiler exists).",
         "- (6) bench/bench_memory.py in a fresh process: one story per article (dev extractions cycled), a lower "
         "bound per story; each later pass over the articles renames a share of their names, figures and lemmas so "
         "that the vocabulary grows as Heaps' law fitted on the dev files predicts (real news keeps bringing new "

@@ -35,7 +35,7 @@ class ArticleError(ValueError):
         self.reason = reason
 
     def __reduce__(self) -> tuple[type[ArticleError], tuple[str, str]]:
-        # Pickled by the extraction processes (agents/extract_pool.py); the default would pass only the message.
+        # Pickled by the extraction processes (agents/extract/pool.py); the default would pass only the message.
         return (type(self), (self.code, self.reason))
 
 

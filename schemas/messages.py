@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from typing import Literal
 
@@ -63,6 +64,31 @@ class DeadLetter(BaseModel):
     error_code: str
     reason: str
     time: datetime
+
+    @classmethod
+    def from_record(
+        cls,
+        *,
+        topic: str,
+        partition: int,
+        offset: int,
+        key: bytes | None,
+        value: bytes | None,
+        code: str,
+        reason: str,
+        now: datetime,
+    ) -> DeadLetter:
+        """The dead letter of one raw input record: its key and value kept as base64 of the exact bytes."""
+        return cls(
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            key=None if key is None else base64.b64encode(key).decode("ascii"),
+            value=base64.b64encode(value or b"").decode("ascii"),
+            error_code=code,
+            reason=reason,
+            time=now,
+        )
 
     @property
     def where(self) -> str:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import faust
 from pydantic import BaseModel
 
 from streams.codecs import codec_name, register_codecs
-from streams.commit_guard import install_commit_guard
-from streams.fetch_guard import install_fetch_guard
-from streams.offsets import install_exact_end_offsets
+from streams.faust_patches import install_patches
 from streams.settings import Settings
 from streams.topics import (
     ALERTS,
@@ -20,33 +17,14 @@ from streams.topics import (
     ARTICLES_DEAD_LETTER,
     STORY_ARTICLES,
     STORY_UPDATES,
+    Streams,
     partitions_for,
 )
 
 __all__ = ["Streams", "build_app"]
 
 
-@dataclass
-class Streams:
-    """The app with its topics and tables; agents receive this and nothing global."""
-
-    settings: Settings
-    app: faust.App
-    articles: faust.TopicT
-    dead_letters: faust.TopicT
-    extractions: faust.TopicT
-    story_articles: faust.TopicT
-    story_updates: faust.TopicT
-    alerts: faust.TopicT
-    cluster_index: faust.Table[str, Any]  # story id → clustering profile (changelog-backed)
-    stories: faust.Table[str, Any]  # story id → StoryState (changelog-backed)
-    fired_alerts: faust.Table[str, Any]  # story id → {once-only alert key: version it fired at}
-    agents: dict[str, Any] = field(default_factory=dict)
-
-
 def _faust_app(settings: Settings) -> faust.App:
-    if settings.fetch_max_wait_ms is not None:
-        _set_fetch_max_wait(settings.fetch_max_wait_ms)
     return faust.App(
         settings.app_id,
         broker=settings.broker,
@@ -117,41 +95,13 @@ def _attach_watchdog(sw: Streams) -> None:
         await watchdog.check()
 
 
-def _set_fetch_max_wait(ms: int) -> None:
-    """Faust hard-codes fetch_max_wait_ms=1500 for its worker consumer; set it on the consumer it creates.
-
-    The embedded broker does not answer a waiting fetch early when records arrive on one of several partitions,
-    so every hop waits out the full time (p50 ~1.9 s article → story update at 1500 ms, ~0.4 s at 100 ms;
-    docs/benchmarks.md). 100 ms by default (``STORYWIRE_FETCH_MAX_WAIT_MS``; at most 10 empty fetches/s per idle
-    worker). It was off while the commit stall of docs/stall-investigation.md was open (with 100 ms the kill -9 test
-    left commits behind in 3 of 6 runs); with the commit guard it passed 5 of 5 runs at 100 ms.
-    """
-    from faust.transport.drivers import aiokafka as faust_aiokafka
-
-    thread_cls = faust_aiokafka.AIOKafkaConsumerThread
-    create = getattr(thread_cls, "_storywire_create_worker_consumer", thread_cls._create_worker_consumer)
-
-    def _create_worker_consumer(self: Any, transport: Any) -> Any:
-        consumer = create(self, transport)
-        consumer._fetch_max_wait_ms = ms
-        return consumer
-
-    setattr(thread_cls, "_storywire_create_worker_consumer", create)  # noqa: B010
-    setattr(thread_cls, "_create_worker_consumer", _create_worker_consumer)  # noqa: B010
-
-
 def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
     """Create the Faust app, its topics and tables, and attach the agents."""
-    from agents.clustering import StoryProfile
-    from agents.story import StoryState
+    from agents.cluster.models import StoryProfile
+    from agents.story.state import StoryState
 
     register_codecs(extra=(StoryState, StoryProfile))
-    if settings.exact_end_offsets:
-        install_exact_end_offsets()
-    if settings.commit_guard:  # before the fetch guard, which then wraps it and sees Faust's own partition set
-        install_commit_guard()
-    if settings.fetch_guard:
-        install_fetch_guard()
+    install_patches(settings)
     app = _faust_app(settings)
 
     def topic(name: str, serializer: str) -> faust.TopicT:
@@ -181,8 +131,8 @@ def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
         fired_alerts=_table(app, f"{settings.topic_prefix}fired-alerts", None, settings.story_partitions),
     )
     if with_agents:
-        from agents import workers
+        from agents import wiring
 
-        workers.attach(streams)
+        wiring.attach(streams)
         _attach_watchdog(streams)
     return streams

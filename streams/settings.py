@@ -9,8 +9,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from agents.clustering import ClusterSettings
-from agents.story import StorySettings
+from agents.cluster.settings import ClusterSettings
+from agents.story.settings import StorySettings
 
 __all__ = ["Settings"]
 
@@ -39,16 +39,16 @@ class Settings(BaseSettings):
     broker_heartbeat_interval: float = 1.0
 
     # Verify the end offsets Faust uses to restore tables (the embedded broker under-reports them; see
-    # streams/offsets.py). Costs a short fetch per changelog partition at each rebalance.
+    # streams/faust_patches/end_offsets.py). Costs a short fetch per changelog partition at each rebalance.
     exact_end_offsets: bool = True
     # Guard Faust's fetch against the race that dropped records of partitions resumed after table recovery
     # (stalled or silently skipped offsets after a restart; docs/stall-investigation.md).
     fetch_guard: bool = True
     # Keep Faust's commit from crawling one offset per commit after a restart (a spurious gap of offsets it had
-    # just delivered, merged into its acked list twice; streams/commit_guard.py).
+    # just delivered, merged into its acked list twice; streams/faust_patches/commit_guard.py).
     commit_guard: bool = True
     # Faust's worker consumer waits up to 1500 ms per fetch, and the embedded broker does not answer a waiting
-    # fetch early: every hop waits it out (streams/app.py _set_fetch_max_wait). None keeps Faust's value.
+    # fetch early: every hop waits it out (streams/faust_patches/fetch_wait.py). None keeps Faust's value.
     fetch_max_wait_ms: int | None = 100
 
     broker_outage_timeout: float = 300.0  # seconds a worker waits for an unreachable broker before exiting

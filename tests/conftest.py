@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "streams" / "examples"
 
 
 def shared_path(*parts: str) -> Path:
@@ -31,13 +31,13 @@ def examples_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def nlp():  # type: ignore[no-untyped-def]
-    from agents.extraction import load_nlp
+    from agents.extract.extractor import load_nlp
 
     return load_nlp()
 
 
 @pytest.fixture(scope="session")
 def extractor(nlp):  # type: ignore[no-untyped-def]
-    from agents.extraction import Extractor
+    from agents.extract.extractor import Extractor
 
     return Extractor(nlp)

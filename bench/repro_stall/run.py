@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/repro_stall/run.py --timeouts 60/60/3 --messages 1000
 
-Starts tansu (streams.broker.EmbeddedBroker), produces N JSON messages to a 4-partition source topic, runs the
+Starts tansu (streams.kafka.broker.EmbeddedBroker), produces N JSON messages to a 4-partition source topic, runs the
 toy group_by + Table worker (bench/repro_stall/toy_app.py) as a subprocess, kill -9's it once a fraction of the
 messages reached the sink, starts a fresh worker, waits until the sink is idle, then prints per partition:
 records in the topic (read from the beginning with kafka-python until idle: never trust this broker's end offsets),
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
 
-from streams.broker import EmbeddedBroker  # noqa: E402
+from streams.kafka.broker import EmbeddedBroker  # noqa: E402
 
 TOY = Path(__file__).with_name("toy_app.py")
 
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sleep", type=float, default=0.03, help="work per message in the toy agent (s)")
     ap.add_argument("--settle", type=float, default=400.0, help="max seconds to wait after a restart")
     ap.add_argument("--patience", type=float, default=0.0, help="s without progress = stalled (0: from timeouts)")
-    ap.add_argument("--guard", action="store_true", help="install streams/fetch_guard.py in the workers")
+    ap.add_argument("--guard", action="store_true", help="install streams/faust_patches/fetch_guard.py in the workers")
     ap.add_argument("--devlog", action="store_true", help="DEVLOG=1 in the restarted workers")
     ap.add_argument("--restarts", type=int, default=1, help="extra clean restarts after the crash run")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "repro_stall" / "out")

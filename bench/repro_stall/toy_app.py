@@ -3,7 +3,7 @@
 Run as a worker: ``python bench/repro_stall/toy_app.py worker --without-web -l info``.
 Environment: TOY_BROKER (kafka://host:port), TOY_APP_ID, TOY_SOURCE, TOY_SINK, TOY_TIMEOUTS ("60/60/3" = session/
 rebalance/heartbeat), TOY_SLEEP (seconds of work per message), TOY_STATE_LOG (file: a JSON line of consumer state
-every second), TOY_FETCH_GUARD=1 (install streams/fetch_guard.py),
+every second), TOY_FETCH_GUARD=1 (install streams/faust_patches/fetch_guard.py),
 TOY_DEBUG (comma-separated loggers put at DEBUG, e.g. "aiokafka.consumer.fetcher").
 """
 
@@ -28,9 +28,9 @@ SLEEP = float(os.environ.get("TOY_SLEEP", "0.005"))
 STATE_LOG = os.environ.get("TOY_STATE_LOG", "")
 PARTITIONS = int(os.environ.get("TOY_PARTITIONS", "4"))
 
-if os.environ.get("TOY_FETCH_GUARD") == "1":  # the workaround under test (streams/fetch_guard.py)
+if os.environ.get("TOY_FETCH_GUARD") == "1":  # the workaround under test (streams/faust_patches/fetch_guard.py)
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from streams.fetch_guard import install_fetch_guard
+    from streams.faust_patches.fetch_guard import install_fetch_guard
 
     install_fetch_guard()
 

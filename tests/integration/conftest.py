@@ -38,7 +38,7 @@ def broker() -> Iterator[Broker]:
         with KafkaContainer("confluentinc/cp-kafka:7.6.1").with_kraft() as kafka:
             yield Broker("kafka://" + kafka.get_bootstrap_server(), None)
         return
-    from streams.broker import BrokerError, EmbeddedBroker
+    from streams.kafka.broker import BrokerError, EmbeddedBroker
 
     try:
         embedded = EmbeddedBroker(log_path=Path(os.environ.get("TMPDIR", "/tmp")) / "storywire-test-broker.log")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from kafka import KafkaProducer
 
-from streams.kafka_io import ensure_topics, make_producer
-from streams.processes import WorkerProcess
+from streams.kafka.clients import ensure_topics, make_producer
+from streams.kafka.processes import WorkerProcess
+from streams.kafka.watch import OutputWatcher
 from streams.settings import Settings
 from streams.topics import ARTICLES
-from streams.watch import OutputWatcher
 
 
 @contextmanager

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from streams.board import BoardServer
-from streams.readers import read_records
+from streams.board.server import BoardServer
+from streams.ingest.readers import read_records
 from tests.integration.helpers import running_pipeline, send, wait_for_article
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import pytest
 
 from schemas import StoryUpdate
-from streams.kafka_io import ensure_topics, make_producer
-from streams.processes import settings_env
+from streams.kafka.clients import ensure_topics, make_producer
+from streams.kafka.processes import settings_env
 from streams.topics import STORY_UPDATES
 
 pytestmark = [pytest.mark.integration]

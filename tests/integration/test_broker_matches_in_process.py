@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from streams.evaluate import cluster_file
-from streams.kafka_io import ensure_topics
-from streams.processes import WorkerProcess
-from streams.watch import OutputWatcher
+from streams.eval.clustering import cluster_file
+from streams.kafka.clients import ensure_topics
+from streams.kafka.processes import WorkerProcess
+from streams.kafka.watch import OutputWatcher
 from tests.conftest import shared_path
 from tests.integration.test_reliability import produce
 

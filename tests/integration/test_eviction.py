@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from kafka import KafkaConsumer
 
-from agents.alerting import alert_step, load_rules
-from agents.clustering import ClusterSettings
-from agents.pipeline import Pipeline
-from streams.kafka_io import consume_all
-from streams.readers import read_records
+from agents.alerts.rules import alert_step, load_rules
+from agents.cluster.index import ClusterSettings
+from agents.inprocess import Pipeline
+from streams.ingest.readers import read_records
+from streams.kafka.clients import consume_all
 from streams.topics import ALERTS
 from tests.integration.helpers import running_pipeline, send
 

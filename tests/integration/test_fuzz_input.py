@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from kafka import KafkaConsumer, TopicPartition
 
 from schemas import ArticleExtraction, DeadLetter
-from streams.kafka_io import LARGE_FETCHES, ensure_topics, make_producer
-from streams.processes import WorkerProcess
+from streams.kafka.clients import LARGE_FETCHES, ensure_topics, make_producer
+from streams.kafka.processes import WorkerProcess
 from streams.settings import Settings
 from streams.topics import ARTICLE_EXTRACTIONS, ARTICLES, ARTICLES_DEAD_LETTER
 

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from streams.cli import cli
-from streams.kafka_io import consume_all, ensure_topics, make_consumer
+from streams.kafka.clients import consume_all, ensure_topics, make_consumer
 from streams.settings import Settings
 from streams.topics import ARTICLES
-from tests.unit.ingest_samples import BRIDGE_PAGE, news_site, rss_feed, serve
+from tests.unit.streams.ingest.samples import BRIDGE_PAGE, news_site, rss_feed, serve
 
 pytestmark = pytest.mark.integration
 

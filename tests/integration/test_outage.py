@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker import EmbeddedBroker
-from streams.kafka_io import ensure_topics
-from streams.processes import WorkerProcess
+from streams.kafka.broker import EmbeddedBroker
+from streams.kafka.clients import ensure_topics
+from streams.kafka.processes import WorkerProcess
 from streams.settings import Settings
 from streams.watchdog import EXIT_BROKER_LOST_DATA
 

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from agents.pipeline import Pipeline
+from agents.inprocess import Pipeline
 from schemas import ArticleExtraction, StoryUpdate
-from streams.audit import audit_topics
-from streams.kafka_io import consume_all, ensure_topics, make_consumer, make_producer
-from streams.processes import WorkerProcess
-from streams.replay import compare_streams, read_update_stream, run_replay
+from streams.kafka.audit import audit_topics
+from streams.kafka.clients import consume_all, ensure_topics, make_consumer, make_producer
+from streams.kafka.processes import WorkerProcess
+from streams.kafka.replay import compare_streams, read_update_stream, run_replay
+from streams.kafka.watch import OutputWatcher
 from streams.settings import Settings
 from streams.topics import ARTICLE_EXTRACTIONS, ARTICLES
-from streams.watch import OutputWatcher
 from tests.conftest import shared_path
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -145,7 +145,7 @@ def test_two_workers_and_a_rebalance_give_the_same_stories_as_one(
 
 
 def test_replay_from_offset_zero_reproduces_the_stream(make_settings, examples_dir: Path, tmp_path: Path) -> None:
-    from streams.readers import read_records
+    from streams.ingest.readers import read_records
 
     settings = make_settings(article_partitions=1, story_partitions=2)
     raws = [r.raw for r in read_records([examples_dir])]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agents.pipeline import Pipeline
-from streams.readers import read_records
+from agents.inprocess import Pipeline
+from streams.ingest.readers import read_records
 from tests.integration.helpers import running_pipeline, send, wait_for_article
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -3,12 +3,12 @@
 The cause (docs/stall-investigation.md): Faust hands its live set of active partitions to aiokafka; when the set
 is momentarily empty (end of table recovery, before the stream partitions are resumed) aiokafka returns every
 prefetched record and Faust drops them without acking or seeking back. The partition then stalls (commit stuck
-below the hole) or, worse, its commit jumps over the hole. ``streams/fetch_guard.py`` is the workaround.
+below the hole) or, worse, its commit jumps over the hole. ``streams/faust_patches/fetch_guard.py`` is the workaround.
 
 A second defect, at the end of the same recovery: Faust resumes the stream partitions, awaits ``perform_seek`` and
 then clears the agents' queues, but goes on delivering the batch it fetched before the seek; the records cleared
 from the queues are never delivered again (the commit stops, or passes them after a spurious "gap", whose offsets
-Faust also counts twice: the commit then advances one offset per commit interval). ``streams/commit_guard.py`` is
+Faust also counts twice: the commit then advances one offset per commit interval). ``streams/faust_patches/commit_guard.py`` is
 the workaround.
 
 ``STORYWIRE_FETCH_GUARD=0`` / ``STORYWIRE_COMMIT_GUARD=0`` turn the guards off: test 1 / the tests of section 2 then
@@ -28,13 +28,13 @@ from types import SimpleNamespace
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
-from streams.commit_guard import install_commit_guard
-from streams.fetch_guard import install_fetch_guard
-from streams.kafka_io import consume_all, ensure_topics, make_consumer, make_producer
-from streams.processes import WorkerProcess
+from streams.faust_patches.commit_guard import install_commit_guard
+from streams.faust_patches.fetch_guard import install_fetch_guard
+from streams.kafka.clients import consume_all, ensure_topics, make_consumer, make_producer
+from streams.kafka.processes import WorkerProcess
+from streams.kafka.watch import OutputWatcher
 from streams.settings import Settings
 from streams.topics import ARTICLE_EXTRACTIONS, ARTICLES, STORY_ARTICLES
-from streams.watch import OutputWatcher
 from tests.conftest import shared_path
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -309,7 +309,7 @@ def test_kill_9_and_restart_leave_no_partition_behind(make_settings, tmp_path: P
         assert not missing, (
             f"{len(missing)} of {N_ARTICLES} articles never reached a story:\n{workers[-1].log_tail(30)}"
         )
-        # Without streams/commit_guard.py a commit could crawl one offset per commit interval after the restart
+        # Without streams/faust_patches/commit_guard.py a commit could crawl one offset per commit interval after the restart
         # (Faust merged offsets it had delivered into its acked list twice): stuck for minutes, nothing lost.
         assert not behind, f"committed offsets behind the data (committed, end): {behind}\n{workers[-1].log_tail(30)}"
     finally:

