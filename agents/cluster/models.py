@@ -20,7 +20,7 @@ from pydantic_core import core_schema
 from agents.compact import CompactLayout
 
 # Feature families: each has its own vector, weight, cap, DF table and inverted index.
-_FAMILIES = ("terms", "entities", "title", "cues")
+FAMILIES = ("terms", "entities", "title", "cues")
 
 
 class FeatureCounts(Mapping[str, int]):
@@ -41,7 +41,7 @@ class FeatureCounts(Mapping[str, int]):
     @classmethod
     def from_dict(cls, counts: Mapping[str, int]) -> FeatureCounts:
         if not counts:
-            return _NO_FEATURES
+            return NO_FEATURES
         values = tuple(counts.values())
         return cls(tuple(counts), None if values.count(1) == len(values) else values)
 
@@ -93,14 +93,14 @@ class _PairsView(ItemsView[str, int]):
         return self._mapping.pairs()
 
 
-_NO_FEATURES = FeatureCounts()
+NO_FEATURES = FeatureCounts()
 
 
 def _counts_to_dict(value: Mapping[str, int]) -> dict[str, int]:
     return value.to_dict() if isinstance(value, FeatureCounts) else dict(value)
 
 
-def _as_counts(value: Mapping[str, int]) -> FeatureCounts:
+def as_counts(value: Mapping[str, int]) -> FeatureCounts:
     """A profile field as FeatureCounts (it is a plain dict when set without validation, e.g. model_copy(update))."""
     return value if isinstance(value, FeatureCounts) else FeatureCounts.from_dict(value)
 
@@ -122,13 +122,13 @@ class NormStats(Mapping[str, tuple[float, float, float]]):
     @classmethod
     def from_dict(cls, stats: Mapping[str, tuple[float, float, float]]) -> NormStats:
         families = tuple(stats)
-        return cls(_FAMILIES if families == _FAMILIES else families, array("d", [x for t in stats.values() for x in t]))
+        return cls(FAMILIES if families == FAMILIES else families, array("d", [x for t in stats.values() for x in t]))
 
     def norms(self, a: float) -> list[float]:
-        """The norm of each family's vector (in _FAMILIES order; 0 for a family without stats) for A = ``a``."""
+        """The norm of each family's vector (in FAMILIES order; 0 for a family without stats) for A = ``a``."""
         v, sqrt = self.values_, math.sqrt
         aa, a2 = a * a, 2 * a  # a·a·S0 − 2·a·S1 + S2, as (a·a)·S0 − (2·a)·S1 + S2
-        if self.families is _FAMILIES:
+        if self.families is FAMILIES:
             x0 = aa * v[0] - a2 * v[1] + v[2]
             x1 = aa * v[3] - a2 * v[4] + v[5]
             x2 = aa * v[6] - a2 * v[7] + v[8]
@@ -141,7 +141,7 @@ class NormStats(Mapping[str, tuple[float, float, float]]):
             ]
         norms = [sqrt(max(0.0, aa * v[i] - a2 * v[i + 1] + v[i + 2])) for i in range(0, len(v), 3)]
         by_family = dict(zip(self.families, norms, strict=True))
-        return [by_family.get(fam, 0.0) for fam in _FAMILIES]
+        return [by_family.get(fam, 0.0) for fam in FAMILIES]
 
     def __getitem__(self, key: str) -> tuple[float, float, float]:
         try:
@@ -179,7 +179,7 @@ def _stats_to_dict(value: Mapping[str, tuple[float, float, float]]) -> dict[str,
     return value.to_dict() if isinstance(value, NormStats) else dict(value)
 
 
-def _as_stats(value: Mapping[str, tuple[float, float, float]]) -> NormStats:
+def as_stats(value: Mapping[str, tuple[float, float, float]]) -> NormStats:
     return value if isinstance(value, NormStats) else NormStats.from_dict(value)
 
 
@@ -193,17 +193,17 @@ class StoryProfile(BaseModel):
     first_article_id: str
     article_count: int = 0
     article_ids: list[str] = Field(default_factory=list)
-    terms: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
-    entities: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
-    title: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
-    cues: FeatureCounts = Field(default_factory=lambda: _NO_FEATURES)
+    terms: FeatureCounts = Field(default_factory=lambda: NO_FEATURES)
+    entities: FeatureCounts = Field(default_factory=lambda: NO_FEATURES)
+    title: FeatureCounts = Field(default_factory=lambda: NO_FEATURES)
+    cues: FeatureCounts = Field(default_factory=lambda: NO_FEATURES)
     first_published: datetime | None = None
     last_published: datetime | None = None
     first_seq: int = 0
     last_seq: int = 0
     merged_ids: list[str] = Field(default_factory=list)  # stories folded into this one (their ids now alias it)
     norm_stats: NormStats = Field(default_factory=NormStats)  # see NormStats
-    # Sum of the story's headline vectors (agents/embedding: int32 per dimension, raw bytes; base64 in JSON).
+    # Sum of the story's headline vectors (agents/extract/embedding.py: int32 per dimension, raw bytes; base64 in JSON).
     headline_sum: bytes | None = None
 
     @field_serializer("headline_sum", when_used="json")
@@ -219,7 +219,7 @@ class StoryProfile(BaseModel):
 _PROFILE_LAYOUT = CompactLayout(StoryProfile)
 
 
-def _share_fields_set(prof: StoryProfile) -> StoryProfile:
+def share_fields_set(prof: StoryProfile) -> StoryProfile:
     """``prof`` made an index's own profile: the shared fields set, and its attributes in a key-sharing dict (0.28
     instead of 0.46 KiB; :class:`agents.compact.CompactLayout`)."""
     _PROFILE_LAYOUT.apply(prof)

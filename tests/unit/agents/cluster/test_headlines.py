@@ -1,4 +1,4 @@
-"""Headline-only articles: the title embedding finds paraphrased headlines of one story (agents/embedding)."""
+"""Headline-only articles: the title embedding finds paraphrased headlines of one story (agents/extract/embedding.py)."""
 
 from __future__ import annotations
 
