@@ -13,16 +13,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from schemas import Changes, Conflict, ConflictValue, StoryEvent, StorySource, StoryUpdate, SummarySentence
-from streams.board.server import (
-    BOARD_JS,
-    BoardServer,
-    BoardState,
-    StoryBoardHub,
-    create_app,
-    render_story_page,
-    safe_url,
-    story_card,
-)
+from streams.board.render import render_story_page, safe_url
+from streams.board.server import BoardServer, create_app, static_text
+from streams.board.state import BoardState, StoryBoardHub, story_card
 
 SCRIPT = "<script>alert(1)</script>"
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -200,8 +193,9 @@ def test_story_page_escapes_every_value_and_links_citations() -> None:
 
 
 def test_browser_script_never_parses_data_as_html() -> None:
-    assert "innerHTML" not in BOARD_JS and "outerHTML" not in BOARD_JS and "insertAdjacentHTML" not in BOARD_JS
-    assert "document.write" not in BOARD_JS and "eval(" not in BOARD_JS
+    script = static_text("board.js")  # streams/board/static/board.js, as /static/board.js serves it
+    assert "innerHTML" not in script and "outerHTML" not in script and "insertAdjacentHTML" not in script
+    assert "document.write" not in script and "eval(" not in script
 
 
 # --------------------------------------------------------------------------------------------------------------
