@@ -27,15 +27,15 @@ from math import fsum
 
 from agents.cluster.features import ArticleFeatures, article_features
 from agents.cluster.models import (
-    _FAMILIES,
-    _NO_FEATURES,
+    FAMILIES,
+    NO_FEATURES,
     Assignment,
     FeatureCounts,
     NormStats,
     StoryProfile,
-    _as_counts,
-    _as_stats,
-    _share_fields_set,
+    as_counts,
+    as_stats,
+    share_fields_set,
 )
 from agents.cluster.settings import ClusterSettings
 from agents.extract.embedding import SumCosine, add_sums, add_to_sum
@@ -189,7 +189,7 @@ class StoryIndex:
         self._lru: OrderedDict[str, None] = OrderedDict()  # least recently updated first
         self._undated: OrderedDict[str, None] = OrderedDict()  # stories without any date, same order
         # Per family: feature -> its document frequency and postings.
-        self._features: dict[str, dict[str, _Feature]] = {fam: {} for fam in _FAMILIES}
+        self._features: dict[str, dict[str, _Feature]] = {fam: {} for fam in FAMILIES}
         # Postings of more stories than this are arrays of ordinals (no candidate search reads them), and dicts
         # again at max_posting: the slack keeps a feature near the limit from switching back and forth.
         self._crowd_at = s.max_posting + max(8, s.max_posting // 4)
@@ -265,7 +265,7 @@ class StoryIndex:
             if best_id in self._stories:  # the id of a still-live story: never reuse it
                 best_id = story_id_for(f"{article.id}#{self._seq}")
             prof = StoryProfile(story_id=best_id, first_article_id=article.id, first_seq=self._seq)
-            story = _Story(_share_fields_set(prof))
+            story = _Story(share_fields_set(prof))
             self._stories[best_id] = story
             self._number(story)
             new = True
@@ -302,7 +302,7 @@ class StoryIndex:
         self._reset()
         ordered = sorted(profiles, key=lambda p: (p.last_seq, p.story_id))
         for given in ordered:
-            prof = _share_fields_set(given if adopt else _copy_profile(given))
+            prof = share_fields_set(given if adopt else _copy_profile(given))
             sid = prof.story_id
             story = self._stories[sid] = _Story(prof)
             self._number(story)
@@ -311,8 +311,8 @@ class StoryIndex:
             if prof.last_published is None:
                 self._undated[sid] = None
             self._n_articles += prof.article_count
-            for fam in _FAMILIES:
-                counts = _as_counts(getattr(prof, fam))
+            for fam in FAMILIES:
+                counts = as_counts(getattr(prof, fam))
                 features = self._features[fam]
                 shared: list[str] = []
                 for key, count in counts.pairs():
@@ -328,8 +328,8 @@ class StoryIndex:
                     feat.df += count
                     self._join(feat, sid, story.ordinal, count)
                     shared.append(feat.key)  # type: ignore[arg-type]  # (not None: promoted above)
-                setattr(prof, fam, FeatureCounts(tuple(shared), counts.counts) if shared else _NO_FEATURES)
-            prof.norm_stats = _as_stats(prof.norm_stats)
+                setattr(prof, fam, FeatureCounts(tuple(shared), counts.counts) if shared else NO_FEATURES)
+            prof.norm_stats = as_stats(prof.norm_stats)
             for aid in prof.article_ids:
                 self._articles[aid] = sid
             for mid in prof.merged_ids:
@@ -357,7 +357,7 @@ class StoryIndex:
         u²·b·b with u = count / n and b = log(df + 1)."""
         n = prof.article_count
         values = array("d")
-        for fam in _FAMILIES:
+        for fam in FAMILIES:
             feature = self._features[fam].__getitem__
             counts: FeatureCounts = getattr(prof, fam)
             s0 = s1 = s2 = 0.0
@@ -380,7 +380,7 @@ class StoryIndex:
                     s1 += t
                     s2 += t * b  # u2 * b * b
             values.extend((s0, s1, s2))
-        prof.norm_stats = NormStats(_FAMILIES, values)
+        prof.norm_stats = NormStats(FAMILIES, values)
 
     def _prune(self, feats: ArticleFeatures) -> ArticleFeatures:
         """Keep an article's ``max_article_terms`` most weighty content lemmas (TF × IDF): a long text's
@@ -412,14 +412,14 @@ class StoryIndex:
         top = math.log(self._n_articles + 1) + 1.0
         smoothing = s.assoc_smoothing
         max_posting = self._max_posting()
-        weights = [self._weights[f] for f in _FAMILIES]
+        weights = [self._weights[f] for f in FAMILIES]
         # Per family: (key, w·idf², w/(df+smoothing), postings) of the features some live story keeps (only those
         # can be shared); plus the vector's norm and mass over all of them.
         items: list[list[_Item]] = []
         anorm: list[float] = []
         amass: list[float] = []
         gen: list[_Gen] = []  # (−potential, tie, key, partial weight, postings)
-        for fi, fam in enumerate(_FAMILIES):
+        for fi, fam in enumerate(FAMILIES):
             fam_feats = feats.families[fam]
             tie = _TIE[fam]
             fam_items: list[_Item] = []
@@ -473,7 +473,7 @@ class StoryIndex:
                                 terms.append(wii * got)
                                 terms.append(wa * got)
                 else:  # an array (with stale entries): the profiles say which candidates keep the feature
-                    fam = _FAMILIES[fi]
+                    fam = FAMILIES[fi]
                     for sid, terms in slot.items():
                         kept: FeatureCounts = getattr(stories[sid].profile, fam)
                         if k in kept.features:
@@ -481,7 +481,7 @@ class StoryIndex:
                             terms.append(wii * c)
                             terms.append(wa * c)
         # Families the article has no feature of (a headline without entities) do not dilute the score.
-        present = sum(weights[i] for i in range(len(_FAMILIES)) if anorm[i] > 0) or 1.0
+        present = sum(weights[i] for i in range(len(FAMILIES)) if anorm[i] > 0) or 1.0
         extra = max(0.0, s.threshold_single - s.threshold)
         lam = s.assoc_share
         mu = 1 - lam
@@ -569,7 +569,7 @@ class StoryIndex:
         n = prof.article_count
         mine: list[list[tuple[str, int, float, dict[str, int] | array[int]]]] = []  # (key, count, idf², postings)
         gen: list[_Gen] = []
-        for fam in _FAMILIES:
+        for fam in FAMILIES:
             features = self._features[fam]
             tie = _TIE[fam]
             fam_mine: list[tuple[str, int, float, dict[str, int] | array[int]]] = []
@@ -609,12 +609,12 @@ class StoryIndex:
                             if got is not None:
                                 dots[base + j].append(mc * got * idf2)
                 else:  # an array (with stale entries): the profiles say which candidates keep the feature
-                    fam = _FAMILIES[fi]
+                    fam = FAMILIES[fi]
                     for other, j in slot.items():
                         theirs: FeatureCounts = getattr(stories[other].profile, fam)
                         if key in theirs.features:
                             dots[base + j].append(mc * theirs[key] * idf2)
-        weights = [self._weights[f] for f in _FAMILIES]
+        weights = [self._weights[f] for f in FAMILIES]
         headline = None
         if prof.headline_sum is not None and s.merge_headline_weight:
             headline = SumCosine.of_sum(prof.headline_sum)
@@ -703,7 +703,7 @@ class StoryIndex:
             heapq.heappush(self._time_heap, (kp.last_published.timestamp(), kid))
         keep.sync_dates()
         log = math.log
-        for fam in _FAMILIES:
+        for fam in FAMILIES:
             features = self._features[fam]
             kc = getattr(kp, fam).to_dict()
             gone_counts: FeatureCounts = getattr(gp, fam)
@@ -767,7 +767,7 @@ class StoryIndex:
                 heapq.heappush(self._time_heap, (published.timestamp(), sid))
             story.sync_dates()
         log, crowd_at, alone = math.log, self._crowd_at, story.alone
-        for fam in _FAMILIES:
+        for fam in FAMILIES:
             features = self._features[fam]
             get = features.get
             fam_feats = feats.families[fam]
@@ -927,7 +927,7 @@ class StoryIndex:
         self._lru.pop(sid, None)
         self._undated.pop(sid, None)
         self._n_articles -= prof.article_count
-        for fam in _FAMILIES:
+        for fam in FAMILIES:
             counts: FeatureCounts = getattr(prof, fam)
             for key, count in counts.pairs():
                 self._unindex(fam, key, sid, count)

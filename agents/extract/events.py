@@ -1,15 +1,16 @@
-"""Event frames and quotes of one parsed article (pure functions over a spaCy ``Doc``).
+"""Event frames of one parsed article (pure functions over a spaCy ``Doc``).
 
-An event frame is a trigger word typed by a small lexicon (call, meeting, threat, attack, shooting, ...) with
-its participants read from the dependency parse, its date normalized against the publish date, its place and
-figures found in its sentence (durations, killed/injured counts, money amounts). Mentions of one happening
-within the article ("spoke with Putin" ... "the call lasted an hour") are folded into one frame.
+An event frame is a trigger word typed by a small lexicon (call, meeting, threat, attack, shooting, ...; see
+:mod:`agents.extract.lexicon`) with its participants read from the dependency parse, its date normalized against
+the publish date, its place and figures found in its sentence (durations, killed/injured counts from
+:mod:`agents.extract.casualties`, money amounts). Mentions of one happening within the article ("spoke with
+Putin" ... "the call lasted an hour") are folded into one frame. Quotes are read by :mod:`agents.extract.quotes`;
+what both share about a Doc is built by :func:`agents.extract.context.build_context`.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,13 +19,32 @@ import numpy
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
+from agents.extract.casualties import CASUALTY_KEYS, casualty_counts, find_casualties, settle_casualties
+from agents.extract.context import Context, build_context, resolve, verb_subjects, with_conjuncts
 from agents.extract.entities import PLACE_LABELS, CanonicalEntities, role_is_specific
-from agents.extract.numbers import format_duration, parse_amount, parse_duration, parse_number
+from agents.extract.lexicon import (
+    AMOUNT_TYPES,
+    DURATION_TYPES,
+    INCIDENT_TYPES,
+    LOCAL_INCIDENT_TYPES,
+    SYMMETRIC_TYPES,
+    TRIGGERS,
+    WORD_BOUND_TYPES,
+    event_class,
+    event_key,
+    event_sense,
+    lexicon_type,
+    trigger_type,
+)
+from agents.extract.numbers import format_duration, parse_amount, parse_duration
 from agents.extract.places import CityState, city_states, state_name
+from agents.extract.quotes import SAY_VERBS, extract_quotes
 from agents.extract.timex import normalize_date
-from schemas.extraction import EventFrame, Quote
+from schemas.extraction import EventFrame
 
-__all__ = [
+__all__ = ["dates_compatible", "extract_events", "frame_at_token", "speakers", "tokens_with"]
+# Moved to agents.extract.lexicon, .casualties, .context and .quotes; still importable from here.
+__all__ += [
     "INCIDENT_TYPES",
     "LOCAL_INCIDENT_TYPES",
     "SYMMETRIC_TYPES",
@@ -32,83 +52,14 @@ __all__ = [
     "WORD_BOUND_TYPES",
     "build_context",
     "casualty_counts",
-    "dates_compatible",
     "event_class",
     "event_key",
     "event_sense",
-    "extract_events",
     "extract_quotes",
-    "frame_at_token",
     "lexicon_type",
-    "speakers",
-    "tokens_with",
     "trigger_type",
 ]
 
-# lemma -> event type. Context checks in _trigger_type refine the ambiguous ones.
-TRIGGERS: dict[str, str] = {
-    # communication between parties
-    "call": "call", "phone": "call", "telephone": "call", "conversation": "call", "chat": "call",
-    "talk": "call", "speak": "call",
-    # meetings and talks
-    "meet": "meeting", "meeting": "meeting", "summit": "meeting", "receive": "meeting", "host": "meeting",
-    "visit": "meeting", "negotiation": "meeting", "talks": "meeting",
-    # threats
-    "threaten": "threat", "threat": "threat", "warn": "threat", "warning": "threat", "vow": "threat",
-    "retaliate": "threat", "retaliation": "threat", "ultimatum": "threat",
-    # violence
-    "attack": "attack", "strike": "attack", "airstrike": "attack", "bombing": "attack", "bomb": "attack",
-    "shelling": "attack", "shell": "attack", "raid": "attack", "invade": "attack", "invasion": "attack",
-    "assault": "attack", "offensive": "attack", "counteroffensive": "attack",
-    "explosion": "explosion", "blast": "explosion", "explode": "explosion", "detonate": "explosion",
-    "shoot": "shooting", "shooting": "shooting", "gunfire": "shooting", "fire": "fire",
-    "stab": "stabbing", "stabbing": "stabbing",
-    "kill": "killing", "murder": "killing", "homicide": "killing", "slay": "killing",
-    # accidents and disasters
-    "derail": "accident", "derailment": "accident", "crash": "accident", "collide": "accident",
-    "collision": "accident", "capsize": "accident",
-    "earthquake": "disaster", "quake": "disaster", "tremor": "disaster", "tsunami": "disaster",
-    "flood": "disaster", "flooding": "disaster", "wildfire": "disaster", "blaze": "fire",
-    "hurricane": "disaster", "tornado": "disaster", "landslide": "disaster", "eruption": "disaster",
-    # justice
-    "arrest": "arrest", "detain": "arrest", "apprehend": "arrest",
-    "charge": "charge", "indict": "charge", "indictment": "charge",
-    "accuse": "accusation", "blame": "accusation", "accusation": "accusation",
-    # statements
-    "announce": "statement", "announcement": "statement", "declare": "statement", "deny": "statement",
-    "reject": "statement", "condemn": "statement", "denounce": "statement",
-    # business and office
-    "acquire": "acquisition", "acquisition": "acquisition", "buy": "acquisition", "purchase": "acquisition",
-    "takeover": "acquisition", "merge": "merger", "merger": "merger",
-    "resign": "resignation", "resignation": "resignation",
-    "fine": "penalty", "penalty": "penalty",
-}  # fmt: skip
-
-INCIDENT_TYPES = frozenset(
-    {"shooting", "attack", "explosion", "accident", "disaster", "killing", "stabbing", "fire", "casualties"}
-)
-# Incidents told through whoever the outlet names (victims, suspects, officials): participants do not tell two
-# apart, time and place do. An attack in a war is told by who attacks whom, so it is not one of them.
-LOCAL_INCIDENT_TYPES = INCIDENT_TYPES - {"attack"}
-SYMMETRIC_TYPES = frozenset({"call", "meeting", "merger"})
-DURATION_TYPES = frozenset({"call", "meeting"})
-AMOUNT_TYPES = frozenset({"acquisition", "merger", "penalty"})
-_EVENT_POS = frozenset({"NOUN", "VERB", "PROPN"})
-_THREAT_CUES = frozenset(
-    {
-        "retaliate",
-        "retaliation",
-        "revenge",
-        "response",
-        "respond",
-        "attack",
-        "strike",
-        "punish",
-        "punishment",
-        "consequence",
-        "war",
-    }
-)
 _LIGHT_VERBS = frozenset(
     {
         "have",
@@ -145,121 +96,8 @@ _TARGET_PREPS: dict[str, frozenset[str]] = {
 }
 _DEFAULT_TARGET_PREPS = frozenset({"on", "against"})
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside"})
-_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
-_RELATIVE = frozenset({"which", "who", "that", "whom"})
 _PROBE_ANCHOR = date(2000, 1, 1)
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "going"})
-
-# --- casualties --------------------------------------------------------------------------------------------
-_NUMBER_WORD = (
-    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    r"hundred|thousand|dozen)"
-)
-_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_NUMBER_WORD}(?:[\s-]+(?:and[\s-]+)?{_NUMBER_WORD})*)"
-_PEOPLE = (
-    r"(?:people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|kids?|teens?|teenagers?|boys?|girls?|victims?|"
-    r"officers?|students?|adults?|residents?|workers?|passengers?|civilians?|soldiers?|others?|"
-    r"bystanders?|babies|baby|infants?|toddlers?|customers|employees|individuals|youths?|relatives|"
-    r"members?|suspects?|gunm[ae]n|patrons|guests|sons?|daughters?|brothers|sisters|friends)"
-)
-# "23-year-old", "young", "other" ... between the number and the noun (never another number)
-_MODS = rf"(?:(?:\d+-year-old|(?!(?:and|or|of|in|{_NUMBER_WORD})\s)[a-zA-Z][a-zA-Z'-]*)\s+){{0,3}}?"
-_AUXW = r"(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been|got|later|also|reportedly|all|both|each)"
-_HOWW = r"(?:fatally|critically|seriously|severely|gravely|mortally|non-fatally|slightly)"
-_KILLED_WORD = (
-    r"(?:killed|dead|died|murdered|slain|shot\s+dead|shot\s+to\s+death|fatally\s+(?:shot|wounded|injured)"
-    r"|shot\s+and\s+killed|shot\s+and\s+fatally\s+wounded|gunned\s+down)"
-)
-_INJURED_WORD = r"(?:injured|wounded|hurt|hospitali[sz]ed|shot\s+and\s+(?:wounded|injured)|injured\s+by\s+gunfire)"
-_NOT_FATAL = r"(?!\s+(?:and\s+killed|dead|to\s+death|and\s+fatally|fatally))"
-_WHO = rf"\b(?P<n>{_NUM})[ \t]+{_MODS}(?:{_PEOPLE}\s+)?(?:{_AUXW}\s+)*"  # "two men were", "a 23-year-old man was"
-_CASUALTY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("killed", re.compile(rf"{_WHO}{_KILLED_WORD}\b", re.I)),
-    ("injured", re.compile(rf"{_WHO}(?:{_HOWW}\s+)?{_INJURED_WORD}\b", re.I)),
-    ("killed", re.compile(rf"\b(?:killing|killed|kills|murdering)\s+(?P<n>{_NUM})\b", re.I)),
-    ("killed", re.compile(rf"\b(?:leaving|left)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?dead\b", re.I)),
-    ("injured", re.compile(rf"\b(?:injuring|wounding|injures|wounds|injured|wounded|hurting)\s+(?P<n>{_NUM})\b", re.I)),
-    (
-        "injured",
-        re.compile(
-            rf"\bsen(?:t|ds|ding)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?to\s+"
-            r"(?:the\s+|area\s+|a\s+)?hospitals?\b",
-            re.I,
-        ),
-    ),
-    ("killed", re.compile(rf"\b(?P<n>{_NUM})\s+(?:deaths|fatalities)\b", re.I)),
-    ("injured", re.compile(rf"\b(?P<n>{_NUM})\s+(?:injuries)\b", re.I)),
-    ("shot", re.compile(rf"{_WHO}shot\b{_NOT_FATAL}", re.I)),
-    ("shot", re.compile(rf"\bshot\s+(?P<n>{_NUM})\s+{_MODS}{_PEOPLE}\b", re.I)),
-    ("killed", re.compile(rf",\s*(?P<n>{_NUM})\s+(?:of\s+them\s+|of\s+whom\s+)?(?:fatally|died|dead)\b", re.I)),
-    # "Darin Booker, 13, was shot and killed": one named victim with an age.
-    ("killed", re.compile(rf"\b[A-Z][a-z]+\s+[A-Z][a-z]+,\s+\d{{1,2}},\s+(?:{_AUXW}\s+)+{_KILLED_WORD}\b(?P<n>)")),
-    ("shot", re.compile(rf"\b[A-Z][a-z]+\s+[A-Z][a-z]+,\s+\d{{1,2}},\s+(?:{_AUXW}\s+)+shot\b{_NOT_FATAL}(?P<n>)")),
-]
-_WORD_ONLY = {"a", "an"}
-_COUNTS = frozenset({"killed", "injured", "shot"})
-_SINGULAR_PERSON = re.compile(
-    r"\s+(?:[\w'-]+\s+){0,3}?(?:man|woman|person|child|boy|girl|teen|teenager|officer|"
-    r"victim|baby|infant|toddler|student|resident|worker|bystander|driver|passenger)\b",
-    re.I,
-)
-
-
-_AGE_AFTER = re.compile(r"[\s-]*(?:years?|months?|weeks?)[\s-]*old\b", re.I)
-
-
-def _year_or_age(text: str, match: re.Match[str]) -> bool:
-    """ "2013" is a year; "Darin Booker, 13, was killed" gives an age between commas, not a count."""
-    raw = match.group("n")
-    if raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2100:
-        return True
-    before, after = text[: match.start("n")].rstrip(), text[match.end("n") :]
-    if _AGE_AFTER.match(after):
-        return True
-    return before.endswith(",") and after.startswith(",") and raw.isdigit()
-
-
-def casualty_counts(text: str) -> dict[str, int]:
-    """Killed / injured counts stated in one sentence ("two men were shot and killed", "7 deaths and 113 injuries").
-
-    "shot" counts everyone hit; when a sentence gives "shot" and "killed" but no "injured", the difference is
-    the injured (non-fatal) count, as the Gun Violence Archive counts it.
-    """
-    return _settle(_casualties(text)[0])
-
-
-_NEGATED = re.compile(r"\b(?:no|not|not\s+a\s+single)\s*$", re.I)
-
-
-def _casualties(text: str) -> tuple[dict[str, int], int]:
-    """Counts and the offset of the first phrase that states one."""
-    found: dict[str, int] = {}
-    first = len(text)
-    for kind, pattern in _CASUALTY_PATTERNS:
-        for match in pattern.finditer(text):
-            raw = match.group("n").strip()
-            value = parse_number(raw) if raw else 1
-            if value is None or not float(value).is_integer() or value > 100_000 or _year_or_age(text, match):
-                continue
-            # "a"/"an" counts one only before a singular person noun: "a man was killed", not "a number were".
-            if raw.lower() in _WORD_ONLY and not _SINGULAR_PERSON.match(text[match.start("n") + len(raw) :]):
-                continue
-            if _NEGATED.search(text[: match.start("n")]):
-                value = 0  # "No one was killed", "not one person was hurt": the sentence says zero
-            found[kind] = max(found.get(kind, 0), int(value))
-            first = min(first, match.start())
-    return found, (first if found else 0)
-
-
-def _settle(counts: dict[str, int]) -> dict[str, int]:
-    """Turn "shot" (everyone hit) into the injured count when no sentence gives it: shot minus killed."""
-    out = dict(counts)
-    shot = out.pop("shot", None)
-    if shot is not None and "injured" not in out:
-        out["injured"] = max(shot - out.get("killed", 0), 0)
-    return out
-
 
 # --- trigger detection ---------------------------------------------------------------------------------------
 
@@ -279,195 +117,7 @@ def tokens_with(doc: Doc, attr: str, ids: frozenset[int]) -> list[Token]:
     return [doc[int(i)] for i in hits]
 
 
-def _trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
-    """The event type a token triggers in context, or None."""
-    if tok.pos_ not in _EVENT_POS or tok.i in ents.token_ids or (tok.is_stop and tok.lemma_ != "call"):
-        return None
-    lemma = tok.lemma_.lower()
-    if lemma == "talk" and tok.tag_ == "NNS":
-        lemma = "talks"
-    kind = TRIGGERS.get(lemma)
-    if kind is None:
-        return None
-    children = list(tok.children)
-    preps = {c.lower_ for c in children if c.dep_ == "prep"}
-    if lemma in {"talk", "speak"}:
-        # "spoke with Putin" is a call; "spoke to reporters" or "talked about it" is not an event of its own.
-        if tok.pos_ != "VERB" or not _has_entity_object(tok, {"with", "to"}, ents, {"PERSON", "ORG"}):
-            return None
-    elif lemma == "call":
-        if tok.pos_ != "NOUN" or "for" in preps or tok.head.lemma_ == "answer":
-            return None
-    elif lemma in {"receive", "host"}:
-        if not any(c.dep_ == "dobj" and ents.labels.get(ents.token_ids.get(c.i, ""), "") == "PERSON" for c in children):
-            return None
-    elif lemma == "visit" and tok.pos_ == "VERB":
-        if not any(c.dep_ == "dobj" and c.i in ents.token_ids for c in children):
-            return None
-    elif lemma == "warn":
-        if not ({"of", "against"} & preps or _subtree_has(tok, _THREAT_CUES)):
-            return None
-    elif lemma == "vow":
-        if not _subtree_has(tok, _THREAT_CUES):
-            return None
-    elif lemma in {"retaliate", "retaliation"}:
-        if not _irrealis(tok):
-            return "attack"
-    elif lemma == "strike":
-        if tok.pos_ == "VERB":
-            if any(c.dep_ == "nsubj" and TRIGGERS.get(c.lemma_.lower()) == "disaster" for c in children):
-                return None
-        elif not ({"on", "against"} & preps or any(c.dep_ in {"compound", "amod"} for c in children)):
-            return None
-    elif lemma == "fire":
-        if tok.pos_ != "NOUN" or tok.dep_ == "compound":
-            return None
-        if tok.head.lemma_ == "open" or any(c.lower_ == "gun" for c in children):
-            return "shooting"
-        if tok.head.lower_ in {"under", "cease"} or tok.head.lemma_ in {"come", "draw"}:
-            return None
-        return "fire"
-    elif lemma == "shell" and tok.pos_ != "VERB":  # shell casings
-        return None
-    elif lemma == "kill" and (
-        tok.pos_ != "VERB"
-        or not any(
-            c.dep_ == "nsubj" and TRIGGERS.get(c.lemma_.lower()) is None and c.pos_ in {"PROPN", "NOUN", "PRON"}
-            for c in children
-        )
-    ):
-        return None  # "two were killed" is a count; "a man killed his wife" is a killing
-    elif lemma == "shoot":
-        if tok.pos_ != "VERB":
-            return None
-    elif lemma == "charge":
-        if tok.pos_ != "VERB" or "with" not in preps:
-            return None
-    elif lemma in {"buy", "purchase"} and tok.pos_ == "VERB":
-        if not any(c.dep_ == "dobj" and ents.labels.get(ents.token_ids.get(c.i, ""), "") == "ORG" for c in children):
-            return None
-    elif lemma == "fine":
-        if tok.pos_ == "NOUN" and not any(c.ent_type_ == "MONEY" for c in tok.subtree):
-            return None
-    elif lemma in {"reject", "deny", "declare"} and not any(
-        c.dep_ in {"nsubj"} and c.i in ents.token_ids for c in children
-    ):
-        return None
-    return kind
-
-
-def _has_entity_object(tok: Token, preps: set[str], ents: CanonicalEntities, labels: set[str]) -> bool:
-    for prep in tok.children:
-        if prep.dep_ == "prep" and prep.lower_ in preps:
-            for obj in prep.children:
-                if obj.dep_ == "pobj" and ents.labels.get(ents.token_ids.get(obj.i, ""), "") in labels:
-                    return True
-    if tok.lemma_ == "talk" and any(c.dep_ == "nsubj" and c.conjuncts for c in tok.children):
-        return True
-    return False
-
-
-def _subtree_has(tok: Token, lemmas: frozenset[str]) -> bool:
-    return any(t.lemma_.lower() in lemmas for t in tok.subtree if t is not tok and t.i - tok.i < 12)
-
-
-def _irrealis(tok: Token) -> bool:
-    """A threatened rather than a carried-out retaliation ("will retaliate", "vowed to retaliate", "warned of ...")."""
-    cur: Token | None = tok
-    for _ in range(4):
-        if cur is None:
-            break
-        if any(
-            c.dep_ == "aux" and c.lemma_ in {"will", "would", "must", "shall", "could", "may", "might"}
-            for c in cur.children
-        ):
-            return True
-        if cur.lemma_ in {"vow", "threaten", "warn", "threat", "have", "need", "promise", "pledge"} and cur is not tok:
-            return True
-        if cur.dep_ in {"ROOT"}:
-            break
-        cur = cur.head
-    return tok.pos_ == "NOUN"
-
-
 # --- participants --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Context:
-    doc: Doc
-    ents: CanonicalEntities
-    person_subjects: list[tuple[int, str]]  # (token index, entity id) of persons as subjects outside quotes
-    person_positions: list[tuple[int, str]]  # every person mention (token index of its root)
-    place_ids: frozenset[str]
-    gpe_by_stem: dict[str, str]  # "ukrai" -> "gpe:ukraine" to read "Ukrainian" as Ukraine in a frame
-    roles: dict[str, str]  # entity id -> role
-    sents: list[Span]
-    sent_of: list[int]  # token index -> sentence index (Token.sent rescans the doc: too slow per token)
-    quoted: list[tuple[int, int]]  # character spans of quotations
-    text: str  # doc.text, joined once (the property rebuilds it on every access)
-    ents_spans: tuple[Span, ...]  # doc.ents, built once
-
-    def sent(self, tok: Token) -> Span:
-        return self.sents[self.sent_of[tok.i]]
-
-
-def _resolve(tok: Token, ctx: _Context, *, allow_nouns: bool) -> list[str]:
-    """Participant ids a token stands for (entity id, a resolved pronoun, or a lowercased noun)."""
-    ids = ctx.ents.token_ids
-    if tok.i in ids:
-        return [_norp_as_gpe(ids[tok.i], ctx)]
-    low = tok.lower_
-    if low in _PRONOUNS:
-        found = _antecedent(tok, ctx)
-        return [found] if found else []
-    if low in _RELATIVE and tok.head.dep_ == "relcl":
-        return _resolve(tok.head.head, ctx, allow_nouns=allow_nouns)
-    if tok.pos_ in {"NOUN", "PROPN"}:
-        for child in tok.children:
-            if child.dep_ in {"poss", "compound", "amod"} and child.i in ids:
-                return [_norp_as_gpe(ids[child.i], ctx)]
-        if allow_nouns and tok.pos_ == "NOUN" and tok.is_alpha and not tok.is_stop:
-            return ["np:" + tok.lemma_.lower()]
-    return []
-
-
-def _norp_as_gpe(eid: str, ctx: _Context) -> str:
-    """A nationality read as its country when the article names it ("Ukrainian" → "gpe:ukraine")."""
-    label, _, slug = eid.partition(":")
-    if label in {"norp", "gpe"} and len(slug) >= 5:
-        country = ctx.gpe_by_stem.get(slug[:5])
-        if country is not None and len(country) < len(eid) + (4 if label == "norp" else 0) and country != eid:
-            return country
-    return eid
-
-
-def _antecedent(tok: Token, ctx: _Context) -> str | None:
-    """The person a he/she refers to: the last person named earlier in the sentence, else the last person subject."""
-    sent_start = ctx.sent(tok).start
-    pos = bisect_left(ctx.person_positions, (tok.i, ""))
-    if pos and ctx.person_positions[pos - 1][0] >= sent_start:
-        return ctx.person_positions[pos - 1][1]
-    pos = bisect_left(ctx.person_subjects, (tok.i, ""))
-    return ctx.person_subjects[pos - 1][1] if pos else None
-
-
-def _with_conjuncts(tokens: Iterable[Token]) -> list[Token]:
-    out: list[Token] = []
-    for t in tokens:
-        out.append(t)
-        out.extend(c for c in t.conjuncts if c.i > t.i)
-    return out
-
-
-def _verb_subjects(verb: Token, depth: int = 0) -> list[Token]:
-    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "csubj"}]
-    subjects += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    if subjects:
-        return _with_conjuncts(subjects)
-    if depth < 3 and verb.dep_ in {"xcomp", "conj", "advcl", "pcomp"} and verb.head is not verb:
-        return _verb_subjects(verb.head, depth + 1)
-    return []
 
 
 def _clause_verb(tok: Token) -> Token | None:
@@ -490,19 +140,19 @@ def _clause_verb(tok: Token) -> Token | None:
     return None
 
 
-def _participants(tok: Token, kind: str, ctx: _Context) -> tuple[list[str], list[str]]:
+def _participants(tok: Token, kind: str, ctx: Context) -> tuple[list[str], list[str]]:
     actors: list[str] = []
     targets: list[str] = []
     target_preps = _TARGET_PREPS.get(kind, _DEFAULT_TARGET_PREPS)
     allow_nouns = kind in INCIDENT_TYPES or kind in {"arrest", "charge"}
     if tok.pos_ == "VERB":
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
-        for subj in _verb_subjects(tok):
-            actors += _resolve(subj, ctx, allow_nouns=allow_nouns)
+        for subj in verb_subjects(tok):
+            actors += resolve(subj, ctx, allow_nouns=allow_nouns)
         for child in tok.children:
             if child.dep_ in {"dobj", "dative"} or (passive and child.dep_ == "nsubjpass"):
-                for obj in _with_conjuncts([child]):
-                    targets += _resolve(obj, ctx, allow_nouns=True)
+                for obj in with_conjuncts([child]):
+                    targets += resolve(obj, ctx, allow_nouns=True)
             elif child.dep_ in {"xcomp", "ccomp"} and _trigger_lemma_kind(child) == kind:
                 for grand in child.children:
                     if grand.dep_ == "prep" and grand.lower_ in target_preps | {"over", "for"}:
@@ -510,21 +160,21 @@ def _participants(tok: Token, kind: str, ctx: _Context) -> tuple[list[str], list
     else:
         for child in tok.children:
             if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i in ctx.ents.token_ids:
-                actors += _resolve(child, ctx, allow_nouns=False)
+                actors += resolve(child, ctx, allow_nouns=False)
             elif child.dep_ == "compound":
                 actors += [
                     a
                     for g in child.children
                     if g.dep_ in {"amod", "compound", "poss"} and g.i in ctx.ents.token_ids
-                    for a in _resolve(g, ctx, allow_nouns=False)
+                    for a in resolve(g, ctx, allow_nouns=False)
                 ]
             elif child.dep_ == "prep" and child.lower_ in {"by", "between", "among"}:
                 actors += _pobjs(child, ctx)
         if not actors and kind in {"call", "meeting", "threat", "statement", "accusation", "merger"}:
             verb = _clause_verb(tok)
             if verb is not None:
-                for subj in _verb_subjects(verb):
-                    actors += _resolve(subj, ctx, allow_nouns=False)
+                for subj in verb_subjects(verb):
+                    actors += resolve(subj, ctx, allow_nouns=False)
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ in target_preps:
             targets += _pobjs(child, ctx)
@@ -537,12 +187,12 @@ def _trigger_lemma_kind(tok: Token) -> str | None:
     return TRIGGERS.get(tok.lemma_.lower())
 
 
-def _pobjs(prep: Token, ctx: _Context) -> list[str]:
+def _pobjs(prep: Token, ctx: Context) -> list[str]:
     out: list[str] = []
     for obj in prep.children:
         if obj.dep_ == "pobj":
-            for o in _with_conjuncts([obj]):
-                out += _resolve(o, ctx, allow_nouns=True)
+            for o in with_conjuncts([obj]):
+                out += resolve(o, ctx, allow_nouns=True)
     return out
 
 
@@ -595,7 +245,7 @@ def _attached(span: Span, anchors: set[int], hops: int = 4) -> bool:
 
 
 def extract_events(
-    doc: Doc, ents: CanonicalEntities, published: date | None, context: _Context | None = None
+    doc: Doc, ents: CanonicalEntities, published: date | None, context: Context | None = None
 ) -> list[EventFrame]:
     """The article's event frames, one per happening, in order of first mention. Deterministic."""
     ctx = context if context is not None else build_context(doc, ents)
@@ -603,7 +253,7 @@ def extract_events(
     times = [e for e in ctx.ents_spans if e.label_ in {"DATE", "TIME"}]
     places = [e for e in ctx.ents_spans if e.label_ in PLACE_LABELS]
     candidates = [
-        (tok, kind) for tok in tokens_with(doc, "LEMMA", _TRIGGER_IDS) if (kind := _trigger_type(tok, ents)) is not None
+        (tok, kind) for tok in tokens_with(doc, "LEMMA", _TRIGGER_IDS) if (kind := trigger_type(tok, ents)) is not None
     ]
     kinds = {tok.i: kind for tok, kind in candidates}
     incident_sents = {ctx.sent_of[tok.i] for tok, kind in candidates if kind in INCIDENT_TYPES and kind != "killing"}
@@ -653,152 +303,13 @@ def extract_events(
     ]
 
 
-# Nominal and verbal forms of one event that suffix stripping cannot relate, and clipped forms.
-_EVENT_FORMS: dict[str, str] = {
-    "death": "die", "dead": "die", "deadly": "die", "shot": "shoot", "gunshot": "shoot", "quake": "earthquake",
-    "explosion": "explode", "collision": "collide", "invasion": "invade", "acquisition": "acquire",
-    "decision": "decide", "sale": "sell", "loss": "lose", "theft": "steal", "robbery": "rob", "trial": "try",
-    "injury": "injure", "birth": "bear", "bought": "buy", "purchase": "buy", "sold": "sell", "arson": "arson",
-    "detention": "detain", "conviction": "convict", "suspension": "suspend", "resignation": "resign",
-    "retaliation": "retaliate", "derailment": "derail", "eruption": "erupt", "talks": "talk",
-}  # fmt: skip
-_EVENT_SUFFIXES = (
-    ("ation", "at"),
-    ("ition", ""),
-    ("ment", ""),
-    ("ings", ""),
-    ("ing", ""),
-    ("ion", ""),
-    ("ure", ""),
-    ("al", ""),
-    ("ed", ""),
-    ("es", ""),
-    ("s", ""),
-    ("e", ""),
-    ("y", ""),
-)
-_DERIVED = ("ation", "ition", "ment", "ing", "ion", "ure", "al")
-# Types whose lexicon words name different happenings ("deny" / "announce", "earthquake" / "tsunami"); in the
-# other types the words of one type tell one happening ("strike" / "attack", "arrest" / "detain").
-WORD_BOUND_TYPES = frozenset({"statement", "disaster", "other"})
-
-
-def event_key(word: str) -> str:
-    """One key for the verbal and nominal forms of an event word: "arrested"/"arrest", "shooting"/"shot".
-
-    Expects a lemma (or a lowercase word); derivations suffix stripping cannot relate come from a small table.
-    """
-    w = word.lower().strip()
-    w = _EVENT_FORMS.get(w, w)
-    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 5:
-        # A plural of a derived noun keys as its singular ("negotiations", "deaths", "announcements").
-        single = w[:-1]
-        if single in _EVENT_FORMS or single.endswith(_DERIVED):
-            w = _EVENT_FORMS.get(single, single)
-    for suffix, replacement in _EVENT_SUFFIXES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: -len(suffix)] + replacement
-            break
-    if w.endswith("e") and len(w) > 4:
-        w = w[:-1]  # "announcement" -> "announce" -> "announc", as "announce" itself
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
-        w = w[:-1]  # "shopping" -> "shopp" -> "shop"
-    return w
-
-
-# Words of general English that name one kind of happening ("slay" / "kill", "discover" / "find"): a frame's
-# sense is the first word of its class. Only words whose common news sense is the class's: no word of a class
-# names another happening in a story that uses both ("fire" someone is not here: a fire is a blaze).
-_SENSE_CLASSES: tuple[tuple[str, ...], ...] = (
-    ("kill", "slay", "assassinate", "die", "death", "dead", "perish", "fatality", "pass away"),
-    ("shoot", "shooting", "gun down", "open fire"),
-    ("hit", "strike", "slam", "pound", "jolt", "rock"),
-    ("win", "victory", "triumph", "beat", "defeat", "prevail"),
-    ("injure", "wound", "hurt"),
-    ("damage", "harm"),
-    ("destroy", "destruction", "demolish", "raze", "flatten", "wreck", "devastate", "devastation"),
-    ("cut", "sever"),
-    ("find", "discover", "discovery", "locate", "uncover"),
-    ("release", "issue", "unveil", "publish", "free"),
-    ("put", "place"),
-    ("enter", "admit", "admission", "check in"),
-    ("arrest", "detain", "apprehend", "capture", "nab"),
-    ("dismiss", "sack", "oust", "dismissal", "ouster", "let go", "lay off"),
-    ("resign", "quit", "step down"),
-    ("hire", "appoint", "appointment", "recruit"),
-    ("rob", "robbery", "heist", "steal", "theft", "burglary", "burglarize", "loot"),
-    ("flee", "escape"),
-    ("foil", "thwart", "repel", "repulse"),
-    ("fix", "repair", "mend", "patch", "restore"),
-    ("marry", "wed", "wedding", "marriage"),
-    ("kidnap", "abduct", "abduction", "kidnapping"),
-    ("sue", "lawsuit"),
-    ("investigate", "investigation", "probe", "inquiry"),
-    ("ban", "bar", "prohibit", "prohibition"),
-    ("protest", "demonstrate", "demonstration"),
-    ("deploy", "deployment", "dispatch"),
-    ("deal", "agreement", "pact"),
-)  # fmt: skip
-
-
-def _sense_of_key() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for words in _SENSE_CLASSES:
-        head = event_key(words[0])
-        for word in words:  # the key of the word and of its regular forms ("slay" / "slaying" key apart)
-            for form in (word, word + "s", word + "ing", word + "ed"):
-                out.setdefault(event_key(form), head)
-    return out
-
-
-_SENSES: dict[str, str] = {}
-
-
-def event_sense(word: str) -> str:
-    """The :func:`event_key` of an event word's synonym class ("slain" / "killed", "discovered" / "found")."""
-    if not _SENSES:
-        _SENSES.update(_sense_of_key())
-    key = event_key(word)
-    return _SENSES.get(key, key)
-
-
-def _key_types() -> dict[str, str]:
-    by_key: dict[str, set[str]] = {}
-    for word, kind in TRIGGERS.items():
-        by_key.setdefault(event_sense(word), set()).add(kind)
-    return {key: next(iter(kinds)) for key, kinds in by_key.items() if len(kinds) == 1}
-
-
-_KEY_TYPES: dict[str, str] = {}
-
-
-def lexicon_type(word: str) -> str | None:
-    """The lexicon type of an event word, of another form of it ("shot" -> shooting, "killings" -> killing) or of
-    a synonym ("slain" -> killing, "nabbed" -> arrest).
-
-    A word counts when its :func:`event_sense` is the sense of lexicon words of one type only.
-    """
-    w = word.lower().strip()
-    kind = TRIGGERS.get(w)
-    if kind is not None:
-        return kind
-    if not _KEY_TYPES:
-        _KEY_TYPES.update(_key_types())
-    return _KEY_TYPES.get(event_sense(w))
-
-
-def event_class(kind: str, trigger: str) -> str:
-    """What two frames must share to tell one happening: the type, or the event word for word-bound types."""
-    return f"{kind}:{event_sense(trigger)}" if kind in WORD_BOUND_TYPES else kind
-
-
 def frame_at_token(
     doc: Doc,
     ents: CanonicalEntities,
     tok: Token,
     kind: str,
     published: date | None,
-    ctx: _Context | None = None,
+    ctx: Context | None = None,
     *,
     trigger: str | None = None,
     span: tuple[int, int] | None = None,
@@ -829,18 +340,13 @@ def frame_at_token(
     return _frame(mention, ctx.sents, place)
 
 
-def speakers(tok: Token, ctx: _Context) -> list[str]:
+def speakers(tok: Token, ctx: Context) -> list[str]:
     """Who says what a verb of saying reports: its subjects, common nouns included ("police said"), or the object
     of "according to"."""
-    found = [p for subj in _verb_subjects(tok) for p in _resolve(subj, ctx, allow_nouns=True)]
+    found = [p for subj in verb_subjects(tok) for p in resolve(subj, ctx, allow_nouns=True)]
     if tok.lower_ == "according":
         found += [p for c in tok.children if c.dep_ == "prep" for p in _pobjs(c, ctx)]
     return _unique(found)
-
-
-def trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
-    """The event type a token triggers in context (the extractor's own lexicon and checks), or None."""
-    return _trigger_type(tok, ents)
 
 
 def _when_said(span: Span) -> bool:
@@ -848,10 +354,10 @@ def _when_said(span: Span) -> bool:
     head = span.root.head
     if head.dep_ == "prep" and head.head is not head:
         head = head.head
-    return head.lemma_.lower() in _SAY
+    return head.lemma_.lower() in SAY_VERBS
 
 
-def _date_main_incident(frames: list[_Mention], times: Sequence[Span], published: date | None, ctx: _Context) -> None:
+def _date_main_incident(frames: list[_Mention], times: Sequence[Span], published: date | None, ctx: Context) -> None:
     """An article's main incident without a date of its own takes the first day its lead names.
 
     Local news tells when in a sentence of its own ("Police responded around 3:15 a.m. Sunday").
@@ -870,57 +376,13 @@ def _date_main_incident(frames: list[_Mention], times: Sequence[Span], published
             return
 
 
-def build_context(doc: Doc, ents: CanonicalEntities, text: str | None = None) -> _Context:
-    """What event and quote extraction share about a Doc: sentences, quotations, persons for pronouns.
-
-    ``text`` is the text the Doc was parsed from, when the caller has it (saves rebuilding ``doc.text``).
-    """
-    sents = list(doc.sents)
-    sent_of = [0] * len(doc)
-    for index, sent in enumerate(sents):
-        sent_of[sent.start : sent.end] = [index] * (sent.end - sent.start)
-    if text is None or not doc or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
-        text = doc.text
-    quoted = _quote_spans(text)
-    persons_subj: list[tuple[int, str]] = []
-    persons_all: list[tuple[int, str]] = []
-    for i, eid in sorted(ents.token_ids.items()):
-        if ents.labels.get(eid) != "PERSON":
-            continue
-        tok = doc[i]
-        if tok.head.i in ents.token_ids and ents.token_ids[tok.head.i] == eid and tok.head is not tok:
-            continue  # not the root of its mention
-        persons_all.append((i, eid))
-        if tok.dep_ in {"nsubj", "nsubjpass"} and not _inside(tok.idx, quoted):
-            persons_subj.append((i, eid))
-    gpe_by_stem: dict[str, str] = {}
-    for e in sorted(ents.entities, key=lambda e: (len(e.id), e.id)):
-        if e.label == "GPE" and len(e.id) >= 9:
-            gpe_by_stem.setdefault(e.id[4:9], e.id)
-    places = frozenset(e.id for e in ents.entities if e.label in PLACE_LABELS)
-    return _Context(
-        doc,
-        ents,
-        persons_subj,
-        persons_all,
-        places,
-        gpe_by_stem,
-        ents.roles_by_entity,
-        sents,
-        sent_of,
-        quoted,
-        text,
-        tuple(doc.ents),
-    )
-
-
 def _attach_time(
     mention: _Mention,
     tok: Token,
     times: Sequence[Span],
     published: date | None,
     triggers: dict[int, str],
-    ctx: _Context,
+    ctx: Context,
 ) -> None:
     anchors = {tok.i, *(c.i for c in tok.conjuncts)}
     if tok.pos_ != "VERB":
@@ -952,7 +414,7 @@ def _attach_time(
         mention.when_text = chosen.text
 
 
-def _attach_place(mention: _Mention, tok: Token, places: Sequence[Span], ctx: _Context) -> None:
+def _attach_place(mention: _Mention, tok: Token, places: Sequence[Span], ctx: Context) -> None:
     sent = ctx.sent(tok)
     anchors = {tok.i, *(c.i for c in tok.conjuncts)}
     for span in places:
@@ -986,7 +448,7 @@ def _attach_figures(sents: Sequence[Span], mentions: list[_Mention]) -> None:
             if seconds and seconds < 7 * 86400:
                 durable[0].attributes.setdefault("duration", format_duration(seconds))
         counts, offset = (
-            _casualties(text) if _CASUALTY_CUE.search(text) and not _AGGREGATE_CUE.search(text) else ({}, 0)
+            find_casualties(text) if _CASUALTY_CUE.search(text) and not _AGGREGATE_CUE.search(text) else ({}, 0)
         )
         if counts:
             at = sent.start_char + offset
@@ -1125,7 +587,7 @@ def _fold(mentions: list[_Mention]) -> list[_Mention]:
             old = best.attributes.get(key)
             if old is None:
                 best.attributes[key] = value
-            elif key in _COUNTS and isinstance(old, int) and isinstance(value, int):
+            elif key in CASUALTY_KEYS and isinstance(old, int) and isinstance(value, int):
                 best.attributes[key] = max(old, value)
         best.roles = {**m.roles, **best.roles}
         best.names = {**m.names, **best.names}
@@ -1134,9 +596,9 @@ def _fold(mentions: list[_Mention]) -> list[_Mention]:
 
 def _frame(m: _Mention, sents: Sequence[Span], place: tuple[str | None, str | None]) -> EventFrame:
     attributes: dict[str, str | int | float] = dict(m.attributes)
-    if _COUNTS & attributes.keys():
-        counts = {k: int(v) for k, v in attributes.items() if k in _COUNTS}
-        attributes = {k: v for k, v in attributes.items() if k not in _COUNTS} | _settle(counts)
+    if CASUALTY_KEYS & attributes.keys():
+        counts = {k: int(v) for k, v in attributes.items() if k in CASUALTY_KEYS}
+        attributes = {k: v for k, v in attributes.items() if k not in CASUALTY_KEYS} | settle_casualties(counts)
     if m.kind in INCIDENT_TYPES:
         city, state = place
         if city and city.endswith((" County", " Parish")):
@@ -1205,108 +667,3 @@ def _incident_place(
 
 
 _NOT_CITIES = frozenset({"U.S.", "US", "United States", "America", "USA"})
-
-
-# --- quotes -------------------------------------------------------------------------------------------------
-
-_CURLY = re.compile(r"“([^”]+)”|(?:(?<=\s)|(?<=^)|(?<=[(\[—-]))‘([^‘’]*(?:’\w[^‘’]*)*)’(?!\w)", re.M)
-_PARAGRAPH = re.compile(r"\n\s*\n")
-
-
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every quotation: curly pairs, and straight double quotes paired in order within a paragraph."""
-    spans = [(m.start(), m.end()) for m in _CURLY.finditer(text)]
-    offset = 0
-    for paragraph in _PARAGRAPH.split(text):
-        begin = text.find(paragraph, offset)
-        marks = [begin + i for i, ch in enumerate(paragraph) if ch == '"']
-        spans += [(marks[i], marks[i + 1] + 1) for i in range(0, len(marks) - 1, 2)]
-        offset = begin + len(paragraph)
-    return sorted(spans)
-
-
-_SAY = frozenset(
-    {
-        "say",
-        "tell",
-        "add",
-        "state",
-        "write",
-        "warn",
-        "declare",
-        "announce",
-        "insist",
-        "explain",
-        "note",
-        "claim",
-        "argue",
-        "advise",
-        "urge",
-        "stress",
-        "post",
-        "tweet",
-        "ask",
-        "reply",
-        "confirm",
-        "describe",
-        "report",
-        "cite",
-        "quote",
-        "reaffirm",
-        "vow",
-        "threaten",
-        "accuse",
-    }
-)
-
-
-def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(a < offset < b for a, b in spans)
-
-
-def extract_quotes(doc: Doc, ents: CanonicalEntities, context: _Context | None = None) -> list[Quote]:
-    """Quotations of four words or more with their speaker: the subject of the reporting verb next to them."""
-    ctx = context if context is not None else build_context(doc, ents)
-    spans = ctx.quoted
-    sents = ctx.sents
-    starts = [s.start_char for s in sents]
-    quotes: list[Quote] = []
-    previous_speaker: str | None = None
-    previous_end = -1
-    for a, b in spans:
-        body = ctx.text[a + 1 : b - 1].strip()
-        if len(body.split()) < 4:
-            continue
-        index = max(0, bisect_left(starts, a + 1) - 1)
-        speaker = _speaker(sents, index, a, b, ctx)
-        if speaker is None and previous_speaker is not None and a - previous_end < 200:
-            speaker = previous_speaker  # a quote continued after a paragraph break
-        quotes.append(Quote(speaker=speaker, text=body, sentence_index=index))
-        previous_speaker, previous_end = speaker, b
-    return quotes
-
-
-def _speaker(sents: Sequence[Span], index: int, a: int, b: int, ctx: _Context) -> str | None:
-    for sent in sents[index : index + 2]:
-        for tok in sent:
-            if a <= tok.idx < b or tok.lemma_.lower() not in _SAY or tok.pos_ != "VERB":
-                continue
-            for subj in _verb_subjects(tok):
-                found = _resolve(subj, ctx, allow_nouns=True)
-                if found:
-                    return found[0]
-            for child in tok.children:  # "according to" / passive "was quoted by"
-                if child.dep_ == "agent":
-                    for obj in child.children:
-                        found = _resolve(obj, ctx, allow_nouns=True)
-                        if found:
-                            return found[0]
-        if sent.end_char > b:
-            break
-    sent = sents[index]
-    for tok in sent:
-        if tok.lower_ == "according" and tok.i + 2 < len(tok.doc) and tok.nbor().lower_ == "to":
-            found = _resolve(tok.nbor(2), ctx, allow_nouns=True)
-            if found:
-                return found[0]
-    return None

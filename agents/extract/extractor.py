@@ -16,14 +16,16 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from agents.extract.context import build_context
 from agents.extract.embedding import encoder, pack
 from agents.extract.entities import PLACE_LABELS, CanonicalEntities, canonicalize_entities
-from agents.extract.events import build_context, extract_events, extract_quotes
+from agents.extract.events import extract_events
 from agents.extract.features import content_terms, text_fingerprint
 from agents.extract.furniture import blank_furniture
 from agents.extract.language import is_english
 from agents.extract.numbers import parse_number
 from agents.extract.places import city_states
+from agents.extract.quotes import extract_quotes
 from agents.extract.timex import normalize_date
 from schemas.article import Article, ArticleError, ErrorCode
 from schemas.extraction import ArticleExtraction

@@ -28,7 +28,7 @@ from agents.extract.entities import (
     role_is_specific,
     tokens_match,
 )
-from agents.extract.events import INCIDENT_TYPES, event_class, event_key
+from agents.extract.lexicon import INCIDENT_TYPES, event_class, event_key
 from schemas.extraction import Entity, EventFrame
 from schemas.story import AttributeValue, Conflict, ConflictValue, StoryEntity, StoryEvent
 

@@ -308,6 +308,6 @@ def test_the_day_something_was_said_is_not_the_day_it_happened(nlp: Language) ->
     ],
 )
 def test_a_negated_count_is_zero_not_one(sentence: str, counts: dict[str, int]) -> None:
-    from agents.extract.events import casualty_counts
+    from agents.extract.casualties import casualty_counts
 
     assert casualty_counts(sentence) == counts

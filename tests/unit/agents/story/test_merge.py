@@ -284,7 +284,7 @@ def test_a_forming_event_knows_what_its_reports_say(items: list) -> None:  # typ
     """The merge keeps what it compares of each forming event (articles, participants, speakers, offices, days,
     places, event words) up to date as reports join, rather than recomputing it from the reports on every
     comparison (cubic in a story of hundreds of articles); it must still be exactly what those reports say."""
-    from agents.extract.events import event_class
+    from agents.extract.lexicon import event_class
     from agents.story.merge import _canonical_reports, _cluster_reports, _day
 
     for c in _cluster_reports(_canonical_reports(items), None):
