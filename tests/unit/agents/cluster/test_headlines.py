@@ -1,4 +1,4 @@
-"""Headline-only articles: the title embedding finds paraphrased headlines of one story (agents/extract/embedding.py)."""
+"""Headline-only articles: the title embedding finds paraphrased headlines of one story."""
 
 from __future__ import annotations
 

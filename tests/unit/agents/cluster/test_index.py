@@ -256,8 +256,8 @@ def test_assignments_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     # Set iteration order changes with PYTHONHASHSEED; no decision or score may depend on it.
     script = (
         "import json, sys\n"
-        f"sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-        "from test_clustering import stream, ext, QUAKE_B, STRICT\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from tests.unit.agents.cluster.test_index import stream, ext, QUAKE_B, STRICT\n"
         "from agents.cluster.index import StoryIndex, ClusterSettings\n"
         "index = StoryIndex(ClusterSettings(merge_threshold=0.2))\n"
         "out = [index.assign(e).model_dump_json() for e in stream() * 2]\n"

@@ -12,8 +12,8 @@ import pytest
 from agents.extract.pool import ExtractPool, ExtractResult
 from schemas import Article, ArticleError, ArticleExtraction
 from schemas.article import ErrorCode
-from tests.conftest import ROOT
 from streams.ingest.readers import read_records
+from tests.conftest import ROOT
 
 
 def _no_setup(tag: str) -> None:

@@ -250,7 +250,7 @@ def test_a_large_story_summarizes_the_same_with_and_without_the_kept_sentence_gr
     also when an article sorts before the ones already grouped (a late report of an earlier publication)."""
     from datetime import UTC, datetime, timedelta
 
-    from agents import story as story_mod
+    from agents.story import state as story_mod
 
     pool = [
         "The ferry caught fire on Tuesday morning near the harbor entrance.",
