@@ -88,7 +88,7 @@ bench: install
 	$(BIN)/storywire bench
 
 eval: install
-	for f in ecbplus-dev gvc-dev uci-headlines-dev; do $(BIN)/storywire eval ../shared/eval/$$f.jsonl; done
+	for f in ecbplus-dev gvc-dev uci-headlines-dev; do $(BIN)/storywire eval $${STORYWIRE_EVAL_DIR:-../shared/eval}/$$f.jsonl; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .storywire *.egg-info build $(NATIVE)

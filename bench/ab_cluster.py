@@ -3,8 +3,8 @@
 On a shared machine absolute rates move with the load; alternating the two versions run by run and keeping
 the best CPU time of each makes their ratio trustworthy where two separate runs are not.
 
-    .venv/bin/python bench/ab_cluster.py                 # HEAD vs working tree
-    .venv/bin/python bench/ab_cluster.py REV --repeat 8  # REV vs working tree
+    .venv/bin/python -m bench.ab_cluster                 # HEAD vs working tree (of a git checkout)
+    .venv/bin/python -m bench.ab_cluster REV --repeat 8  # REV vs working tree
 
 REV always runs as plain Python; the working tree runs as agents/__init__ chooses (compiled by `make native` unless
 the source changed since). To compare code changes alone, run both plain: STORYWIRE_PURE_PYTHON=1.
@@ -20,10 +20,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.bench_cluster import DEFAULT_FILES, EVAL_DIR, load_extractions  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]  # the checkout
 
 
 def module_at(rev: str) -> types.ModuleType:
@@ -49,19 +46,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("rev", nargs="?", default="HEAD")
     parser.add_argument("--repeat", type=int, default=6)
-    parser.add_argument("--cache-dir", type=Path, default=ROOT / "bench" / "cache" / "extractions")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="extraction cache (default: bench/paths.py)")
     args = parser.parse_args()
     import agents.cluster.index as current
-    from bench.bench_cluster import build
+    from bench.bench_cluster import DEFAULT_FILES, build, load_extractions
+    from bench.paths import cache_dir, eval_dir
 
     print(f"{args.rev}: plain Python; working tree: {build()}")
     versions = {args.rev: module_at(args.rev), "working tree": current}
     for name in DEFAULT_FILES:
-        path = EVAL_DIR / f"{name}.jsonl"
+        path = eval_dir() / f"{name}.jsonl"
         if not path.exists():
             print(f"{name}: {path} not found, skipped")
             continue
-        extractions = load_extractions(path, args.cache_dir)
+        extractions = load_extractions(path, args.cache_dir or cache_dir())
         best = dict.fromkeys(versions, float("inf"))
         for _ in range(args.repeat):
             for label, mod in versions.items():
@@ -74,4 +72,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    if not __package__:  # run as a file (python bench/ab_cluster.py): `bench` is imported from the checkout
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     main()

@@ -10,8 +10,8 @@ Both are scored with the B-cubed F1 of ``storywire eval`` and printed beside the
 target above both ceilings shows that it needs a signal beyond the words of the articles, not a better online
 rule (docs/clustering.md, "How far words go"). No extraction, no spaCy: a minute or two on two cores.
 
-    .venv/bin/python bench/batch_ceiling.py                    # the three dev files in ../shared/eval/
-    .venv/bin/python bench/batch_ceiling.py FILE.jsonl …       # any labeled file of that format
+    .venv/bin/python -m bench.batch_ceiling                    # the three dev files in ../shared/eval/
+    .venv/bin/python -m bench.batch_ceiling FILE.jsonl …       # any labeled file of that format
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from streams.eval.bcubed import bcubed
 
-EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 TARGETS = {"ecbplus-dev": 0.95, "gvc-dev": 0.97, "uci-headlines-dev": 0.85}
 SEEDS = (0, 1, 2)
 THRESHOLDS = tuple(round(0.30 + 0.01 * i, 3) for i in range(70))  # cosine distance 0.30 … 0.99
@@ -70,10 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="labeled JSONL files (default: the dev files)")
     args = parser.parse_args(argv)
-    files = args.files or [EVAL_DIR / f"{name}.jsonl" for name in TARGETS]
+    from bench.paths import EVAL_FILES_HINT, eval_dir
+
+    files = args.files or [eval_dir() / f"{name}.jsonl" for name in TARGETS]
     missing = [str(f) for f in files if not f.exists()]
     if missing:
-        print(f"skipped: labeled files not found ({', '.join(missing)}); they live in ../shared/eval/", file=sys.stderr)
+        print(f"skipped: labeled files not found ({', '.join(missing)}); needs {EVAL_FILES_HINT}", file=sys.stderr)
         return 0 if not args.files else 2
     print("| file | stories | K-means, true k (seeds 0/1/2) | average link, best threshold | target |")
     print("| --- | --- | --- | --- | --- |")
@@ -94,4 +95,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if not __package__:  # run as a file (python bench/batch_ceiling.py): `bench` is imported from the checkout
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     raise SystemExit(main())

@@ -4,40 +4,43 @@ Extraction is done once and cached on disk (``--cache-dir``, the same cache ``st
 uses); it is excluded from the timing. Each labeled dev file goes through a fresh index in file order, ``--repeat``
 times; the best run is reported.
 
-    .venv/bin/python bench/bench_cluster.py                      # throughput on ../shared/eval/*-dev.jsonl
-    .venv/bin/python bench/bench_cluster.py --stories 100000     # + RSS with 100k live stories
+    .venv/bin/python -m bench.bench_cluster                      # throughput on ../shared/eval/*-dev.jsonl
+    .venv/bin/python -m bench.bench_cluster --stories 100000     # + RSS with 100k live stories
+
+The cache is bench/cache/extractions in a checkout (bench/paths.py: elsewhere ./.storywire/bench-cache).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import sys
 import time
 from pathlib import Path
 
 from agents.cluster.index import ClusterSettings, StoryIndex, StoryProfile
 from agents.extract.extractor import DEFAULT_MODEL
 from schemas.extraction import ArticleExtraction
-from streams.eval.clustering import _cache_path, _cached_extractions, _extractions, read_articles_jsonl
+from streams.eval.clustering import cached_extractions, extract_articles, extraction_cache_path, read_articles_jsonl
 
 GOAL = 2_000.0
 DEFAULT_FILES = ["ecbplus-dev", "gvc-dev", "uci-headlines-dev"]
-EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 
 
 def build() -> str:
     """Which agents.cluster.index runs: the mypyc-compiled module (`make native`) or the plain source."""
     import agents.cluster.index
+    from agents.cluster import compiled_files
 
-    compiled = Path(agents.cluster.index.__file__ or "") in agents.compiled_clustering_files()
+    compiled = Path(agents.cluster.index.__file__ or "") in compiled_files()
     return "compiled (mypyc)" if compiled else "plain Python"
 
 
 def load_extractions(path: Path, cache_dir: Path) -> list[ArticleExtraction]:
     """Extractions of every article of ``path`` (computed once, then read from the cache)."""
     articles = [a for a, _ in read_articles_jsonl(path)]
-    fresh = _extractions(articles, model=DEFAULT_MODEL, batch_size=32, workers=1)
-    stream = _cached_extractions(_cache_path(cache_dir, path, DEFAULT_MODEL), articles, fresh)
+    fresh = extract_articles(articles, model=DEFAULT_MODEL, batch_size=32, workers=1)
+    stream = cached_extractions(extraction_cache_path(cache_dir, path, DEFAULT_MODEL), articles, fresh)
     return [e for e in stream if isinstance(e, ArticleExtraction)]
 
 
@@ -139,16 +142,19 @@ def memory(extractions: list[ArticleExtraction], stories: int, settings: Cluster
 
 
 def main() -> None:
+    from bench.paths import EVAL_FILES_HINT, cache_dir, eval_dir
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path, help="labeled JSONL files (default: the dev files)")
-    parser.add_argument("--cache-dir", type=Path, default=Path("bench/cache/extractions"))
+    parser.add_argument("--cache-dir", type=Path, default=cache_dir())
     parser.add_argument("--repeat", type=int, default=3, help="runs per file; the best is reported")
     parser.add_argument("--stories", type=int, default=0, help="also measure RSS with this many live stories")
     args = parser.parse_args()
-    files = args.files or [EVAL_DIR / f"{n}.jsonl" for n in DEFAULT_FILES]
+    files = args.files or [eval_dir() / f"{n}.jsonl" for n in DEFAULT_FILES]
     missing = [f for f in files if not f.exists()]
     if missing:
-        raise SystemExit(f"not found: {', '.join(map(str, missing))} (give labeled JSONL files as arguments)")
+        hint = "give labeled JSONL files as arguments" if args.files else f"needs {EVAL_FILES_HINT}"
+        raise SystemExit(f"not found: {', '.join(map(str, missing))} ({hint})")
     settings = ClusterSettings()
     print(
         f"clustering stage alone, agents.cluster.index {build()} (extraction cached in {args.cache_dir}, not timed); "
@@ -167,4 +173,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    if not __package__:  # run as a file (python bench/bench_cluster.py): `bench` is imported from the checkout
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     main()

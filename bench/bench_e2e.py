@@ -1,6 +1,6 @@
 """End-to-end through the broker: articles → story-updates, on the embedded broker with real worker processes.
 
-    .venv/bin/python bench/bench_e2e.py [--n 200] [--workers 1] [--rate 0]   # rate > 0: latency at that rate
+    .venv/bin/python -m bench.bench_e2e [--n 200] [--workers 1] [--rate 0]   # rate > 0: latency at that rate
 
 Each run starts a fresh embedded broker and ``--workers`` ``storywire worker`` processes, waits until they are
 ready (one warm-up article per input partition is reflected in a story update), then either produces ``n``
@@ -254,10 +254,9 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_extraction import default_paths, read_articles
+    from bench.bench_extraction import default_paths, read_articles
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="articles (default 200)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--partitions", type=int, default=4)
@@ -284,4 +283,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if not __package__:  # run as a file (python bench/bench_e2e.py): `bench` is imported from the checkout
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     raise SystemExit(main())

@@ -1,8 +1,9 @@
 """Extraction throughput: ``Extractor.extract`` against plain ``nlp.pipe`` of the same pipeline, same texts.
 
-    .venv/bin/python bench/bench_extraction.py [--limit 200] [--rounds 3] [--batch-size 32] [FILE.jsonl ...]
+    .venv/bin/python -m bench.bench_extraction [--limit 200] [--rounds 3] [--batch-size 32] [FILE.jsonl ...]
 
-Texts come from ../shared/eval/ecbplus-dev.jsonl and gvc-dev.jsonl (full texts), else from examples/.
+Texts come from ecbplus-dev.jsonl and gvc-dev.jsonl of ../shared/eval (full texts; bench/paths.py says where
+else they are looked for), else from the example articles (streams/examples/).
 The two measurements alternate round by round and the best round of each is kept, so that other load on a
 shared machine weighs on both alike. Prints docs/s of each and their ratio (the aim is >= 0.9).
 """
@@ -21,9 +22,7 @@ import spacy
 from agents.extract.extractor import DEFAULT_MODEL, Extractor, load_nlp, parsed_text
 from schemas.article import Article
 
-ROOT = Path(__file__).resolve().parents[1]
-EVAL = ROOT.parent / "shared" / "eval"
-DEFAULT_FILES = [EVAL / "ecbplus-dev.jsonl", EVAL / "gvc-dev.jsonl"]
+DEFAULT_FILES = ("ecbplus-dev", "gvc-dev")
 
 
 def read_articles(paths: Iterable[Path], limit: int) -> list[Article]:
@@ -42,13 +41,18 @@ def read_articles(paths: Iterable[Path], limit: int) -> list[Article]:
     return mixed[:limit]
 
 
-def default_paths() -> list[Path]:
-    found = [p for p in DEFAULT_FILES if p.is_file()]
-    return found or sorted((ROOT / "examples").glob("*.json"))
+def default_paths(eval_dir: Path | None = None) -> list[Path]:
+    """The dev files of ``eval_dir`` (default: bench.paths.eval_dir()), else the example articles of streams."""
+    from bench.paths import eval_dir as default_eval_dir
+    from streams.cli.demo import EXAMPLES_DIR
+
+    directory = eval_dir if eval_dir is not None else default_eval_dir()
+    found = [p for p in (directory / f"{name}.jsonl" for name in DEFAULT_FILES) if p.is_file()]
+    return found or sorted(EXAMPLES_DIR.glob("*.json"))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path, help="JSONL files of articles (default: ECB+ and GVC dev)")
     parser.add_argument("--limit", type=int, default=200, help="articles to run (default 200)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each is kept")
@@ -108,4 +112,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if not __package__:  # run as a file (python bench/bench_extraction.py): `bench` is imported from the checkout
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     raise SystemExit(main())

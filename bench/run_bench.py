@@ -1,6 +1,8 @@
 """``storywire bench``: every benchmark of issue 10 in one run, side by side, written to bench/results.md.
 
-    .venv/bin/python bench/run_bench.py [--quick] [--only pipe,e2e,latency,cluster,scaling,memory,story] [--rounds 5]
+    .venv/bin/python -m bench.run_bench [--quick] [--only pipe,e2e,latency,cluster,scaling,memory,story] [--rounds 5]
+
+(``storywire bench`` takes the same options; ``.venv/bin/python bench/run_bench.py`` works too.)
 
 Measures: (1) raw ``nlp.pipe`` docs/s of the extractor's own spaCy pipeline (``load_nlp()``) on the full-text
 dev articles; (2) end-to-end articles/s through the embedded broker with one worker process, and its ratio to
@@ -27,22 +29,32 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-if str(BENCH) not in sys.path:
-    sys.path.insert(0, str(BENCH))
-
-from bench_e2e import E2EResult, article_messages, percentile, run_latency, run_throughput  # noqa: E402
-from bench_extraction import default_paths, read_articles  # noqa: E402
-
-from agents.extract.extractor import parsed_text  # noqa: E402
+if TYPE_CHECKING:
+    from bench.bench_e2e import E2EResult
 
 __all__ = ["ALL_PARTS", "BenchConfig", "main", "run"]
 
 ALL_PARTS = ("pipe", "e2e", "latency", "cluster", "scaling", "memory", "story")
-EVAL_DIR = ROOT.parent / "shared" / "eval"
-CACHE_DIR = BENCH / "cache" / "extractions"  # git-ignored
+
+
+def _default_out() -> Path:
+    from bench.paths import report_path
+
+    return report_path()
+
+
+def _default_cache() -> Path:
+    from bench.paths import cache_dir
+
+    return cache_dir()
+
+
+def _default_eval() -> Path:
+    from bench.paths import eval_dir
+
+    return eval_dir()
 
 
 @dataclass
@@ -57,7 +69,9 @@ class BenchConfig:
     story_sizes: tuple[int, ...] = (25, 100, 200)
     cluster_repeat: int = 5
     partitions: int = 4
-    out: Path = BENCH / "results.md"
+    out: Path = field(default_factory=_default_out)  # bench/results.md in a checkout, else ./bench-results.md
+    cache_dir: Path = field(default_factory=_default_cache)  # extractions of the dev files
+    eval_dir: Path = field(default_factory=_default_eval)  # the labeled dev files (../shared/eval)
     command: str = "storywire bench"
 
     @classmethod
@@ -92,7 +106,10 @@ class Results:
     pipe_names: str = ""
     pipe_batch: int = 0
     words: float = 0.0
+    articles: int = 0  # articles per throughput round (fewer than asked where the files have fewer)
+    source: str = "dev"  # "dev" (the labeled dev files), or "example" (streams/examples/, where those are absent)
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # parts not run, and why (e.g. no labeled dev files)
 
 
 class Progress:
@@ -121,15 +138,20 @@ def machine_facts() -> dict[str, str]:
         ram = f"{mem_kib / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration, ValueError):
         ram = "unknown"
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "-uno"], cwd=ROOT, capture_output=True, text=True
-        ).stdout
-        git = rev.strip() + (" (with uncommitted changes)" if dirty.strip() else "")
-    except OSError:
-        git = "unknown"
-    import spacy
+    from importlib.metadata import version
+
+    from bench.paths import checkout
+
+    root = checkout()
+    if root is None:  # an installed wheel: no git revision to name
+        git = f"none (installed storywire {version('storywire')})"
+    else:
+        try:
+            rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
+            dirty = subprocess.run(["git", "status", "--porcelain", "-uno"], cwd=root, capture_output=True, text=True)
+            git = rev.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+        except OSError:
+            git = "unknown"
 
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -137,7 +159,7 @@ def machine_facts() -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "ram": ram,
         "python": platform.python_version(),
-        "spacy": spacy.__version__,
+        "spacy": version("spacy"),
         "git": git,
         "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
@@ -179,17 +201,16 @@ def measure_pipe(texts: Sequence[str], res: Results) -> float:
 
 def measure_cluster(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -> None:
     """bench/bench_cluster.py's measurement: every dev file through a fresh index, best of ``cluster_repeat``."""
-    from bench_cluster import build, load_extractions, throughput
-
     from agents.cluster.index import ClusterSettings
+    from bench.bench_cluster import build, load_extractions, throughput
 
     names = ["gvc-dev"] if cfg.rounds == 1 and cfg.articles <= 50 else ["ecbplus-dev", "gvc-dev", "uci-headlines-dev"]
-    files = [EVAL_DIR / f"{n}.jsonl" for n in names if (EVAL_DIR / f"{n}.jsonl").exists()]
+    files = [cfg.eval_dir / f"{n}.jsonl" for n in names if (cfg.eval_dir / f"{n}.jsonl").exists()]
     if not files:
-        res.errors.append(f"clustering: no dev files in {EVAL_DIR}")
+        _skip(res, say, "cluster", f"no labeled dev files ({', '.join(names)}) in {cfg.eval_dir}")
         return
-    say(f"clustering: extractions of {', '.join(f.name for f in files)} (cached in {CACHE_DIR.relative_to(ROOT)})")
-    loaded = {f.stem: load_extractions(f, CACHE_DIR) for f in files}
+    say(f"clustering: extractions of {', '.join(f.name for f in files)} (cached in {cfg.cache_dir})")
+    loaded = {f.stem: load_extractions(f, cfg.cache_dir) for f in files}
     settings = ClusterSettings()
     res.cluster_build = build()
     for name, exts in loaded.items():
@@ -201,9 +222,17 @@ def measure_cluster(cfg: BenchConfig, res: Results, say: Callable[[str], None]) 
 
 def measure_memory(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -> None:
     """bench/bench_memory.py in a fresh process (its RSS is the measurement)."""
+    from bench.bench_memory import FILES
+
+    missing = [name for name in FILES if not (cfg.eval_dir / f"{name}.jsonl").exists()]
+    if missing:
+        _skip(res, say, "memory", f"no labeled dev files ({', '.join(missing)}) in {cfg.eval_dir}")
+        return
     say(f"memory: building {cfg.memory_stories:,} stories in a fresh process (spaCy loaded, as in a worker)")
-    cmd = [sys.executable, str(BENCH / "bench_memory.py"), "--stories", str(cfg.memory_stories), "--json"]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    cmd = [sys.executable, "-m", "bench.bench_memory", "--stories", str(cfg.memory_stories), "--json"]
+    cmd += ["--cache-dir", str(cfg.cache_dir), "--eval-dir", str(cfg.eval_dir)]
+    # -m puts the working directory first on sys.path: run where this very `bench` package is importable from.
+    done = subprocess.run(cmd, cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True)
     if done.returncode != 0:
         res.errors.append(f"memory: bench_memory.py failed: {done.stderr.strip().splitlines()[-1:]}")
         return
@@ -212,26 +241,44 @@ def measure_memory(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -
 
 def measure_story(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -> None:
     """bench/bench_story.py's measurement: one more article's cost as one story grows."""
-    from bench_story import FILES, per_article_ms
+    from bench.bench_story import FILES, per_article_ms
 
-    if not all((EVAL_DIR / f"{name}.jsonl").exists() for name in FILES):
-        res.errors.append(f"story stage: no dev files in {EVAL_DIR}")
+    missing = [name for name in FILES if not (cfg.eval_dir / f"{name}.jsonl").exists()]
+    if missing:
+        _skip(res, say, "story", f"no labeled dev files ({', '.join(missing)}) in {cfg.eval_dir}")
         return
     say(f"story stage: one story grown to {max(cfg.story_sizes)} articles")
-    res.story = per_article_ms(list(cfg.story_sizes), CACHE_DIR, EVAL_DIR)
+    res.story = per_article_ms(list(cfg.story_sizes), cfg.cache_dir, cfg.eval_dir)
+
+
+def _skip(res: Results, say: Callable[[str], None], part: str, why: str) -> None:
+    """A part that cannot run here: say so, note it in the report, go on with the others."""
+    from bench.paths import EVAL_FILES_HINT
+
+    res.skipped.append(f"{part}: {why}")
+    say(f"{part}: skipped, {why} (needs {EVAL_FILES_HINT})")
 
 
 def run(cfg: BenchConfig, say: Callable[[str], None] | None = None) -> str:
     """Run the selected parts; write and return the markdown report."""
+    from agents.extract.extractor import parsed_text
+    from bench.bench_e2e import article_messages, percentile, run_latency, run_throughput
+    from bench.bench_extraction import default_paths, read_articles
+
     say = say or Progress()
     parts = set(cfg.parts)
     facts = machine_facts()
     res = Results()
-    articles = read_articles(default_paths(), cfg.articles)
+    paths = default_paths(cfg.eval_dir)
+    articles = read_articles(paths, cfg.articles)
     texts = [parsed_text(a) for a in articles]
     res.words = sum(len(t.split()) for t in texts) / max(1, len(texts))
+    res.articles = len(articles)
+    res.source = "dev" if all(p.parent == cfg.eval_dir for p in paths) else "example"
+    where = "" if res.source == "dev" else f" (no dev files in {cfg.eval_dir})"
     say(
-        f"{len(articles)} dev articles (~{res.words:.0f} words); parts: {', '.join(p for p in ALL_PARTS if p in parts)}"
+        f"{len(articles)} {res.source} articles{where} (~{res.words:.0f} words); "
+        f"parts: {', '.join(p for p in ALL_PARTS if p in parts)}"
     )
 
     need_pipe = bool(parts & {"pipe", "e2e"})
@@ -268,7 +315,7 @@ def run(cfg: BenchConfig, say: Callable[[str], None] | None = None) -> str:
         else:
             res.latency_rate = measure_pipe(texts, res) * 0.8 / 2
             res.latency_basis = "(2) not run: half of 0.8 × raw nlp.pipe"
-        lat_articles = read_articles(default_paths(), cfg.latency_articles)
+        lat_articles = read_articles(paths, cfg.latency_articles)
         msgs = article_messages(lat_articles, f"#lat-{int(time.time())}")
         say(f"latency: {len(msgs)} articles at {res.latency_rate:.2f}/s")
         res.latency = run_latency(msgs, res.latency_rate, partitions=cfg.partitions, progress=say)
@@ -282,7 +329,8 @@ def run(cfg: BenchConfig, say: Callable[[str], None] | None = None) -> str:
             say(f"memory: RSS {res.memory['rss_mib']:,.0f} MiB with {res.memory['stories']:,.0f} stories")
     if "story" in parts:
         measure_story(cfg, res, say)
-        say("story stage: " + ", ".join(f"{ms:,.0f} ms at {n}" for n, ms in res.story.items()))
+        if res.story:
+            say("story stage: " + ", ".join(f"{ms:,.0f} ms at {n}" for n, ms in res.story.items()))
     facts["load_end"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     report = render(cfg, facts, res)
     cfg.out.parent.mkdir(parents=True, exist_ok=True)
@@ -301,11 +349,13 @@ def _rounds(xs: Sequence[float], fmt: str = "{:.1f}") -> str:
 
 def table(cfg: BenchConfig, res: Results) -> list[str]:
     """The results table (markdown lines)."""
+    from bench.bench_e2e import percentile
+
     rows = ["| # | measure | result | goal | |", "|---|---|---|---|---|"]
-    n = cfg.articles
+    n = res.articles or cfg.articles
     if res.pipe:
         rows.append(
-            f"| 1 | raw `nlp.pipe`, the extractor's pipeline, {n} dev articles (~{res.words:.0f} words) "
+            f"| 1 | raw `nlp.pipe`, the extractor's pipeline, {n} {res.source} articles (~{res.words:.0f} words) "
             f"| **{_median(res.pipe):.1f} docs/s** (rounds: {_rounds(res.pipe)}) | — | |"
         )
     if res.one:
@@ -415,6 +465,8 @@ def render(cfg: BenchConfig, facts: dict[str, str], res: Results) -> str:
         "- (7) bench/bench_story.py: dev articles folded into one story in arrival order, a minute apart; median "
         "time of the five articles around each size.",
     ]
+    if res.skipped:
+        lines += ["", "Skipped:", "", *(f"- {s}" for s in res.skipped)]
     if res.errors:
         lines += ["", "Errors:", "", *(f"- {e}" for e in res.errors)]
     return "\n".join(lines) + "\n"
@@ -432,17 +484,15 @@ def parse_parts(only: str) -> tuple[str, ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one round (a smoke run)")
     parser.add_argument("--only", default="", help=f"comma-separated parts: {','.join(ALL_PARTS)}")
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--articles", type=int)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    kw: dict[str, object] = {
-        "parts": parse_parts(args.only),
-        "command": shlex.join(["bench/run_bench.py", *sys.argv[1:]]),
-    }
+    prog = ["python", "-m", "bench.run_bench"] if __package__ else ["bench/run_bench.py"]
+    kw: dict[str, object] = {"parts": parse_parts(args.only), "command": shlex.join([*prog, *sys.argv[1:]])}
     for name in ("rounds", "articles", "out"):
         if getattr(args, name) is not None:
             kw[name] = getattr(args, name)
@@ -452,4 +502,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if not __package__:  # run as a file (python bench/run_bench.py): `bench` is imported from the checkout
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     raise SystemExit(main())

@@ -1,4 +1,7 @@
-"""``storywire bench``: the benchmarks of bench/run_bench.py, table written to bench/results.md."""
+"""``storywire bench``: the benchmarks of the ``bench`` package (bench.run_bench), a markdown table.
+
+The report goes to bench/results.md in a source checkout, else to ./bench-results.md (bench/paths.py).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,6 @@ from pathlib import Path
 import click
 
 __all__ = ["bench"]
-
-BENCH_DIR = Path(__file__).resolve().parent.parent / "bench"
 
 
 @click.command("bench")
@@ -23,14 +24,14 @@ BENCH_DIR = Path(__file__).resolve().parent.parent / "bench"
 )
 @click.option("--rounds", type=int, help="Alternating rounds of pipe / e2e / scaling (default 5, quick 1).")
 @click.option("--articles", "-n", type=int, help="Dev articles per throughput round (default 200, quick 40).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Report file (default bench/results.md).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report file (default bench/results.md in a source checkout, else ./bench-results.md).",
+)
 def bench(quick: bool, only: str, rounds: int | None, articles: int | None, out: Path | None) -> None:
     """Throughput against raw spaCy, latency, clustering, scaling, memory and the story stage; a markdown table."""
-    if not (BENCH_DIR / "run_bench.py").is_file():
-        raise click.ClickException(f"{BENCH_DIR}/run_bench.py not found: run from a source checkout")
-    if str(BENCH_DIR) not in sys.path:
-        sys.path.insert(0, str(BENCH_DIR))
-    from run_bench import BenchConfig, parse_parts, run
+    from bench.run_bench import BenchConfig, parse_parts, run
 
     try:
         parts = parse_parts(only)
@@ -40,5 +41,5 @@ def bench(quick: bool, only: str, rounds: int | None, articles: int | None, out:
     for name, value in (("rounds", rounds), ("articles", articles), ("out", out)):
         if value is not None:
             kw[name] = value
-    cfg = BenchConfig.quick(**kw) if quick else BenchConfig(**kw)
+    cfg = BenchConfig.quick(**kw) if quick else BenchConfig(**kw)  # type: ignore[arg-type]
     click.echo(run(cfg))

@@ -3,25 +3,49 @@
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.live import Live
+import click
 
-from streams.board.terminal import plural
-from streams.ingest.readers import read_records
-from streams.kafka.broker import EmbeddedBroker
-from streams.kafka.clients import ensure_topics, make_producer
-from streams.kafka.processes import WorkerProcess
-from streams.kafka.watch import OutputWatcher
-from streams.settings import Settings
-from streams.topics import ARTICLES
+if TYPE_CHECKING:
+    from rich.console import Console
 
-__all__ = ["EXAMPLES_DIR", "run_demo"]
+    from streams.kafka.broker import EmbeddedBroker
+    from streams.kafka.processes import WorkerProcess
+    from streams.kafka.watch import OutputWatcher
+    from streams.settings import Settings
 
+__all__ = ["EXAMPLES_DIR", "demo", "run_demo"]
+
+# The example articles, package data of ``streams`` (streams/examples/, in a wheel too).
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+
+
+@click.command()
+@click.option(
+    "--examples",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Directory of articles to play (default: the project's examples/).",
+)
+@click.option("--delay", type=float, default=0.3, show_default=True, help="Seconds between articles.")
+@click.option("--serve", is_flag=True, help="Afterwards keep broker + worker running and serve the web story board.")
+def demo(examples: Path | None, delay: float, serve: bool) -> None:
+    """Start a broker and a worker, play the example articles, show stories forming, then exit."""
+    from rich.console import Console
+
+    from streams.kafka.broker import BrokerError
+
+    try:
+        console = Console() if sys.stdout.isatty() else Console(width=150)
+        code = run_demo(console, examples or EXAMPLES_DIR, delay=delay, serve=serve)
+    except BrokerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(code)
 
 
 def run_demo(
@@ -41,6 +65,17 @@ def run_demo(
     With ``serve`` the broker and the worker keep running afterwards and the web story board is served (its URL is
     printed) until Ctrl-C.
     """
+    from rich.live import Live
+
+    from streams.board.terminal import plural
+    from streams.ingest.readers import read_records
+    from streams.kafka.broker import EmbeddedBroker
+    from streams.kafka.clients import ensure_topics, make_producer
+    from streams.kafka.processes import WorkerProcess
+    from streams.kafka.watch import OutputWatcher
+    from streams.settings import Settings
+    from streams.topics import ARTICLES
+
     records = list(read_records([examples]))
     if not records:
         console.print(f"[red]no example articles found in {examples}[/red]")

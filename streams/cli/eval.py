@@ -8,81 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from agents.cluster.index import ClusterSettings
-from schemas.article import ArticleError
+from streams.cli.common import FILE, cluster_settings, skipped_line_warner, with_cluster_options
 
 __all__ = ["cluster", "eval_cmd"]
-
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-def _settings(overrides: tuple[str, ...]) -> tuple[ClusterSettings, str, int]:
-    """Cluster settings from STORYWIRE_CLUSTER__* (via the app settings), then ``--set key=value``."""
-    from streams.settings import Settings
-
-    try:
-        app = Settings()
-    except Exception as exc:  # pydantic ValidationError: say which variable is wrong
-        raise click.ClickException(f"invalid STORYWIRE_* setting: {exc}") from exc
-    values: dict[str, Any] = app.cluster.model_dump()
-    for item in overrides:
-        key, sep, value = item.partition("=")
-        if not sep or key not in values:
-            known = ", ".join(sorted(values))
-            raise click.BadParameter(f"{item!r}: expected KEY=VALUE with KEY one of {known}", param_hint="--set")
-        values[key] = value
-    try:
-        return ClusterSettings.model_validate(values), app.model, app.extract_batch_size
-    except Exception as exc:
-        raise click.BadParameter(str(exc), param_hint="--set") from exc
-
-
-def _warn(path: Path) -> Any:
-    def warn(lineno: int, err: ArticleError) -> None:
-        click.echo(f"warning: {path}:{lineno}: line skipped ({err})", err=True)
-
-    return warn
-
-
-_common = [
-    click.option(
-        "--workers",
-        type=click.IntRange(1, 64),
-        default=1,
-        show_default=True,
-        help="Processes that run extraction ahead (clustering stays one pass in file order).",
-    ),
-    click.option(
-        "--cache-dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Keep extractions of the file here and reuse them (when the file and extractor are unchanged).",
-    ),
-    click.option(
-        "--set",
-        "overrides",
-        multiple=True,
-        metavar="KEY=VALUE",
-        help="Override a cluster setting, e.g. --set threshold=0.3 (repeatable).",
-    ),
-    click.option("--no-progress", is_flag=True, help="Do not show the progress bar."),
-]
-
-
-def _with_common(f: Any) -> Any:
-    for opt in reversed(_common):
-        f = opt(f)
-    return f
 
 
 def _run_options(
     file: Path, workers: int, cache_dir: Path | None, overrides: tuple[str, ...], no_progress: bool
 ) -> dict[str, Any]:
     """The keyword arguments of streams.eval.clustering's runners, shared by ``cluster`` and ``eval``."""
-    settings, model, batch = _settings(overrides)
+    settings, model, batch = cluster_settings(overrides)
     return {
         "progress": not no_progress,
         "settings": settings,
@@ -90,19 +26,19 @@ def _run_options(
         "model": model,
         "batch_size": batch,
         "cache_dir": cache_dir,
-        "on_error": _warn(file),
+        "on_error": skipped_line_warner(file),
     }
 
 
 @click.command("cluster")
-@click.argument("file", type=_FILE)
+@click.argument("file", type=FILE)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help='Write {"id", "story_id"} JSON lines here instead of stdout.',
 )
-@_with_common
+@with_cluster_options
 def cluster(
     file: Path, out: Path | None, workers: int, cache_dir: Path | None, overrides: tuple[str, ...], no_progress: bool
 ) -> None:
@@ -123,13 +59,16 @@ def cluster(
 
 
 @click.command("eval")
-@click.argument("file", type=_FILE)
+@click.argument("file", type=FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on the last line.")
-@_with_common
+@with_cluster_options
 def eval_cmd(
     file: Path, as_json: bool, workers: int, cache_dir: Path | None, overrides: tuple[str, ...], no_progress: bool
 ) -> None:
     """Cluster FILE.jsonl and score it (B-cubed) against its 'story' labels."""
+    from rich.console import Console
+    from rich.table import Table
+
     from streams.eval.clustering import ArticleFileError, evaluate_file
 
     try:

@@ -6,17 +6,15 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from streams.cli.eval import _FILE, _settings, _warn, _with_common
+from streams.cli.common import FILE, cluster_settings, skipped_line_warner, with_cluster_options
 
 __all__ = ["eval_events"]
 
 
 @click.command("eval-events")
-@click.argument("articles", type=_FILE)
-@click.argument("mentions", type=_FILE)
+@click.argument("articles", type=FILE)
+@click.argument("mentions", type=FILE)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -29,7 +27,7 @@ __all__ = ["eval_events"]
     is_flag=True,
     help="Diagnostic: take the stories from the articles' 'story' labels instead of the clusterer.",
 )
-@_with_common
+@with_cluster_options
 def eval_events(
     articles: Path,
     mentions: Path,
@@ -45,10 +43,13 @@ def eval_events(
 
     Prints MUC, B-cubed and CEAF-e precision/recall/F1 and the CoNLL F1 (singletons kept).
     """
+    from rich.console import Console
+    from rich.table import Table
+
     from streams.eval.clustering import ArticleFileError
     from streams.eval.events import MentionFileError, evaluate_events
 
-    settings, model, batch = _settings(overrides)
+    settings, model, batch = cluster_settings(overrides)
     try:
         with out.open("w", encoding="utf-8") if out is not None else _NoFile() as stream:
             result = evaluate_events(
@@ -62,7 +63,7 @@ def eval_events(
                 batch_size=batch,
                 workers=workers,
                 cache_dir=cache_dir,
-                on_error=_warn(articles),
+                on_error=skipped_line_warner(articles),
             )
     except (ArticleFileError, MentionFileError) as exc:
         raise click.ClickException(str(exc)) from exc

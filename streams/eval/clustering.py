@@ -26,10 +26,16 @@ from streams.eval.bcubed import bcubed
 
 __all__ = [
     "ArticleFileError",
+    "ErrorHandler",
+    "FileResult",
     "LabeledArticle",
+    "cached_extractions",
     "cluster_file",
     "evaluate_file",
+    "extract_articles",
+    "extraction_cache_path",
     "read_articles_jsonl",
+    "read_labeled",
     "run_file",
 ]
 
@@ -55,11 +61,12 @@ def read_articles_jsonl(path: str | Path, on_error: ErrorHandler | None = None) 
     A bad line raises :class:`ArticleFileError` naming the file and line, unless ``on_error`` is given:
     then it is called with the line number and the coded error, and the line is skipped.
     """
-    for item in _read_labeled(Path(path), on_error):
+    for item in read_labeled(Path(path), on_error):
         yield item.article, item.gold
 
 
-def _read_labeled(path: Path, on_error: ErrorHandler | None) -> Iterator[LabeledArticle]:
+def read_labeled(path: Path, on_error: ErrorHandler | None) -> Iterator[LabeledArticle]:
+    """As :func:`read_articles_jsonl`, with each article's line number."""
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             if not raw.strip():
@@ -98,7 +105,7 @@ def _chunks(items: Sequence[Article], size: int) -> Iterator[Sequence[Article]]:
         yield items[i : i + size]
 
 
-def _extractions(
+def extract_articles(
     articles: Sequence[Article], *, model: str, batch_size: int, workers: int, extractor: Any = None
 ) -> Iterator[ArticleExtraction | ArticleError]:
     """Extractions in input order; with ``workers > 1`` chunks are parsed in a process pool."""
@@ -116,14 +123,15 @@ def _extractions(
             yield from batch
 
 
-def _cache_path(cache_dir: Path, path: Path, model: str) -> Path:
+def extraction_cache_path(cache_dir: Path, path: Path, model: str) -> Path:
+    """The cache file in ``cache_dir`` for the extractions of ``path`` (its content, the model, the extractor)."""
     from agents.extract.extractor import EXTRACTOR_VERSION
 
     digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
     return cache_dir / f"{path.stem}-{digest}-{model}-v{EXTRACTOR_VERSION}.jsonl"
 
 
-def _cached_extractions(
+def cached_extractions(
     cache_file: Path, articles: Sequence[Article], fresh: Iterator[ArticleExtraction | ArticleError]
 ) -> Iterator[ArticleExtraction | ArticleError]:
     """Read extractions from ``cache_file`` when it matches the articles, else compute and write it."""
@@ -184,12 +192,12 @@ def run_file(
 
     path = Path(path)
     model = model or DEFAULT_MODEL
-    items = list(_read_labeled(path, on_error))
+    items = list(read_labeled(path, on_error))
     skipped = _count_lines(path) - len(items)
     articles = [i.article for i in items]
-    stream = _extractions(articles, model=model, batch_size=batch_size, workers=workers, extractor=extractor)
+    stream = extract_articles(articles, model=model, batch_size=batch_size, workers=workers, extractor=extractor)
     if cache_dir is not None:
-        stream = _cached_extractions(_cache_path(Path(cache_dir), path, model), articles, stream)
+        stream = cached_extractions(extraction_cache_path(Path(cache_dir), path, model), articles, stream)
     index = StoryIndex(settings or ClusterSettings())
     ids: list[str] = []
     story_ids: list[str] = []

@@ -24,7 +24,7 @@ from agents.extract.extractor import canonical_entities, parsed_text
 from agents.story.merge import entity_id_map
 from schemas.article import Article
 from schemas.extraction import EventFrame
-from streams.eval.clustering import ArticleFileError, ErrorHandler, FileResult, _read_labeled, run_file
+from streams.eval.clustering import ArticleFileError, ErrorHandler, FileResult, read_labeled, run_file
 from streams.eval.conll import CorefScores, clusters_of, conll_scores
 from streams.eval.mentions import group_mentions, mention_frames
 
@@ -139,7 +139,7 @@ def evaluate_events(
     articles_path, mentions_path = Path(articles_path), Path(mentions_path)
     model = model or DEFAULT_MODEL
     cache = Path(cache_dir) if cache_dir is not None else None
-    items = list(_read_labeled(articles_path, on_error))
+    items = list(read_labeled(articles_path, on_error))
     articles = [i.article for i in items]
     mentions = read_mentions_jsonl(mentions_path)
     by_id = {a.id: a for a in articles}

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from agents.alerts.rules import evaluate_rules, load_rules
 from agents.inprocess import Pipeline
 from schemas import DeadLetter
-from streams.cli.schemas import PUBLISHED_MODELS, json_schema
+from streams.cli.schemas import json_schema, published_models
 from streams.codecs import PydanticCodec
 from streams.ingest.readers import read_records
 from tests.conftest import ROOT
@@ -25,7 +25,7 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-@pytest.mark.parametrize("model", list(PUBLISHED_MODELS.values()), ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", list(published_models().values()), ids=lambda m: m.__name__)
 def test_published_schema_is_current_and_titled_by_its_model(model) -> None:  # type: ignore[no-untyped-def]
     published = json.loads((DOCS / f"{model.__name__}.schema.json").read_text())
     assert published["title"] == model.__name__
@@ -34,7 +34,7 @@ def test_published_schema_is_current_and_titled_by_its_model(model) -> None:  # 
     )
 
 
-@pytest.mark.parametrize("name", [m.__name__ for m in PUBLISHED_MODELS.values()])
+@pytest.mark.parametrize("name", [m.__name__ for m in published_models().values()])
 def test_published_examples_validate(name: str) -> None:
     example = json.loads((DOCS / "examples" / f"{name}.json").read_text())
     validator(name).validate(example)
