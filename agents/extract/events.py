@@ -19,7 +19,7 @@ import numpy
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
-from agents.extract.casualties import CASUALTY_KEYS, casualty_counts, find_casualties, settle_casualties
+from agents.extract.casualties import CASUALTY_KEYS, find_casualties, settle_casualties
 from agents.extract.context import Context, build_context, resolve, verb_subjects, with_conjuncts
 from agents.extract.entities import PLACE_LABELS, CanonicalEntities, role_is_specific
 from agents.extract.lexicon import (
@@ -29,36 +29,15 @@ from agents.extract.lexicon import (
     LOCAL_INCIDENT_TYPES,
     SYMMETRIC_TYPES,
     TRIGGERS,
-    WORD_BOUND_TYPES,
-    event_class,
-    event_key,
-    event_sense,
-    lexicon_type,
     trigger_type,
 )
 from agents.extract.numbers import format_duration, parse_amount, parse_duration
 from agents.extract.places import CityState, city_states, state_name
-from agents.extract.quotes import SAY_VERBS, extract_quotes
+from agents.extract.quotes import SAY_VERBS
 from agents.extract.timex import normalize_date
 from schemas.extraction import EventFrame
 
 __all__ = ["dates_compatible", "extract_events", "frame_at_token", "speakers", "tokens_with"]
-# Moved to agents.extract.lexicon, .casualties, .context and .quotes; still importable from here.
-__all__ += [
-    "INCIDENT_TYPES",
-    "LOCAL_INCIDENT_TYPES",
-    "SYMMETRIC_TYPES",
-    "TRIGGERS",
-    "WORD_BOUND_TYPES",
-    "build_context",
-    "casualty_counts",
-    "event_class",
-    "event_key",
-    "event_sense",
-    "extract_quotes",
-    "lexicon_type",
-    "trigger_type",
-]
 
 _LIGHT_VERBS = frozenset(
     {

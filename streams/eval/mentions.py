@@ -4,8 +4,9 @@
 gets the frame the extractor would build around that word (:func:`agents.extract.events.frame_at_token`:
 participants, time, place and figures read from the parse), typed by the extractor's lexicon when the word is
 in it and ``"other"`` otherwise. The frames of a story's articles are then grouped by
-:func:`agents.story.merge.assign_events`, the code path :func:`agents.story.merge.merge_events` (the story agent's merge)
-runs, after an article's mentions of one happening are folded into one frame as the extractor folds its own.
+:func:`agents.story.merge.assign_events`, the code path :func:`agents.story.merge.merge_events` (the story
+agent's merge) runs, after an article's mentions of one happening are folded into one frame as the extractor
+folds its own.
 """
 
 from __future__ import annotations
@@ -15,17 +16,10 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
+from agents.extract.context import build_context
 from agents.extract.entities import CanonicalEntities
-from agents.extract.events import (
-    build_context,
-    dates_compatible,
-    event_class,
-    event_key,
-    frame_at_token,
-    lexicon_type,
-    speakers,
-    trigger_type,
-)
+from agents.extract.events import dates_compatible, frame_at_token, speakers
+from agents.extract.lexicon import event_class, event_key, lexicon_type, trigger_type
 from agents.story.merge import REPORTING_KEYS, Report, assign_events
 from schemas.extraction import EventFrame
 

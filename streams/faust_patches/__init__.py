@@ -6,12 +6,12 @@ regression) before a patch is kept or dropped.
 
 ========================  ===========================================================================  ============
 module                    what it changes                                                              setting
-========================  ===========================================================================  ============
+========================  ===========================================================================  =================
 ``end_offsets``           table recovery reads changelogs to their true end (tansu under-reports it)   exact_end_offsets
 ``commit_guard``          no stream records cleared at the end of a rebalance; no crawling commits     commit_guard
 ``fetch_guard``           no fetched records dropped when the active partitions change mid-fetch       fetch_guard
-``fetch_wait``            the worker consumer's fetch wait (Faust hard-codes 1500 ms)                   fetch_max_wait_ms
-========================  ===========================================================================  ============
+``fetch_wait``            the worker consumer's fetch wait (Faust hard-codes 1500 ms)                  fetch_max_wait_ms
+========================  ===========================================================================  =================
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Set the fetch wait of Faust's worker consumer (Faust 0.15.3 hard-codes 1500 ms; checked on faust-streaming 0.15.3)."""
+"""Set the fetch wait of Faust's worker consumer (hard-coded to 1500 ms; checked on faust-streaming 0.15.3)."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ below the hole) or, worse, its commit jumps over the hole. ``streams/faust_patch
 A second defect, at the end of the same recovery: Faust resumes the stream partitions, awaits ``perform_seek`` and
 then clears the agents' queues, but goes on delivering the batch it fetched before the seek; the records cleared
 from the queues are never delivered again (the commit stops, or passes them after a spurious "gap", whose offsets
-Faust also counts twice: the commit then advances one offset per commit interval). ``streams/faust_patches/commit_guard.py`` is
-the workaround.
+Faust also counts twice: the commit then advances one offset per commit interval).
+``streams/faust_patches/commit_guard.py`` is the workaround.
 
 ``STORYWIRE_FETCH_GUARD=0`` / ``STORYWIRE_COMMIT_GUARD=0`` turn the guards off: test 1 / the tests of section 2 then
 fail deterministically, and the kill -9 test fails in some runs (timing dependent; see the document for rates).
@@ -309,8 +309,8 @@ def test_kill_9_and_restart_leave_no_partition_behind(make_settings, tmp_path: P
         assert not missing, (
             f"{len(missing)} of {N_ARTICLES} articles never reached a story:\n{workers[-1].log_tail(30)}"
         )
-        # Without streams/faust_patches/commit_guard.py a commit could crawl one offset per commit interval after the restart
-        # (Faust merged offsets it had delivered into its acked list twice): stuck for minutes, nothing lost.
+        # Without streams/faust_patches/commit_guard.py a commit could crawl one offset per commit interval after the
+        # restart (Faust merged offsets it had delivered into its acked list twice): stuck for minutes, nothing lost.
         assert not behind, f"committed offsets behind the data (committed, end): {behind}\n{workers[-1].log_tail(30)}"
     finally:
         for w in workers:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.extract.events import event_class, event_key
+from agents.extract.lexicon import event_class, event_key
 from agents.story.merge import assign_events, entity_id_map, merge_events
 from schemas.extraction import EventFrame
 from streams.eval.mentions import group_mentions, head_token, mention_frames
@@ -229,7 +229,7 @@ def test_untyped_words_do_not_block_on_participants_but_lexicon_types_do() -> No
 
 
 def test_lexicon_type_reads_other_forms_of_a_lexicon_word() -> None:
-    from agents.extract.events import lexicon_type
+    from agents.extract.lexicon import lexicon_type
 
     assert lexicon_type("shot") == "shooting"
     assert lexicon_type("killings") == "killing"
@@ -238,7 +238,7 @@ def test_lexicon_type_reads_other_forms_of_a_lexicon_word() -> None:
 
 
 def test_event_sense_joins_synonyms_of_general_english() -> None:
-    from agents.extract.events import event_sense, lexicon_type
+    from agents.extract.lexicon import event_sense, lexicon_type
 
     assert event_sense("slaying") == event_sense("killed") == event_sense("kill")  # lemmas or regular forms
     assert event_sense("discovered") == event_sense("find")
@@ -327,8 +327,8 @@ def test_a_place_and_a_part_of_it_are_one_place() -> None:
 
 
 def test_phrasal_verbs_are_their_own_words(nlp) -> None:  # type: ignore[no-untyped-def]
-    from agents.extract.events import event_sense
     from agents.extract.extractor import canonical_entities
+    from agents.extract.lexicon import event_sense
 
     text = "The gunman opened fire on Monday. Lohan checked out on Sunday. The rebels took over the town."
     doc = nlp(text)
