@@ -6,13 +6,34 @@ import gc
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agents.cluster.settings import ClusterSettings
 from agents.story.settings import StorySettings
+from streams.security import SecuritySettings
 
-__all__ = ["Settings"]
+__all__ = ["BoardSettings", "SecuritySettings", "Settings"]
+
+
+class BoardSettings(BaseModel):
+    """The web story board (``STORYWIRE_BOARD__<FIELD>``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    # Required when the board listens on anything but loopback (unless it is started with --public): browsers
+    # send it as ``Authorization: Bearer <token>`` or log in once with a one-time link (streams/board/auth.py).
+    token: SecretStr | None = None
+
+    @field_validator("token")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError(
+                "STORYWIRE_BOARD__TOKEN must be at least 16 characters; make one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return value
 
 
 class Settings(BaseSettings):
@@ -22,7 +43,13 @@ class Settings(BaseSettings):
     Every field can be set as an environment variable, e.g. ``STORYWIRE_BROKER=kafka://kafka:9092``.
     """
 
-    model_config = SettingsConfigDict(env_prefix="STORYWIRE_", env_nested_delimiter="__", frozen=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="STORYWIRE_",
+        env_nested_delimiter="__",
+        frozen=True,
+        extra="ignore",
+        hide_input_in_errors=True,  # a validation error never echoes a value (the password, the board token)
+    )
 
     broker: str = "kafka://127.0.0.1:9092"
     app_id: str = "storywire"
@@ -76,6 +103,9 @@ class Settings(BaseSettings):
 
     cluster: ClusterSettings = Field(default_factory=ClusterSettings)  # STORYWIRE_CLUSTER__<FIELD>
     story: StorySettings = Field(default_factory=StorySettings)  # STORYWIRE_STORY__<FIELD>
+    # TLS and SASL of every Kafka client (STORYWIRE_SECURITY__<FIELD>; streams/security.py)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    board: BoardSettings = Field(default_factory=BoardSettings)  # STORYWIRE_BOARD__<FIELD>
 
     alert_rules: Path | None = None
 
