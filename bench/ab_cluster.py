@@ -6,8 +6,9 @@ the best CPU time of each makes their ratio trustworthy where two separate runs 
     .venv/bin/python -m bench.ab_cluster                 # HEAD vs working tree (of a git checkout)
     .venv/bin/python -m bench.ab_cluster REV --repeat 8  # REV vs working tree
 
-REV always runs as plain Python; the working tree runs as agents/__init__ chooses (compiled by `make native` unless
-the source changed since). To compare code changes alone, run both plain: STORYWIRE_PURE_PYTHON=1.
+REV always runs as plain Python; the working tree runs as agents/cluster/__init__ chooses (compiled by `make native`
+unless the sources changed since). At a REV after the layout change only its index.py is taken (with the working
+tree's features.py); before it, its agents/clustering.py. To compare code changes alone, run both plain: STORYWIRE_PURE_PYTHON=1.
 """
 
 from __future__ import annotations
@@ -24,10 +25,15 @@ ROOT = Path(__file__).resolve().parents[1]  # the checkout
 
 
 def module_at(rev: str) -> types.ModuleType:
-    """agents/cluster/index.py as it was at ``rev``, loaded as a separate module."""
-    src = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{rev}:agents/cluster/index.py"], capture_output=True, text=True, check=True
-    ).stdout
+    """The clusterer as it was at ``rev`` (agents/cluster/index.py, or agents/clustering.py before the layout change),
+    loaded as a separate module."""
+    for path in ("agents/cluster/index.py", "agents/clustering.py"):
+        shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{path}"], capture_output=True, text=True)
+        if shown.returncode == 0:
+            break
+    else:
+        raise SystemExit(f"{rev} has no clusterer: {shown.stderr.strip()}")
+    src = shown.stdout
     mod = types.ModuleType(f"clustering_at_{rev}")
     sys.modules[mod.__name__] = mod  # dataclasses look their module up by name
     exec(compile(src, f"clustering@{rev}", "exec"), mod.__dict__)
