@@ -8,7 +8,8 @@ the best CPU time of each makes their ratio trustworthy where two separate runs 
 
 REV always runs as plain Python; the working tree runs as agents/cluster/__init__ chooses (compiled by `make native`
 unless the sources changed since). At a REV after the layout change only its index.py is taken (with the working
-tree's features.py); before it, its agents/clustering.py. To compare code changes alone, run both plain: STORYWIRE_PURE_PYTHON=1.
+tree's features.py); before it, its agents/clustering.py. To compare code changes alone, run both plain:
+STORYWIRE_PURE_PYTHON=1.
 """
 
 from __future__ import annotations
