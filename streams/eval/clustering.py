@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+import random
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,18 +28,29 @@ from schemas.extraction import ArticleExtraction
 from streams.eval.bcubed import bcubed
 
 __all__ = [
+    "METADATA_VARIANTS",
     "ArticleFileError",
     "ErrorHandler",
     "FileResult",
     "LabeledArticle",
+    "LoadedFile",
     "cached_extractions",
+    "cluster_extractions",
     "cluster_file",
     "evaluate_file",
+    "evaluate_halves",
+    "evaluate_orders",
     "extract_articles",
     "extraction_cache_path",
+    "fold_group",
+    "fold_halves",
+    "load_file",
+    "load_labeled_file",
     "read_articles_jsonl",
     "read_labeled",
     "run_file",
+    "shuffled_order",
+    "with_metadata",
 ]
 
 ErrorHandler = Callable[[int, ArticleError], None]
@@ -171,6 +185,86 @@ class FileResult:
     unextracted: int
 
 
+def load_file(
+    path: str | Path,
+    *,
+    workers: int = 1,
+    model: str | None = None,
+    batch_size: int = 32,
+    cache_dir: str | Path | None = None,
+    extractor: Any = None,
+    on_error: ErrorHandler | None = None,
+    metadata: str | None = None,
+) -> tuple[list[LabeledArticle], Iterator[ArticleExtraction | ArticleError], int]:
+    """The labeled articles of ``path`` in file order, their extractions (a lazy stream, from the cache when
+    ``cache_dir`` holds them) and the number of lines skipped.
+
+    ``metadata``: ``"blank"`` empties every article's ``source`` and ``url``, ``"fill"`` gives every article
+    without them a made-up outlet (a check that no decision rests on their presence; see :func:`with_metadata`).
+    """
+    from agents.extract.extractor import DEFAULT_MODEL
+
+    path = Path(path)
+    model = model or DEFAULT_MODEL
+    items = list(read_labeled(path, on_error))
+    if metadata is not None:
+        items = [LabeledArticle(with_metadata(i.article, metadata), i.gold, i.line) for i in items]
+    skipped = _count_lines(path) - len(items)
+    articles = [i.article for i in items]
+    stream = extract_articles(articles, model=model, batch_size=batch_size, workers=workers, extractor=extractor)
+    if cache_dir is not None:
+        cache_file = extraction_cache_path(Path(cache_dir), path, model)
+        if metadata is not None:
+            cache_file = cache_file.with_name(f"{cache_file.stem}-{metadata}{cache_file.suffix}")
+        stream = cached_extractions(cache_file, articles, stream)
+    return items, stream, skipped
+
+
+METADATA_VARIANTS = ("blank", "fill")
+
+
+def with_metadata(article: Article, variant: str) -> Article:
+    """``article`` with its ``source`` and ``url`` emptied (``"blank"``), or, where it has none, a made-up outlet
+    and address derived from its id (``"fill"``)."""
+    if variant == "blank":
+        return article.model_copy(update={"source": "", "url": None})
+    if variant == "fill":
+        outlet = f"outlet{int(hashlib.sha1(article.id.encode()).hexdigest()[:6], 16) % 97}.example"
+        source = article.source or outlet
+        url = article.url or f"https://{source}/news/{article.id}"
+        return article.model_copy(update={"source": source, "url": url})
+    raise ValueError(f"metadata variant {variant!r}: expected one of {', '.join(METADATA_VARIANTS)}")
+
+
+def cluster_extractions(
+    extractions: Iterable[ArticleExtraction | ArticleError],
+    ids: Sequence[str],
+    settings: ClusterSettings | None = None,
+    on_step: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Each article's final story id (merges followed), clustering ``extractions`` one at a time in the given
+    order with a fresh index. An article that could not be extracted gets a story of its own, outside the index.
+    ``on_step`` is called with the number of live stories after each article."""
+    index = StoryIndex(settings or ClusterSettings())
+    story_ids: list[str] = []
+    seen: set[str] = set()
+    merged_into: dict[str, str] = {}
+    for aid, ex in zip(ids, extractions, strict=True):
+        if isinstance(ex, ArticleError):
+            sid = story_id_for(aid)
+        else:
+            assignment = index.assign(ex)
+            sid = assignment.story_id
+            for gone in assignment.merged:  # what a downstream consumer does with an explicit merge
+                merged_into[gone] = sid
+                seen.discard(gone)
+        story_ids.append(sid)
+        seen.add(sid)
+        if on_step is not None:
+            on_step(len(seen))
+    return [_follow(merged_into, sid) for sid in story_ids]
+
+
 def run_file(
     path: str | Path,
     *,
@@ -188,24 +282,27 @@ def run_file(
 
     An article that cannot be extracted (e.g. not English) gets a story of its own, outside the index.
     """
-    from agents.extract.extractor import DEFAULT_MODEL
-
     path = Path(path)
-    model = model or DEFAULT_MODEL
-    items = list(read_labeled(path, on_error))
-    skipped = _count_lines(path) - len(items)
-    articles = [i.article for i in items]
-    stream = extract_articles(articles, model=model, batch_size=batch_size, workers=workers, extractor=extractor)
-    if cache_dir is not None:
-        stream = cached_extractions(extraction_cache_path(Path(cache_dir), path, model), articles, stream)
-    index = StoryIndex(settings or ClusterSettings())
-    ids: list[str] = []
-    story_ids: list[str] = []
+    items, stream, skipped = load_file(
+        path,
+        workers=workers,
+        model=model,
+        batch_size=batch_size,
+        cache_dir=cache_dir,
+        extractor=extractor,
+        on_error=on_error,
+    )
+    ids = [i.article.id for i in items]
     unextracted = 0
-    seen: set[str] = set()
-    merged_into: dict[str, str] = {}
+
+    def counted(source: Iterator[ArticleExtraction | ArticleError]) -> Iterator[ArticleExtraction | ArticleError]:
+        nonlocal unextracted
+        for ex in source:
+            unextracted += isinstance(ex, ArticleError)
+            yield ex
+
     with ExitStack() as stack:
-        bar = None
+        on_step = None
         if progress:
             bar = stack.enter_context(
                 Progress(
@@ -219,27 +316,122 @@ def run_file(
                     transient=False,
                 )
             )
-            task = bar.add_task(f"clustering {path.name}", total=len(articles), stories=0)
-        for item, ex in zip(items, stream, strict=True):
-            if isinstance(ex, ArticleError):
-                unextracted += 1
-                sid = story_id_for(item.article.id)
-            else:
-                assignment = index.assign(ex)
-                sid = assignment.story_id
-                for gone in assignment.merged:  # what a downstream consumer does with an explicit merge
-                    merged_into[gone] = sid
-                    seen.discard(gone)
-            ids.append(item.article.id)
-            story_ids.append(sid)
-            seen.add(sid)
-            if bar is not None:
-                bar.update(task, advance=1, stories=len(seen))
-    final = [_follow(merged_into, sid) for sid in story_ids]
+            task = bar.add_task(f"clustering {path.name}", total=len(items), stories=0)
+
+            def on_step(stories: int) -> None:
+                bar.update(task, advance=1, stories=stories)
+
+        final = cluster_extractions(counted(stream), ids, settings, on_step)
     if out is not None:
         for aid, sid in zip(ids, final, strict=True):
             out.write(json.dumps({"id": aid, "story_id": sid}) + "\n")
     return FileResult(ids, final, [i.gold for i in items], skipped, unextracted)
+
+
+# ---------------------------------------------------------------------------- other arrival orders, two halves
+
+
+def shuffled_order(articles: Sequence[Article], seed: int) -> list[int]:
+    """Positions of ``articles`` in a seeded arrival order: articles published on the same UTC day are shuffled
+    among themselves (the days keep their order of first appearance in the file); undated articles form one
+    group of their own, so an undated file is shuffled fully. Deterministic for a seed."""
+    groups: dict[object, list[int]] = {}
+    for i, art in enumerate(articles):
+        day = art.published.astimezone(UTC).date() if art.published is not None else None
+        groups.setdefault(day, []).append(i)
+    rng = random.Random(seed)
+    order: list[int] = []
+    for members in groups.values():
+        members = list(members)
+        rng.shuffle(members)
+        order.extend(members)
+    return order
+
+
+_TOPIC = re.compile(r"^(\d+)-")
+
+
+def fold_group(label: str) -> str:
+    """What a two-fold split keeps together: the topic of an ECB+ label (``"12-ecbplus"`` and ``"12-ecb"`` → ``"12"``,
+    both events of a topic), else the story label itself (a GVC incident, a UCI story)."""
+    m = _TOPIC.match(label)
+    return m.group(1) if m else label
+
+
+def fold_halves(gold: Sequence[str]) -> list[int]:
+    """Half 0 or 1 of each article: the groups (:func:`fold_group`) in sorted order (numbers by value) go to the
+    two halves alternately."""
+    groups = sorted({fold_group(g) for g in gold}, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
+    half = {g: i % 2 for i, g in enumerate(groups)}
+    return [half[fold_group(g)] for g in gold]
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """A labeled file with its extractions in memory, to be clustered many times (orders, halves, settings)."""
+
+    path: Path
+    articles: list[Article]
+    gold: list[str]
+    extractions: list[ArticleExtraction | ArticleError]
+
+    def score(self, settings: ClusterSettings | None = None, order: Sequence[int] | None = None) -> dict[str, Any]:
+        """B-cubed of one online pass over the articles at ``order`` (positions; default: all, in file order)."""
+        order = range(len(self.articles)) if order is None else order
+        ids = [self.articles[i].id for i in order]
+        story_ids = cluster_extractions([self.extractions[i] for i in order], ids, settings)
+        return _scores(story_ids, [self.gold[i] for i in order])
+
+    def halves(self) -> list[list[int]]:
+        """The positions of each half (:func:`fold_halves`), in file order."""
+        which = fold_halves(self.gold)
+        return [[i for i, h in enumerate(which) if h == half] for half in (0, 1)]
+
+
+def load_labeled_file(path: str | Path, **kwargs: Any) -> LoadedFile:
+    """:func:`load_file` with the extractions read into memory; every article must carry a ``story`` label."""
+    items, stream, _ = load_file(path, **kwargs)
+    extractions = list(stream)
+    missing = [i.article.id for i in items if i.gold is None]
+    if missing:
+        raise ArticleFileError(
+            f"{path}: {len(missing)} article(s) have no 'story' label (first: {missing[0]}); "
+            "eval needs a gold 'story' field on every line"
+        )
+    gold = [i.gold for i in items if i.gold is not None]
+    return LoadedFile(Path(path), [i.article for i in items], gold, extractions)
+
+
+def evaluate_orders(loaded: LoadedFile, orders: int, seed: int = 0, **kwargs: Any) -> dict[str, Any]:
+    """B-cubed over ``orders`` seeded arrival orders (:func:`shuffled_order` with seeds ``seed``, ``seed + 1``, ...):
+    each order's scores, and the mean and minimum F1."""
+    runs = [loaded.score(order=shuffled_order(loaded.articles, seed + k), **kwargs) for k in range(orders)]
+    f1s = [r["f1"] for r in runs]
+    return {
+        "orders": orders,
+        "seed": seed,
+        "f1_mean": round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
+        "f1_min": min(f1s) if f1s else 0.0,
+        "runs": runs,
+    }
+
+
+def evaluate_halves(loaded: LoadedFile, **kwargs: Any) -> dict[str, Any]:
+    """B-cubed of each half of the file (:func:`fold_halves`) clustered as a stream of its own, in file order."""
+    runs = [loaded.score(order=half, **kwargs) for half in loaded.halves()]
+    return {"halves": runs, "f1_mean": round(sum(r["f1"] for r in runs) / len(runs), 4)}
+
+
+def _scores(story_ids: list[str], gold: list[str]) -> dict[str, Any]:
+    b = bcubed(story_ids, gold)
+    return {
+        "precision": round(b.precision, 4),
+        "recall": round(b.recall, 4),
+        "f1": round(b.f1, 4),
+        "stories": b.stories,
+        "gold_stories": b.gold_stories,
+        "articles": b.items,
+    }
 
 
 def _follow(merged_into: dict[str, str], story_id: str) -> str:
@@ -282,12 +474,4 @@ def evaluate_file(path: str | Path, progress: bool = True, **kwargs: Any) -> dic
             "eval needs a gold 'story' field on every line"
         )
     gold = [g for g in result.gold if g is not None]
-    b = bcubed(result.story_ids, gold)
-    return {
-        "precision": round(b.precision, 4),
-        "recall": round(b.recall, 4),
-        "f1": round(b.f1, 4),
-        "stories": b.stories,
-        "gold_stories": b.gold_stories,
-        "articles": b.items,
-    }
+    return _scores(result.story_ids, gold)

@@ -155,3 +155,60 @@ def test_eval_on_a_sample_of_gvc_dev_is_sane_and_repeatable(tmp_path: Path) -> N
     assert first["articles"] == 80
     assert first["f1"] >= 0.85, first
     assert evaluate_file(sample, progress=False, cache_dir=tmp_path / "cache") == first
+
+
+def test_shuffled_orders_keep_days_and_repeat_per_seed() -> None:
+    from datetime import UTC, datetime
+
+    from schemas.article import Article
+    from streams.eval.clustering import shuffled_order
+
+    days = [1, 1, 1, 2, 2, 2, 2, 3, 3, 3]
+    dated = [
+        Article(id=f"a{i}", text="x", published=datetime(2020, 1, d, 6 + i, tzinfo=UTC)) for i, d in enumerate(days)
+    ]
+    orders = {tuple(shuffled_order(dated, seed)) for seed in range(8)}
+    assert len(orders) > 1  # the seed matters
+    for order in orders:
+        assert sorted(order) == list(range(10))
+        assert [days[i] for i in order] == days  # each day's articles stay within their day
+    assert shuffled_order(dated, 3) == shuffled_order(dated, 3)
+    undated = [Article(id=f"u{i}", text="x") for i in range(10)]
+    mixed = [shuffled_order(undated, seed) for seed in range(8)]
+    assert any(o[0] != 0 for o in mixed) and any(o[-1] != 9 for o in mixed)  # shuffled across the whole file
+
+
+def test_fold_halves_keep_an_ecb_topic_together_and_alternate() -> None:
+    from streams.eval.clustering import fold_group, fold_halves
+
+    assert fold_group("12-ecbplus") == fold_group("12-ecb") == "12"
+    assert fold_group("478948") == "478948" and fold_group("d-j0NxvRU7") == "d-j0NxvRU7"
+    gold = ["2-ecb", "10-ecbplus", "2-ecbplus", "10-ecb", "3-ecb"]
+    halves = fold_halves(gold)
+    assert halves[0] == halves[2] and halves[1] == halves[3]  # a topic's two events in one half
+    assert halves == [0, 0, 0, 0, 1]  # topics by number (2, 3, 10), alternately: 2 → 0, 3 → 1, 10 → 0
+
+
+def test_metadata_variants_blank_and_fill() -> None:
+    from schemas.article import Article
+    from streams.eval.clustering import with_metadata
+
+    bare = Article(id="a", text="x")
+    full = Article(id="b", text="x", source="news.example", url="https://news.example/b")
+    assert with_metadata(full, "blank").source == "" and with_metadata(full, "blank").url is None
+    filled = with_metadata(bare, "fill")
+    assert filled.source and filled.url and filled.url.startswith("https://" + filled.source)
+    assert with_metadata(full, "fill") == full  # an article that has them keeps its own
+    assert with_metadata(bare, "fill") == filled  # deterministic
+
+
+def test_cli_eval_orders_and_folds(tmp_path: Path) -> None:
+    from streams.cli.eval import eval_cmd
+
+    path = write_jsonl(tmp_path / "a.jsonl", ROWS)
+    res = CliRunner().invoke(eval_cmd, [str(path), "--json", "--no-progress", "--orders", "3", "--folds", "2"])
+    assert res.exit_code == 0, res.output
+    last = json.loads(res.stdout.strip().splitlines()[-1])
+    assert len(last["orders"]["runs"]) == 3
+    assert last["orders"]["f1_min"] == min(r["f1"] for r in last["orders"]["runs"])
+    assert [h["articles"] for h in last["folds"]["halves"]] == [2, 3]  # "quake" | "rate"
