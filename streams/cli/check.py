@@ -46,7 +46,13 @@ def audit(as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--timeout", type=float, default=600.0, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=600.0,
+    show_default=True,
+    help="Seconds to wait for the replay to reach the end of the input before giving up.",
+)
 def replay(timeout: float) -> None:
     """Re-run the pipeline from offset 0 into fresh output topics and compare with the original stream."""
     from streams.kafka.clients import KafkaUnavailable

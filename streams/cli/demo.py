@@ -39,12 +39,17 @@ def demo(examples: Path | None, delay: float, serve: bool) -> None:
     from rich.console import Console
 
     from streams.kafka.broker import BrokerError
+    from streams.kafka.processes import sigterm_as_interrupt
 
     try:
         console = Console() if sys.stdout.isatty() else Console(width=150)
-        code = run_demo(console, examples or EXAMPLES_DIR, delay=delay, serve=serve)
+        with sigterm_as_interrupt():  # docker stop / systemd: broker and worker are stopped as on Ctrl-C
+            code = run_demo(console, examples or EXAMPLES_DIR, delay=delay, serve=serve)
     except BrokerError as exc:
         raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("stopped (broker and worker stopped)", err=True)
+        sys.exit(130)
     sys.exit(code)
 
 

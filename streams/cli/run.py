@@ -19,28 +19,36 @@ def broker(port: int) -> None:
 
     from streams.kafka.broker import BrokerError, EmbeddedBroker
     from streams.kafka.clients import ensure_topics
+    from streams.kafka.processes import sigterm_as_interrupt
     from streams.settings import Settings
 
-    try:
-        b = EmbeddedBroker(port).start()
-    except BrokerError as exc:
-        raise click.ClickException(str(exc)) from exc
-    settings = Settings(broker=b.kafka_url)
-    ensure_topics(settings)
-    click.echo(f"embedded broker on {b.bootstrap} (memory-only: everything is lost when it stops)")
-    click.echo(f"use it with: export STORYWIRE_BROKER={b.kafka_url}    (Ctrl-C stops it)")
-    try:
-        while b.running:
-            time.sleep(0.5)
-        raise click.ClickException("the broker exited")
-    except KeyboardInterrupt:
-        pass
-    finally:
-        b.stop()
+    with sigterm_as_interrupt():  # SIGTERM (docker stop, systemd) stops the broker process as Ctrl-C does
+        try:
+            b = EmbeddedBroker(port).start()
+        except BrokerError as exc:
+            raise click.ClickException(str(exc)) from exc
+        try:
+            settings = Settings(broker=b.kafka_url)
+            ensure_topics(settings)
+            click.echo(f"embedded broker on {b.bootstrap} (memory-only: everything is lost when it stops)")
+            click.echo(f"use it with: export STORYWIRE_BROKER={b.kafka_url}    (Ctrl-C stops it)")
+            while b.running:
+                time.sleep(0.5)
+            raise click.ClickException(f"the broker exited; run `storywire broker --port {port}` again")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            b.stop()
 
 
 @click.command()
-@click.option("--loglevel", default="info", show_default=True)
+@click.option(
+    "--loglevel",
+    type=click.Choice(["debug", "info", "warning", "error", "critical"], case_sensitive=False),
+    default="info",
+    show_default=True,
+    help="How much the worker logs (Faust's and storywire's loggers).",
+)
 @click.option("--web/--no-web", default=None, help="Serve Faust's web views (default: STORYWIRE_WEB_ENABLED).")
 def worker(loglevel: str, web: bool | None) -> None:
     """Run a stream-processing worker (all agents) against STORYWIRE_BROKER."""

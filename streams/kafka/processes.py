@@ -6,27 +6,72 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import IO
+
+from pydantic import SecretStr
 
 from streams.settings import Settings
 
-__all__ = ["WorkerProcess", "settings_env"]
+__all__ = ["WorkerProcess", "settings_env", "sigterm_as_interrupt"]
+
+
+GROUPS = ("cluster", "story", "security", "board")  # nested settings: STORYWIRE_<GROUP>__<FIELD>
+
+
+def _env_value(value: object) -> str:
+    # A secret goes to the child as itself (str() of a SecretStr is "**********"); the environment of a child is
+    # as private as ours, and nothing here logs it.
+    return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    """Environment variables that reproduce ``settings`` in a child process (top-level fields set explicitly)."""
+    """Environment variables that reproduce ``settings`` in a child process (fields set explicitly).
+
+    Holds the SASL password and the board token when they are set: pass it to a child's environment only, never
+    print it.
+    """
     env: dict[str, str] = {}
     for name in settings.model_fields_set:
         value = getattr(settings, name)
-        if value is None or name in ("cluster", "story"):
+        if value is None or name in GROUPS:
             continue
-        env[f"STORYWIRE_{name.upper()}"] = str(value)
-    for group in ("cluster", "story"):
+        env[f"STORYWIRE_{name.upper()}"] = _env_value(value)
+    for group in GROUPS:
         sub = getattr(settings, group)
         for name in sub.model_fields_set:
-            env[f"STORYWIRE_{group.upper()}__{name.upper()}"] = str(getattr(sub, name))
+            value = getattr(sub, name)
+            if value is not None:
+                env[f"STORYWIRE_{group.upper()}__{name.upper()}"] = _env_value(value)
     return env
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup short
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM (``docker stop``, systemd, ``kill``) raises KeyboardInterrupt as Ctrl-C does, so
+    the ``finally`` blocks that stop child processes (broker, worker, board) run on a service stop too.
+
+    A child process started with ``start_new_session`` gets no Ctrl-C from the terminal and no SIGTERM from a
+    service manager's process-group kill: only its parent can stop it, and a parent killed without cleanup leaves
+    it running under PID 1. Outside the main thread (signals cannot be set there) this does nothing.
+    """
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class WorkerProcess:
