@@ -25,9 +25,12 @@ __all__ = ["Streams", "build_app"]
 
 
 def _faust_app(settings: Settings) -> faust.App:
+    from streams.security import faust_credentials
+
     return faust.App(
         settings.app_id,
         broker=settings.broker,
+        broker_credentials=faust_credentials(settings),  # TLS and SASL: the same settings as every other client
         store=settings.store,
         datadir=str(settings.data_dir),
         topic_partitions=settings.story_partitions,
@@ -83,12 +86,15 @@ def _table(app: faust.App, name: str, value_model: type[BaseModel] | None, parti
 
 
 def _attach_watchdog(sw: Streams) -> None:
+    from streams.security import kafka_client_args
     from streams.watchdog import BrokerWatchdog
 
     settings = sw.settings
     hosts = [(url.host or "127.0.0.1", url.port or 9092) for url in sw.app.conf.broker]
     required = [settings.topic(ARTICLES), settings.topic(STORY_UPDATES)]
-    watchdog = BrokerWatchdog(hosts, required, outage_timeout=settings.broker_outage_timeout)
+    watchdog = BrokerWatchdog(
+        hosts, required, outage_timeout=settings.broker_outage_timeout, client_args=kafka_client_args(settings)
+    )
 
     @sw.app.timer(watchdog.interval)  # type: ignore[untyped-decorator]
     async def watch_broker() -> None:
@@ -103,6 +109,7 @@ def build_app(settings: Settings, *, with_agents: bool = True) -> Streams:
     register_codecs(extra=(StoryState, StoryProfile))
     install_patches(settings)
     app = _faust_app(settings)
+    app.storywire_settings = settings  # type: ignore[attr-defined]  # for the patches' own Kafka clients
 
     def topic(name: str, serializer: str) -> faust.TopicT:
         return app.topic(

@@ -117,7 +117,7 @@ class SecuritySettings(BaseModel):
 
     def describe(self) -> str:
         """One line for logs and errors, without secrets: ``SASL_SSL, SCRAM-SHA-512 as 'alice'``."""
-        parts = [self.protocol]
+        parts: list[str] = [self.protocol]
         if self.sasl:
             parts.append(f"{self.sasl_mechanism} as {self.username!r}")
         if self.cert_file is not None:

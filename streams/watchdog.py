@@ -16,7 +16,8 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from kafka import KafkaConsumer
 from kafka.errors import KafkaError
@@ -30,12 +31,14 @@ EXIT_BROKER_UNREACHABLE = 4
 NOISY_LOGGERS = ("aiokafka", "kafka", "faust.transport")
 
 
-def _topics(bootstrap: str) -> set[str]:
+def _topics(client_args: Mapping[str, Any]) -> set[str]:
     consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap,
-        client_id="storywire-watchdog",
-        request_timeout_ms=5000,
-        api_version_auto_timeout_ms=5000,
+        **{
+            **client_args,
+            "client_id": "storywire-watchdog",
+            "request_timeout_ms": 5000,
+            "api_version_auto_timeout_ms": 5000,
+        }
     )
     try:
         return set(consumer.topics())
@@ -44,7 +47,11 @@ def _topics(bootstrap: str) -> set[str]:
 
 
 class BrokerWatchdog:
-    """Checks the broker every ``interval`` seconds from inside a worker's event loop."""
+    """Checks the broker every ``interval`` seconds from inside a worker's event loop.
+
+    ``client_args``: the Kafka client arguments (:func:`streams.security.kafka_client_args`, with TLS and SASL);
+    without them, a plaintext client of ``hosts``.
+    """
 
     def __init__(
         self,
@@ -55,8 +62,10 @@ class BrokerWatchdog:
         outage_timeout: float = 300.0,
         report_every: float = 10.0,
         exit: Callable[[int], None] = os._exit,
+        client_args: Mapping[str, Any] | None = None,
     ) -> None:
         self.hosts = list(hosts)
+        self.client_args = dict(client_args) if client_args else {"bootstrap_servers": self.bootstrap}
         self.required_topics = list(required_topics)
         self.interval = interval
         self.outage_timeout = outage_timeout
@@ -124,7 +133,7 @@ class BrokerWatchdog:
             return
         outage = now - self.down_since
         try:
-            topics = await asyncio.get_running_loop().run_in_executor(None, _topics, self.bootstrap)
+            topics = await asyncio.get_running_loop().run_in_executor(None, _topics, self.client_args)
         except KafkaError as exc:
             log.warning("broker %s accepts connections again but does not answer yet (%s)", self.bootstrap, exc)
             return

@@ -10,7 +10,9 @@ APIs and ``textContent`` only. No build step, no CDN: the CSS and the script are
 
 Routes: ``/`` (the board), ``/stories/{id}`` (one story), ``/events`` (SSE, ``?story=ID`` to follow one),
 ``/api/stories``, ``/api/stories/{id}``, ``/api/stories/{id}/versions`` (StoryUpdate JSON), ``/static/*``.
-Everything is read-only (GET/HEAD).
+Everything is read-only (GET/HEAD). With a token (:mod:`streams.board.auth`) every route needs it, and two more
+exist: ``/login/{code}`` (a one-time login link) and ``POST /auth/link`` (a new link, for the bearer token).
+The board listens on 127.0.0.1 by default; on any other address it needs a token unless it is made ``public``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 from aiohttp import web
 
 from schemas import StoryUpdate
+from streams.board.auth import BoardAuth, is_loopback
 from streams.board.feed import StoryUpdateFeed
 from streams.board.render import render_board_page, render_missing_page, render_story_page
 from streams.board.state import MAX_VERSIONS, BoardState, StoryBoardHub, story_card
@@ -73,6 +76,7 @@ _SECURITY_HEADERS = {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     ),
+    "X-Frame-Options": "DENY",  # frame-ancestors 'none' for browsers without CSP level 2
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
@@ -176,10 +180,14 @@ async def _no_favicon(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-def create_app(hub: StoryBoardHub) -> web.Application:
-    """The aiohttp application of the board (read-only: GET and HEAD routes only)."""
-    app = web.Application(middlewares=[_security_headers])
+def create_app(hub: StoryBoardHub, auth: BoardAuth | None = None) -> web.Application:
+    """The aiohttp application of the board (read-only: GET and HEAD routes only; with ``auth``, every route
+    needs the token, and the login routes are added)."""
+    middlewares = [_security_headers] if auth is None else [_security_headers, auth.middleware()]
+    app = web.Application(middlewares=middlewares)
     app[HUB_KEY] = hub
+    if auth is not None:
+        auth.add_routes(app)
     app.router.add_get("/", _index)
     app.router.add_get("/stories/{story_id}", _story)
     app.router.add_get("/events", _events)
@@ -205,6 +213,9 @@ class BoardServer:
 
     ``BoardServer(settings).start()`` reads ``story-updates`` of ``settings``; without settings the board is
     fed by :meth:`add` (tests). ``port=0`` picks a free port; :attr:`url` says where it listens.
+
+    ``token`` (default: ``settings.board.token``) locks every route; a host other than loopback requires one,
+    unless ``public`` says that anyone who can reach the port may read the board (:class:`BoardError`).
     """
 
     def __init__(
@@ -214,7 +225,19 @@ class BoardServer:
         port: int = DEFAULT_PORT,
         *,
         max_versions: int = MAX_VERSIONS,
+        token: str | None = None,
+        public: bool = False,
     ) -> None:
+        if token is None and settings is not None and settings.board.token is not None:
+            token = settings.board.token.get_secret_value()
+        if not token and not public and not is_loopback(host):
+            raise BoardError(
+                f"the board would listen on {host}, reachable from other machines, without a token: set "
+                "STORYWIRE_BOARD__TOKEN (16 or more characters, e.g. `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'`), or pass --public to let anyone who reaches the port read it"
+            )
+        self.auth = BoardAuth(token) if token else None
+        self.public = public
         self.settings = settings
         self.host = host
         self.port = port
@@ -231,6 +254,12 @@ class BoardServer:
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}/"
+
+    def login_link(self) -> str | None:
+        """A new one-time login link (None: the board has no token)."""
+        if self.auth is None:
+            return None
+        return f"{self.url}login/{self.auth.new_login_code()}"
 
     def _bind(self) -> socket.socket:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
@@ -287,7 +316,7 @@ class BoardServer:
 
     async def _serve(self, sock: socket.socket) -> None:
         self._stopping = asyncio.Event()
-        runner = web.AppRunner(create_app(self.hub), access_log=None)
+        runner = web.AppRunner(create_app(self.hub, self.auth), access_log=None)
         await runner.setup()
         site = web.SockSite(runner, sock, shutdown_timeout=2.0)
         await site.start()

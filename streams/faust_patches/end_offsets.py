@@ -18,24 +18,32 @@ from typing import Any
 from kafka import KafkaConsumer, TopicPartition
 
 from streams.kafka.clients import LARGE_FETCHES
+from streams.security import kafka_client_args
 
 __all__ = ["install_exact_end_offsets", "probe_end_offsets"]
 
 log = logging.getLogger("storywire.offsets")
 
 
-def probe_end_offsets(bootstrap: str, reported: Mapping[Any, int], *, idle_polls: int = 2) -> dict[Any, int]:
-    """True end offsets: read forward from each reported end offset until the broker has nothing more."""
+def probe_end_offsets(
+    client_args: Mapping[str, Any], reported: Mapping[Any, int], *, idle_polls: int = 2
+) -> dict[Any, int]:
+    """True end offsets: read forward from each reported end offset until the broker has nothing more.
+
+    ``client_args``: :func:`streams.security.kafka_client_args` of the worker's settings (bootstrap, TLS, SASL).
+    """
     ends = {tp: off for tp, off in reported.items() if off is not None}
     if not ends:
         return dict(reported)
     consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        enable_auto_commit=False,
-        fetch_max_wait_ms=50,
-        client_id="storywire-end-offsets",
-        **LARGE_FETCHES,
+        **{
+            **client_args,
+            "group_id": None,
+            "enable_auto_commit": False,
+            "fetch_max_wait_ms": 50,
+            "client_id": "storywire-end-offsets",
+            **LARGE_FETCHES,
+        }
     )
     try:
         ktps = {TopicPartition(tp.topic, tp.partition): tp for tp in ends}
@@ -62,6 +70,14 @@ def probe_end_offsets(bootstrap: str, reported: Mapping[Any, int], *, idle_polls
     return {**reported, **ends}
 
 
+def _client_args(app: Any) -> dict[str, Any]:
+    """The worker's Kafka client arguments (``build_app`` keeps its settings on the app)."""
+    settings = getattr(app, "storywire_settings", None)
+    if settings is not None:
+        return kafka_client_args(settings)
+    return {"bootstrap_servers": ",".join(f"{url.host}:{url.port or 9092}" for url in app.conf.broker)}
+
+
 def install_exact_end_offsets() -> None:
     """Make Faust's consumer verify the end offsets it uses for recovery (idempotent)."""
     from faust.transport.drivers import aiokafka as faust_aiokafka
@@ -73,9 +89,8 @@ def install_exact_end_offsets() -> None:
 
     async def _highwaters(self: Any, partitions: Any) -> Mapping[Any, int]:
         reported = await original(self, partitions)
-        bootstrap = ",".join(f"{url.host}:{url.port or 9092}" for url in self.app.conf.broker)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, probe_end_offsets, bootstrap, dict(reported))
+        return await loop.run_in_executor(None, probe_end_offsets, _client_args(self.app), dict(reported))
 
     setattr(thread_cls, "_highwaters", _highwaters)  # noqa: B010 — a patch of a library method
     setattr(thread_cls, "_storywire_exact_end_offsets", True)  # noqa: B010

@@ -6,12 +6,15 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
-__all__ = ["BrokerError", "EmbeddedBroker", "broker_binary", "free_port", "wait_for_port"]
+__all__ = ["BrokerError", "EmbeddedBroker", "TlsFiles", "broker_binary", "free_port", "wait_for_port"]
 
 
 class BrokerError(RuntimeError):
@@ -61,20 +64,53 @@ def wait_for_port(host: str, port: int, timeout: float = 15.0) -> None:
             time.sleep(0.05)
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    """PEM files of a TLS listener: its certificate chain and key, and the CA its clients' certificates must be
+    signed by (``client_ca``: mutual TLS; None: no client certificate asked for)."""
+
+    cert: Path
+    key: Path
+    client_ca: Path | None = None
+
+
 class EmbeddedBroker:
     """Start tansu on a free port, wait until it accepts connections, stop it cleanly.
 
     Memory-only: topics, messages and committed offsets vanish when it stops.
+
+    ``tls``: serve TLS (mutual TLS with ``tls.client_ca``) on :attr:`port`. tansu 0.6.0 cannot serve TLS itself
+    (see :mod:`streams.kafka.tls_front`), so it then listens on a private loopback port and a TLS front in a child
+    process takes the clients' connections; the broker advertises the front's address.
+    ``authentication``: tansu's ``--authentication`` (every client must log in with SASL SCRAM-SHA-512). Its users
+    can only be created by a logged-in client and it keeps them in memory, so no login can ever succeed: this is
+    for testing how clients report a refused login, nothing else.
     """
 
-    def __init__(self, port: int | None = None, *, log_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        port: int | None = None,
+        *,
+        log_path: Path | None = None,
+        tls: TlsFiles | None = None,
+        authentication: bool = False,
+    ) -> None:
         self.port = port or free_port()
         self.log_path = log_path
+        self.tls = tls
+        self.authentication = authentication
+        self._tansu_port = free_port() if tls is not None else self.port
         self._proc: subprocess.Popen[bytes] | None = None
+        self._front: subprocess.Popen[bytes] | None = None
         self._bin = broker_binary()
 
     @property
     def url(self) -> str:
+        """tansu's own listener (plaintext; behind the TLS front when ``tls`` is set), for its admin commands."""
+        return f"tcp://127.0.0.1:{self._tansu_port}"
+
+    @property
+    def advertised_url(self) -> str:
         return f"tcp://127.0.0.1:{self.port}"
 
     @property
@@ -90,20 +126,48 @@ class EmbeddedBroker:
         if self._proc is not None:
             return self
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        args = [str(self._bin), "broker", "--listener-url", self.url, "--advertised-listener-url", self.advertised_url]
+        if self.authentication:
+            args.append("--authentication")
         self._proc = subprocess.Popen(
-            [str(self._bin), "broker", "--listener-url", self.url, "--advertised-listener-url", self.url],
+            args,
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")},
         )
         try:
-            wait_for_port("127.0.0.1", self.port, timeout)
+            wait_for_port("127.0.0.1", self._tansu_port, timeout)
+            if self.tls is not None:
+                self._front = self._start_front(out)
+                wait_for_port("127.0.0.1", self.port, timeout)
         except BrokerError:
             self.stop()
             raise
         if self._proc.poll() is not None:
             raise BrokerError(f"the broker exited at start with code {self._proc.returncode}")
+        if self._front is not None and self._front.poll() is not None:
+            raise BrokerError(f"the TLS front exited at start with code {self._front.returncode}")
         return self
+
+    def _start_front(self, out: int | IO[bytes]) -> subprocess.Popen[bytes]:
+        tls = self.tls
+        assert tls is not None
+        args = [
+            sys.executable,
+            "-m",
+            "streams.kafka.tls_front",
+            "--listen",
+            f"127.0.0.1:{self.port}",
+            "--upstream",
+            f"127.0.0.1:{self._tansu_port}",
+            "--cert",
+            str(tls.cert),
+            "--key",
+            str(tls.key),
+        ]
+        if tls.client_ca is not None:
+            args += ["--client-ca", str(tls.client_ca)]
+        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
 
     def create_topics(self, topics: Iterable[tuple[str, int]]) -> None:
         """Create topics with their partition counts (existing ones are left as they are)."""
@@ -139,25 +203,30 @@ class EmbeddedBroker:
 
     @property
     def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        front_ok = self.tls is None or (self._front is not None and self._front.poll() is None)
+        return self._proc is not None and self._proc.poll() is None and front_ok
 
     def stop(self, timeout: float = 10.0) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout)
+        for attr in ("_front", "_proc"):
+            proc = getattr(self, attr)
+            setattr(self, attr, None)
+            if proc is None or proc.poll() is not None:
+                continue
+            proc.terminate()
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout)
 
     def kill(self) -> None:
         """Stop abruptly (SIGKILL), as a crash would."""
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait(10)
-        self._proc = None
+        for attr in ("_front", "_proc"):
+            proc = getattr(self, attr)
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+            setattr(self, attr, None)
 
     def __enter__(self) -> EmbeddedBroker:
         return self.start()
