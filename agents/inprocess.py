@@ -33,7 +33,7 @@ class StepResult:
 class Pipeline:
     """extract → cluster → story, in arrival order, with state kept in memory."""
 
-    extractor: Extractor
+    extractor: Extractor | None  # None: extractions are given (add_extraction), never articles
     cluster_settings: ClusterSettings = field(default_factory=ClusterSettings)
     story_settings: StorySettings = field(default_factory=StorySettings)
     max_text_chars: int = 200_000
@@ -77,6 +77,8 @@ class Pipeline:
     def add_articles(self, articles: Sequence[Article]) -> list[StepResult]:
         """Extract a batch (nlp.pipe), then cluster and fold each article in order."""
         results: list[StepResult] = []
+        if self.extractor is None:
+            raise ValueError("this Pipeline was made without an extractor: give it extractions (add_extraction)")
         for article, ex in zip(articles, self.extractor.extract(articles), strict=True):
             if isinstance(ex, ArticleError):
                 results.append(StepResult(article.id, error=ex))

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.article import Article
 
-__all__ = ["ArticleExtraction", "Entity", "EventFrame", "Quote"]
+__all__ = ["ArticleExtraction", "ArticleFacts", "Entity", "EventFrame", "Participant", "Place", "Quote"]
 
 AttributeValue = str | int | float
 
@@ -58,6 +58,41 @@ class Quote(BaseModel):
     sentence_index: int = 0
 
 
+class Place(BaseModel):
+    """Where something happened: the place as named, its city, region (full state or province name) and country."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+
+
+class Participant(BaseModel):
+    """A person an incident happened to or was done by: victim, suspect; and what became of them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    age: int | None = None
+    role: str | None = None  # victim, suspect
+    status: str | None = None  # killed, injured, unharmed, arrested, "injured, arrested", ...
+
+
+class ArticleFacts(BaseModel):
+    """The main incident one article reports, as that article tells it (None: the article does not say)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str | None = None  # the incident's event type: shooting, fire, ...
+    date: str | None = None  # ISO date it happened (not the date published)
+    place: Place | None = None
+    killed: int | None = None
+    injured: int | None = None
+    participants: list[Participant] = Field(default_factory=list)
+
+
 class ArticleExtraction(BaseModel):
     """An article with its extraction. Deterministic for a given article and extractor version."""
 
@@ -68,6 +103,7 @@ class ArticleExtraction(BaseModel):
     entities: list[Entity] = Field(default_factory=list)
     events: list[EventFrame] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
+    facts: ArticleFacts = Field(default_factory=ArticleFacts)  # the main incident, for the story's facts
     # Clustering features: content-word lemma counts of the body and of the title.
     terms: dict[str, int] = Field(default_factory=dict)
     title_terms: list[str] = Field(default_factory=list)

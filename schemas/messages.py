@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.extraction import ArticleExtraction, Entity, EventFrame
+from schemas.extraction import ArticleExtraction, ArticleFacts, Entity, EventFrame
 
 __all__ = ["Alert", "DeadLetter", "StoredArticle", "StoryArticle"]
 
@@ -27,6 +27,7 @@ class StoredArticle(BaseModel):
     entities: list[Entity] = Field(default_factory=list)
     events: list[EventFrame] = Field(default_factory=list)
     fingerprint: list[int] = Field(default_factory=list)
+    facts: ArticleFacts = Field(default_factory=ArticleFacts)
 
 
 class StoryArticle(BaseModel):

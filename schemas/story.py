@@ -6,12 +6,16 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.extraction import Participant, Place
+
 __all__ = [
     "Changes",
     "Conflict",
     "ConflictValue",
+    "Development",
     "StoryEntity",
     "StoryEvent",
+    "StoryFacts",
     "StorySource",
     "StoryUpdate",
     "SummarySentence",
@@ -94,6 +98,37 @@ class StorySource(BaseModel):
     copy_of: str | None = None  # article id of the original when this is a syndicated copy
 
 
+class StoryFacts(BaseModel):
+    """The story's main event as one object with its current values: what an alert rule tests.
+
+    ``killed`` / ``injured`` are None where no source says; 0 only where a source gives the casualties and this
+    kind is not among them ("no one was hurt", or the wounded listed and no one dead). Developments move the
+    values forward (the newest report wins); sources that disagree about the same moment are ``conflicts``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str | None = None
+    date: str | None = None  # ISO date it happened
+    place: Place | None = None
+    killed: int | None = None
+    injured: int | None = None
+    participants: list[Participant] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)  # outlets whose reports the values come from
+
+
+class Development(BaseModel):
+    """A fact that moved forward with a later report: a toll rose, the injured became dead, an arrest was made."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+
+    field: str  # "killed", "injured", "participants.<name>.status", ...
+    from_: AttributeValue | None = Field(default=None, alias="from")
+    to: AttributeValue | None = None
+    article_id: str
+    source: str
+
+
 class Changes(BaseModel):
     """What this version adds to the previous one, so that a consumer need not diff."""
 
@@ -106,6 +141,7 @@ class Changes(BaseModel):
     changed_attributes: list[str] = Field(default_factory=list)
     title_changed: bool = False
     merged_stories: list[str] = Field(default_factory=list)  # stories folded into this one by this version
+    developments: list[Development] = Field(default_factory=list)  # facts this version moved forward
 
 
 class StoryUpdate(BaseModel):
@@ -121,6 +157,7 @@ class StoryUpdate(BaseModel):
     events: list[StoryEvent] = Field(default_factory=list)
     entities: list[StoryEntity] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
+    facts: StoryFacts = Field(default_factory=StoryFacts)
     sources: list[StorySource] = Field(default_factory=list)
     outlets: list[str] = Field(default_factory=list)
     article_count: int = 0

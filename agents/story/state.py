@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from agents.compact import CompactLayout
+from agents.story.facts import Provenance, developments, fold_facts, is_development
 from agents.story.merge import GroupMemo, entity_id_map, merge_entities, merge_events, role_conflicts
 from agents.story.settings import StorySettings
 from schemas import (
@@ -23,6 +24,7 @@ from schemas import (
     Conflict,
     StoredArticle,
     StoryArticle,
+    StoryFacts,
     StorySource,
     StoryUpdate,
     SummarySentence,
@@ -73,6 +75,7 @@ def stored_article(ex: ArticleExtraction, lead_sentences: int) -> StoredArticle:
         entities=ex.entities,
         events=ex.events,
         fingerprint=ex.text_fingerprint,
+        facts=ex.facts,
     )
 
 
@@ -375,9 +378,17 @@ _GROUP_CACHE: OrderedDict[tuple[str, float], tuple[_Signature, _FrozenGroups]] =
 
 
 def summarize(
-    articles: list[StoredArticle], copy_of: Mapping[str, str | None], new_ids: set[str], settings: StorySettings
+    articles: list[StoredArticle],
+    copy_of: Mapping[str, str | None],
+    new_ids: set[str],
+    settings: StorySettings,
+    *,
+    lead: StoredArticle | None = None,
 ) -> list[SummarySentence]:
-    """Extractive summary: sentences many sources agree on, citing them all; what is new comes first."""
+    """Extractive summary: sentences many sources agree on, citing them all; what is new comes first.
+
+    ``lead`` is the article of the story's newest development: its first sentence opens the summary.
+    """
     by_id = {a.article_id: a for a in articles}
     groups = _sentence_groups(articles, copy_of, settings.sentence_merge_ratio)
     if not groups:
@@ -413,7 +424,18 @@ def summarize(
         )
     # What is new first (stable: otherwise keep the score order).
     summary.sort(key=lambda s: 0 if new_ids & set(s.article_ids) else 1)
+    first = next((t for t in (lead.sentences if lead is not None else []) if t), None)
+    if lead is not None and first is not None:
+        existing = next((s for s in summary if s.text == first), None)
+        summary = [s for s in summary if s is not existing]
+        opening = existing or SummarySentence(text=first, article_ids=[lead.article_id], sources=[lead.source])
+        summary = [opening, *summary][: settings.summary_sentences]
     return summary
+
+
+def story_facts(ordered: Iterable[StoredArticle]) -> tuple[StoryFacts, Provenance]:
+    """The story's facts from its articles' (see :mod:`agents.story.facts`)."""
+    return fold_facts([(a.article_id, a.source, a.published or a.seen_at, a.facts) for a in ordered])
 
 
 def build_story(
@@ -435,17 +457,25 @@ def build_story(
     for c in role_conflicts((a.article_id, a.source, a.entities) for a in ordered):
         if (c.attribute, tuple(sorted(str(v.value) for v in c.values))) not in seen:
             conflicts.append(c)
+    facts, provenance = story_facts(ordered)
+    # A later report that moves a fact forward (a toll that rose, an injured victim who died) is a development, not
+    # a disagreement between sources: it leaves the conflicts, and the story is told from it.
+    published = {a.article_id: a.published or a.seen_at for a in ordered}
+    conflicts = [c for c in conflicts if not is_development(c, published)]
+    latest = provenance.get("latest")
+    lead = next((a for a in ordered if latest is not None and a.article_id == latest[0]), None)
     originals = [a for a in ordered if not copy_of[a.article_id]]
     times = [a.seen_at for a in ordered if a.seen_at]
     return StoryUpdate(
         story_id=story_id,
         version=1,
         updated_at=max(times) if times else None,
-        title=ordered[0].title,
-        summary=summarize(ordered, copy_of, new_ids, settings),
+        title=lead.title if lead is not None else ordered[0].title,
+        summary=summarize(ordered, copy_of, new_ids, settings, lead=lead),
         events=events,
         entities=entities,
         conflicts=conflicts,
+        facts=facts,
         sources=[
             StorySource(
                 article_id=a.article_id,
@@ -530,7 +560,13 @@ def _emit(
     if last is not None and not merged and not extra and _same_content(view, last):
         return state.model_copy(update={"packed_articles": packed}), None
     version = state.version + 1
-    changes = describe_changes(last, view, new_ids).model_copy(update={"merged_stories": merged})
+    moved = developments(
+        last.facts if last is not None else None,
+        view.facts,
+        story_facts(sorted(articles.values(), key=_order_key))[1],
+        set(new_ids),
+    )
+    changes = describe_changes(last, view, new_ids).model_copy(update={"merged_stories": merged, "developments": moved})
     update = view.model_copy(update={"version": version, "changes": changes})
     new_state = state.model_copy(
         update={"version": version, "packed_articles": packed, "packed_last": pack_model(update)}

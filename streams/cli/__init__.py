@@ -28,6 +28,7 @@ def _register_commands() -> None:
     from streams.cli.demo import demo
     from streams.cli.eval import cluster, eval_cmd
     from streams.cli.eval_events import eval_events
+    from streams.cli.eval_facts import eval_facts
     from streams.cli.ingest import ingest
     from streams.cli.run import broker, worker
     from streams.cli.schemas import schemas
@@ -35,7 +36,7 @@ def _register_commands() -> None:
     from streams.cli.watch import alerts, tail
 
     commands = (broker, worker, tail, alerts, demo, stories, schemas, audit, replay)
-    for command in (*commands, cluster, eval_cmd, eval_events, ingest, board, bench):
+    for command in (*commands, cluster, eval_cmd, eval_events, eval_facts, ingest, board, bench):
         cli.add_command(command)
 
 

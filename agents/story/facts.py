@@ -1,0 +1,201 @@
+"""A story's facts: its articles' accounts of the main incident folded into one, newest report first (pure).
+
+Reports are read in the order they were published (arrival order where no date is given). A later report that
+moves a fact forward is a development, not a disagreement: a toll that rises, someone injured who has died, an
+arrest. So the death toll is the highest any report gives (a toll does not fall), and the injured count is the
+newest report's among those that give that toll (those who died are no longer counted as injured). The date is
+the earliest the reports give (an incident happens before every report of it); type and place are what most
+reports say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from schemas.extraction import ArticleFacts, Participant, Place
+from schemas.story import Conflict, Development, StoryFacts
+
+__all__ = ["FactReport", "Provenance", "developments", "fold_facts", "is_development", "participant_key"]
+
+FactReport = tuple[str, str, datetime | None, ArticleFacts]  # article id, outlet, published, the article's facts
+Provenance = dict[str, tuple[str, str]]  # field -> (article id, outlet) of the report its value comes from
+
+_STATUS_ORDER = ("killed", "injured", "unharmed", "arrested")
+_WORD = re.compile(r"[A-Za-z]+")
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def participant_key(name: str) -> tuple[str, str]:
+    """(surname, first initial) of a person's name: "Jane Q. Doe" and "Jane Doe" are one participant."""
+    words = [w.lower() for w in _WORD.findall(name) if w.lower() not in _SUFFIXES]
+    if not words:
+        return (name.lower(), "")
+    return (words[-1], words[0][0] if len(words) > 1 else "")
+
+
+def _in_time_order(reports: Sequence[FactReport]) -> list[FactReport]:
+    """Published order; reports without a date keep their arrival place after the dated ones before them."""
+    keyed = []
+    last: datetime | None = None
+    for n, report in enumerate(reports):
+        last = report[2] or last
+        keyed.append((last.isoformat() if last else "", n, report))
+    return [r for _, _, r in sorted(keyed, key=lambda k: (k[0], k[1]))]
+
+
+def _most_common(values: Sequence[str]) -> str | None:
+    if not values:
+        return None
+    counts = Counter(values)
+    best = max(counts.values())
+    return next(v for v in values if counts[v] == best)  # ties: the first reported
+
+
+def _place(places: Sequence[Place]) -> Place | None:
+    with_city = [p for p in places if p.city]
+    city = _most_common([p.city for p in with_city if p.city])
+    chosen = [p for p in with_city if p.city == city] or list(places)
+    if not chosen:
+        return None
+    region = _most_common([p.region for p in chosen if p.region]) or _most_common(
+        [p.region for p in places if p.region]
+    )
+    country = _most_common([p.country for p in chosen if p.country])
+    name = _most_common([p.name for p in chosen if p.name])
+    return Place(name=name, city=city, region=region, country=country)
+
+
+def _participants(ordered: Sequence[FactReport], provenance: Provenance, moved: list[str]) -> list[Participant]:
+    merged: dict[tuple[str, str], dict[str, object]] = {}
+    for aid, source, _, facts in ordered:
+        for p in facts.participants:
+            key = participant_key(p.name)
+            if key[1] == "" and any(k[0] == key[0] for k in merged):
+                key = next(k for k in merged if k[0] == key[0])
+            slot = merged.setdefault(key, {"names": [], "ages": [], "roles": [], "status": set()})
+            slot["names"].append(p.name)  # type: ignore[attr-defined]
+            if p.age is not None:
+                slot["ages"].append(p.age)  # type: ignore[attr-defined]
+            if p.role:
+                slot["roles"].append(p.role)  # type: ignore[attr-defined]
+            status: set[str] = slot["status"]  # type: ignore[assignment]
+            before = set(status)
+            for s in (p.status or "").split(", "):
+                if s == "killed":
+                    status.discard("injured")  # injured on day one, dead on day two: the newer report holds
+                if s and not (s == "injured" and "killed" in status):
+                    status.add(s)
+            if before and status != before:  # a status that moved forward: a development of this report
+                provenance[f"participant:{key[0]}|{key[1]}"] = (aid, source)
+                moved.append(aid)
+    out = []
+    for slot in merged.values():
+        names: list[str] = slot["names"]  # type: ignore[assignment]
+        ages: list[int] = slot["ages"]  # type: ignore[assignment]
+        roles: list[str] = slot["roles"]  # type: ignore[assignment]
+        status = slot["status"]  # type: ignore[assignment]
+        name = max(names, key=lambda n: (len(n.split()), len(n)))
+        age = Counter(ages).most_common(1)[0][0] if ages else None
+        role = "suspect" if "suspect" in roles else (_most_common(roles) if roles else None)
+        text = ", ".join(s for s in _STATUS_ORDER if s in status) or None
+        out.append(Participant(name=name, age=age, role=role, status=text))
+    return out
+
+
+def fold_facts(reports: Sequence[FactReport]) -> tuple[StoryFacts, Provenance]:
+    """The story's facts from its articles' reports, and where its values come from.
+
+    The provenance maps ``killed``, ``injured`` and ``participant:<surname>|<initial>`` to the report that set the
+    current value, and ``latest`` to the newest report that moved a fact forward (the story's title follows it).
+    """
+    ordered = _in_time_order([r for r in reports if r[3].type is not None])
+    if not ordered:
+        return StoryFacts(), {}
+    provenance: Provenance = {}
+    moved: list[str] = []  # articles whose report moved a fact forward
+    killed: int | None = None
+    for aid, source, _, facts in ordered:
+        if facts.killed is not None and (killed is None or facts.killed > killed):
+            if killed is not None:
+                moved.append(aid)  # the toll rose with this report
+            killed, provenance["killed"] = facts.killed, (aid, source)
+    injured: int | None = None
+    for aid, source, _, facts in ordered:
+        if facts.injured is not None and (facts.killed is None or killed is None or facts.killed >= killed):
+            injured, provenance["injured"] = facts.injured, (aid, source)
+    if injured is None:  # no report gives the final toll with its wounded: the newest count of the wounded
+        for aid, source, _, facts in ordered:
+            if facts.injured is not None:
+                injured, provenance["injured"] = facts.injured, (aid, source)
+    participants = _participants(ordered, provenance, moved)
+    position = {aid: n for n, (aid, _, _, _) in enumerate(ordered)}
+    if moved:
+        newest = max(moved, key=position.__getitem__)
+        provenance["latest"] = next((aid, src) for aid, src, _, _ in ordered if aid == newest)
+    dates = sorted(f.date for _, _, _, f in ordered if f.date)
+    sources = list(dict.fromkeys(src for _, src, _, _ in ordered if src))
+    return (
+        StoryFacts(
+            type=_most_common([f.type for _, _, _, f in ordered if f.type]),
+            date=dates[0] if dates else None,
+            place=_place([f.place for _, _, _, f in ordered if f.place is not None]),
+            killed=killed,
+            injured=injured,
+            participants=participants,
+            sources=sources,
+        ),
+        provenance,
+    )
+
+
+def developments(
+    before: StoryFacts | None, after: StoryFacts, provenance: Provenance, new_ids: set[str]
+) -> list[Development]:
+    """What moved forward from the previous version's facts to these: the tolls, and each participant's status.
+
+    A change is a development only where the report its value comes from is new in this version; a value that
+    changes because the story merged with another, or an older report arrived late, is not news of the incident.
+    """
+    if before is None:
+        return []
+    out = []
+    for name in ("killed", "injured"):
+        old, new, where = getattr(before, name), getattr(after, name), provenance.get(name)
+        if old is not None and new is not None and old != new and where is not None and where[0] in new_ids:
+            out.append(Development(field=name, from_=old, to=new, article_id=where[0], source=where[1]))
+    old_status = {participant_key(p.name): p.status for p in before.participants}
+    for p in after.participants:
+        key = participant_key(p.name)
+        was, where = old_status.get(key), provenance.get(f"participant:{key[0]}|{key[1]}")
+        if was is not None and p.status is not None and was != p.status and where is not None and where[0] in new_ids:
+            out.append(
+                Development(
+                    field=f"participants.{p.name}.status", from_=was, to=p.status, article_id=where[0], source=where[1]
+                )
+            )
+    return out
+
+
+def is_development(conflict: Conflict, published: Mapping[str, datetime | None]) -> bool:
+    """Whether two sides of a casualty count are one count moving forward in time rather than a disagreement.
+
+    They are when every report of one side came out before every report of the other (the same moment cannot be
+    told twice), and, for the death toll, the later side is the higher: tolls rise. Sources that disagree about
+    the same moment, or whose reports interleave, stay a conflict.
+    """
+    if conflict.attribute not in ("killed", "injured") or len(conflict.values) != 2:
+        return False
+    sides = []
+    for side in conflict.values:
+        times = [published.get(aid) for aid in side.article_ids]
+        known = [t for t in times if t is not None]
+        if not known or len(known) != len(times) or not isinstance(side.value, int | float):
+            return False
+        sides.append((min(known), max(known), side.value))
+    earlier, later = sorted(sides, key=lambda s: (s[0], s[1]))
+    if earlier[1] >= later[0]:
+        return False
+    return conflict.attribute != "killed" or later[2] > earlier[2]
