@@ -10,7 +10,14 @@ import re
 
 from agents.extract.numbers import parse_number
 
-__all__ = ["CASUALTY_KEYS", "casualty_counts", "find_casualties", "settle_casualties"]
+__all__ = [
+    "CASUALTY_KEYS",
+    "OTHER_TIME",
+    "casualty_counts",
+    "find_casualties",
+    "settle_casualties",
+    "singular_casualties",
+]
 
 _NUMBER_WORD = (
     r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -121,3 +128,46 @@ def settle_casualties(counts: dict[str, int]) -> dict[str, int]:
     if shot is not None and "injured" not in out:
         out["injured"] = max(shot - out.get("killed", 0), 0)
     return out
+
+
+# One person as the subject: "a 23-year-old man", "the 2-year-old", "a teen", "Jane Doe, 23,".
+_ONE = (
+    r"(?:\b(?:a|an|one|the|his|her|their)\s+)?(?:\d{1,2}(?:[- ]and[- ]a[- ]half)?[- ](?:year|month)s?[- ]old\s*|\b)"
+    r"(?:[a-z]+\s+){0,2}?(?:man|woman|boy|girl|teen|teenager|child|toddler|baby|infant|person|student|victim|father|"
+    r"mother|son|daughter|officer|deputy|driver|resident|youth|brother|sister|husband|wife|grandmother|grandfather|"
+    r"friend|neighbor|bystander|clerk|hunter)\b"
+    r"|\b\d{1,2}[- ](?:year|month)[- ]old\b"
+)
+_ONE_AUX = (
+    r"(?:\s*,\s*\d{1,2}\s*,)?\s+(?:(?:was|is|has\s+been|had\s+been|got|later|also|reportedly|apparently|found)\s+)*"
+)
+_ONE_KILLED = re.compile(
+    rf"(?:{_ONE}){_ONE_AUX}(?:shot\s+(?:and\s+)?killed|killed|fatally\s+(?:shot|wounded|injured|struck)|shot\s+dead|"
+    r"shot\s+to\s+death|dies|died|dead|slain|murdered|pronounced\s+dead|gunned\s+down)\b",
+    re.I,
+)
+_ONE_HURT = re.compile(
+    rf"(?:{_ONE}){_ONE_AUX}(?:critically\s+|seriously\s+|non-fatally\s+|accidentally\s+)?(?:shot|wounded|injured|hurt|"
+    r"hospitali[sz]ed|struck|grazed)\b(?!\s+(?:and\s+killed|and\s+fatally|dead|to\s+death|and\s+died))",
+    re.I,
+)
+# A sentence about another time or about many incidents: its counts are not of this incident.
+OTHER_TIME = re.compile(
+    r"\b(?:last\s+(?:year|month|week|summer|winter|spring|fall)|earlier\s+this\s+(?:year|month)|(?:years?|months?|"
+    r"weeks?)\s+ago|(?:in|since|during)\s+(?:19|20)\d\d|so\s+far|this\s+year|year\s+to\s+date|previous|another|"
+    r"statewide|nationwide|citywide|countywide|separate|incidents|annually|each\s+year|per\s+year|every\s+year|"
+    r"homicides|shootings\s+(?:in|this|so))\b",
+    re.I,
+)
+
+
+def singular_casualties(text: str) -> dict[str, int]:
+    """One person killed or hurt, told without a number: "a 2-year-old dies", "the teen was shot", "boy wounded".
+
+    Killed wins over hurt for the sentence ("a man was shot and later died").
+    """
+    if _ONE_KILLED.search(text):
+        return {"killed": 1}
+    if _ONE_HURT.search(text):
+        return {"injured": 1}
+    return {}

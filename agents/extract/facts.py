@@ -7,11 +7,13 @@ into the story's, newest report first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
 from spacy.tokens import Doc
 
+from agents.extract.casualties import OTHER_TIME, find_casualties, settle_casualties, singular_casualties
 from agents.extract.context import Context
 from agents.extract.entities import CanonicalEntities
 from agents.extract.lexicon import INCIDENT_TYPES
@@ -20,7 +22,51 @@ from agents.extract.places import city_states, state_name
 from agents.extract.placing import resolve_place
 from schemas.extraction import ArticleFacts, EventFrame
 
-__all__ = ["article_facts"]
+__all__ = ["article_facts", "main_incident", "read_casualties"]
+
+LEAD_SENTENCES = 6  # the sentences after the headline that tell the incident itself
+# Someone died, however many: "a fatal shooting", "the shooting death of", "a murder-suicide".
+_FATAL = re.compile(
+    r"\b(?:fatal(?:ly)?\s+(?:shooting|shot|stabbing|crash|accident|wound)|shooting\s+death|deadly\s+shooting|"
+    r"murder-suicide|homicide)\b",
+    re.I,
+)
+
+
+def _read(text: str) -> tuple[dict[str, int], dict[str, int]]:
+    """(counts the sentence states, one person killed or hurt that it tells without a number)."""
+    if OTHER_TIME.search(text):
+        return {}, {}
+    counts = settle_casualties(find_casualties(text)[0])
+    one = singular_casualties(text)
+    if "killed" not in counts and "killed" not in one and _FATAL.search(text):
+        one = {"killed": 1}
+    return counts, one
+
+
+def read_casualties(title: str, sentences: Sequence[str]) -> tuple[int | None, int | None]:
+    """Killed and injured as the headline and the lead tell them: the highest count either gives of each kind.
+
+    Sentences about another time or many incidents ("last year", "so far this year", "statewide") are left out.
+    One person told as hurt in one sentence and dead in another ("a man was shot"; "he died at the hospital") is
+    one victim: without a stated count of the wounded, a story with a death has none.
+    """
+    counted: dict[str, int] = {}
+    one: dict[str, int] = {}
+    for text in [title, *sentences[:LEAD_SENTENCES]]:
+        stated, single = _read(text)
+        for kind, value in stated.items():
+            counted[kind] = max(counted.get(kind, 0), value)
+        for kind, value in single.items():
+            one[kind] = max(one.get(kind, 0), value)
+    killed = max(counted.get("killed", 0), one.get("killed", 0)) if "killed" in counted or "killed" in one else None
+    if "injured" in counted:
+        injured: int | None = counted["injured"]
+    elif "injured" in one:
+        injured = 0 if killed else one["injured"]
+    else:
+        injured = None
+    return killed, injured
 
 
 def _count(value: object) -> int | None:
@@ -43,7 +89,11 @@ def article_facts(
     if main is None:
         return ArticleFacts()
     people = incident_participants(doc, ents, ctx, main)
-    killed, injured = _count(main.attributes.get("killed")), _count(main.attributes.get("injured"))
+    sentences = [t for sent in ctx.sents if (t := sent.text.strip())]
+    title, body = (sentences[0], sentences[1:]) if sentences else ("", [])
+    killed, injured = read_casualties(title, body)
+    if killed is None and injured is None:
+        killed, injured = _count(main.attributes.get("killed")), _count(main.attributes.get("injured"))
     named_killed = sum(1 for p in people if p.status and "killed" in p.status and p.role == "victim")
     named_injured = sum(1 for p in people if p.status and "injured" in p.status and p.role == "victim")
     if named_killed and (killed is None or named_killed > killed):

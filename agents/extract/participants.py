@@ -145,8 +145,8 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         name = ents.names.get(eid, eid)
         if len(name.split()) < 2:
             continue  # a surname alone was already counted under the full name
-        if role == "suspect" and "killed" in status:
-            status.discard("killed")
+        if "killed" in status:
+            status.discard("injured")  # shot, then died: one victim, dead
         text = ", ".join(s for s in ("killed", "injured", "unharmed", "arrested") if s in status) or None
         out.append(Participant(name=name, age=age, role=role, status=text))
     return out
