@@ -8,14 +8,18 @@ are aiokafka's) or, for the Faust worker, from :func:`faust_credentials`, which 
 
 Secrets (the SASL password, the client key's password, the board token) are :class:`pydantic.SecretStr`: a
 printed settings object, a validation error and ``repr`` show ``**********``. A password file is read when the
-client arguments are built, never kept in the settings.
+client arguments are built, never kept in the settings. Kafka clients log each request at DEBUG level, and a SASL
+PLAIN login request holds the password: once a secret is loaded, :func:`redact_in_logs` makes every log record of
+the process show ``**********`` in its place, whatever the logger and level.
 
 Importing this module loads neither Faust nor a Kafka client (``streams.settings`` imports it).
 """
 
 from __future__ import annotations
 
+import logging
 import ssl
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -33,6 +37,7 @@ __all__ = [
     "SecuritySettings",
     "faust_credentials",
     "kafka_client_args",
+    "redact_in_logs",
     "sasl_password",
     "tls_context",
 ]
@@ -125,10 +130,49 @@ class SecuritySettings(BaseModel):
         return ", ".join(parts)
 
 
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+MASK = "**********"
+
+
+def _redact(text: str) -> str:
+    for secret in sorted(_secrets, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
+
+
+def redact_in_logs(secret: str | None) -> None:
+    """From now on, no log record of this process shows ``secret`` (as text or as escaped bytes): the record
+    factory replaces it with ``**********`` (installed once, at the first secret)."""
+    if not secret or len(secret) < 4:  # a very short secret would mask ordinary words; it is refused anyway
+        return
+    forms = {secret, repr(secret)[1:-1], repr(secret.encode("utf-8"))[2:-1]}
+    with _secrets_lock:
+        first = not _secrets
+        _secrets.update(f for f in forms if f)
+        if not first:
+            return
+        make_record = logging.getLogRecordFactory()
+
+        def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = make_record(*args, **kwargs)
+            try:
+                message = record.getMessage()
+            except Exception:  # a broken format string: logging reports it itself
+                return record
+            if any(s in message for s in _secrets):
+                record.msg, record.args = _redact(message), None
+            return record
+
+        logging.setLogRecordFactory(redacting_factory)
+
+
 def sasl_password(security: SecuritySettings) -> str | None:
     """The SASL password: ``password``, or the first line of ``password_file`` (read now, never stored)."""
     if security.password is not None:
-        return security.password.get_secret_value()
+        password = security.password.get_secret_value()
+        redact_in_logs(password)
+        return password
     if security.password_file is None:
         return None
     try:
@@ -139,6 +183,7 @@ def sasl_password(security: SecuritySettings) -> str | None:
     lines = text.splitlines()
     if not lines or not lines[0]:
         raise SecurityConfigError(f"{ENV}PASSWORD_FILE {security.password_file} is empty")
+    redact_in_logs(lines[0])
     return lines[0]
 
 
@@ -152,10 +197,16 @@ def tls_context(security: SecuritySettings) -> ssl.SSLContext | None:
     except (ssl.SSLError, OSError) as exc:
         raise SecurityConfigError(f"cannot load {ENV}CA_FILE {security.ca_file}: {_ssl_reason(exc)}") from None
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    # kafka-python 2.3.3 drops an idle connection that receives a TLS 1.3 session ticket (mutual TLS shows it);
+    # the guard keeps it (streams/kafka/tls_tickets.py).
+    from streams.kafka.tls_tickets import install_ticket_guard
+
+    install_ticket_guard()
     if not security.check_hostname:
         ctx.check_hostname = False  # the certificate is still verified against the CAs
     if security.cert_file is not None:
         key_password = security.key_password.get_secret_value() if security.key_password else None
+        redact_in_logs(key_password)
         try:
             ctx.load_cert_chain(security.cert_file, security.key_file, password=key_password)
         except (ssl.SSLError, OSError) as exc:

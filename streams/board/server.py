@@ -37,6 +37,7 @@ from streams.board.feed import StoryUpdateFeed
 from streams.board.render import render_board_page, render_missing_page, render_story_page
 from streams.board.state import MAX_VERSIONS, BoardState, StoryBoardHub, story_card
 from streams.kafka.clients import make_consumer
+from streams.security import redact_in_logs
 from streams.settings import Settings
 from streams.topics import STORY_UPDATES
 
@@ -236,6 +237,7 @@ class BoardServer:
                 "STORYWIRE_BOARD__TOKEN (16 or more characters, e.g. `python -c 'import secrets; "
                 "print(secrets.token_urlsafe(32))'`), or pass --public to let anyone who reaches the port read it"
             )
+        redact_in_logs(token)
         self.auth = BoardAuth(token) if token else None
         self.public = public
         self.settings = settings

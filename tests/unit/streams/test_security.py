@@ -328,3 +328,21 @@ def test_secrets_reach_a_child_process_intact() -> None:
         [sys.executable, "-c", code], env={**env, "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "SASL_SSL, SCRAM-SHA-256 as 'alice' x-"
+
+
+def test_a_loaded_secret_is_masked_in_every_log_record(caplog: pytest.LogCaptureFixture) -> None:
+    """Kafka clients log each request at DEBUG level; a SASL PLAIN login request holds the password."""
+    import logging
+
+    from kafka.protocol.sasl_authenticate import SaslAuthenticateRequest
+
+    secret = 'pa"ss-w\\ord-Ünïcode-42'
+    kafka_client_args(Settings(security=sasl("PLAIN", "SASL_PLAINTEXT", password=secret)))
+    request = SaslAuthenticateRequest[0](auth_bytes=b"\x00alice\x00" + secret.encode())
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("kafka.conn").debug("%s: Request %d: %s", "conn", 3, request)
+        logging.getLogger("aiokafka.conn").debug("Request to %s: %s", "h:1", request)
+        logging.getLogger("faust").info("connecting as %s with %s", "alice", secret)
+    text = caplog.text
+    assert "**********" in text and "alice" in text
+    assert secret not in text and repr(secret.encode())[2:-1] not in text and "42" not in text
