@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from schemas import StoryEvent, StorySource, StoryUpdate
 from streams.board.state import SeenVersion, StoryBoardHub, change_summary, fmt_time, story_path
-from streams.board.terminal import plural
+from streams.board.terminal import display_names, entity_name, outlet_name, plural
 
 __all__ = ["e", "render_board_page", "render_missing_page", "render_story_page", "safe_url"]
 
@@ -65,7 +65,11 @@ _templates = Environment(
     auto_reload=False,
 )
 _templates.filters.update(
-    fmt_time=fmt_time, plural=plural, story_path=story_path, url_segment=lambda s: quote(s, safe="")
+    fmt_time=fmt_time,
+    plural=plural,
+    story_path=story_path,
+    url_segment=lambda s: quote(s, safe=""),
+    outlet_name=outlet_name,
 )
 
 
@@ -92,7 +96,7 @@ def _sources_by_article(update: StoryUpdate) -> dict[str, StorySource]:
 def _article_link(article_id: str, by_id: dict[str, StorySource], label: str | None = None) -> str:
     """A citation: the article's URL when it has a safe one, else its entry in the article list of the page."""
     src = by_id.get(article_id)
-    text = label or (src.source if src and src.source else article_id)
+    text = label or (outlet_name(src.source) if src and src.source else article_id)
     tip = src.title if src and src.title else article_id
     href = safe_url(src.url) if src else None
     if href:
@@ -108,22 +112,28 @@ def _citations(article_ids: Iterable[str], outlets: Iterable[str], by_id: dict[s
     ids = list(article_ids)
     if ids:
         return '<span class="cites">' + " ".join(_article_link(a, by_id) for a in ids) + "</span>"
-    names = [o for o in outlets if o]
+    names = [outlet_name(o) for o in outlets if o]
     return '<span class="cites">' + " ".join(f'<span class="cite">{e(o)}</span>' for o in names) + "</span>"
 
 
-def _event_label(ev: StoryEvent | None, event_id: str) -> str:
+def _event_label(ev: StoryEvent | None, event_id: str, names: dict[str, str] | None = None) -> str:
     """``fire (2026-03-10, Port Halloway)``: the event's type with what tells it apart from the others."""
     if ev is None:
         return event_id
     name = f"{ev.type} “{ev.trigger}”" if ev.trigger and ev.trigger != ev.type else ev.type
-    where = ev.where or ev.attributes.get("city")
+    where = _name(ev.where, names or {}) if ev.where else ev.attributes.get("city")
     detail = ", ".join(str(x) for x in (ev.when, where) if x)
     return f"{name} ({detail})" if detail else name
 
 
+def _name(value: object, names: dict[str, str]) -> str:
+    """The display name of a participant or place id (``np:vessel`` → ``vessel``); other values as they are."""
+    text = "" if value is None else str(value)
+    return names.get(text) or entity_name(text)
+
+
 def _names(ids: Iterable[str], names: dict[str, str]) -> str:
-    return ", ".join(names.get(i, i) for i in ids)
+    return ", ".join(_name(i, names) for i in ids)
 
 
 def _summary_html(u: StoryUpdate, by_id: dict[str, StorySource]) -> str:
@@ -139,22 +149,25 @@ def _summary_html(u: StoryUpdate, by_id: dict[str, StorySource]) -> str:
 def _events_html(u: StoryUpdate, by_id: dict[str, StorySource]) -> str:
     if not u.events:
         return '<p class="none">No events extracted yet.</p>'
+    story_names = display_names(u)
     rows = []
     for ev in u.events:
+        names = {**story_names, **{k: v for k, v in ev.names.items() if v}}
         attrs = "".join(
-            f'<li><span class="key">{e(k)}</span> <span class="val">{e(v)}</span></li>'
+            f'<li><span class="key">{e(k)}</span> <span class="val">{e(_name(v, names))}</span></li>'
             for k, v in ev.attributes.items()
         )
+        where = _name(ev.where, names) if ev.where else ""
         who = []
         if ev.actors:
-            who.append(f'<div><span class="key">who</span> {e(_names(ev.actors, ev.names))}</div>')
+            who.append(f'<div><span class="key">who</span> {e(_names(ev.actors, names))}</div>')
         if ev.targets:
-            who.append(f'<div><span class="key">to/at</span> {e(_names(ev.targets, ev.names))}</div>')
+            who.append(f'<div><span class="key">to/at</span> {e(_names(ev.targets, names))}</div>')
         rows.append(
             f'<tr class="event" id="{e(ev.id)}"><td class="type"><span class="etype">{e(ev.type)}</span>'
             f'<div class="trigger">{e(ev.trigger)}</div></td>'
             f'<td class="what"><div class="desc">{e(ev.description)}</div>{"".join(who)}</td>'
-            f'<td class="whenwhere"><div>{e(ev.when or "")}</div><div>{e(ev.where or "")}</div></td>'
+            f'<td class="whenwhere"><div>{e(ev.when or "")}</div><div>{e(where)}</div></td>'
             f'<td class="attrs"><ul class="kv">{attrs}</ul></td>'
             f'<td class="event-sources">{_citations(ev.article_ids, ev.sources, by_id)}</td></tr>'
         )
@@ -168,18 +181,20 @@ def _conflicts_html(u: StoryUpdate, by_id: dict[str, StorySource]) -> str:
     if not u.conflicts:
         return '<p class="none">No conflicts: the sources agree so far.</p>'
     events = {ev.id: ev for ev in u.events}
+    names = display_names(u)
     blocks = []
     for c in u.conflicts:
         sides = "".join(
-            f'<div class="side"><div class="value">{e(v.value)}</div>'
+            f'<div class="side"><div class="value">{e(_name(v.value, names))}</div>'
             f'<div class="side-sources">{_citations(v.article_ids, v.sources, by_id)}</div>'
             f'<div class="side-count">{e(plural(len(v.sources) or len(v.article_ids), "source"))}</div></div>'
             for v in c.values
         )
+        label = _event_label(events.get(c.event_id), c.event_id, names)
         blocks.append(
             f'<div class="conflict" data-attribute="{e(c.attribute)}" data-event="{e(c.event_id)}">'
             f'<h3><span class="attr">{e(c.attribute)}</span> <span class="of">in the '
-            f'<a href="#{e(c.event_id)}">{e(_event_label(events.get(c.event_id), c.event_id))}</a> event</span></h3>'
+            f'<a href="#{e(c.event_id)}">{e(label)}</a> event</span></h3>'
             f'<div class="sides">{sides}</div></div>'
         )
     return "".join(blocks)
@@ -192,8 +207,9 @@ def _sources_html(u: StoryUpdate) -> str:
         title = s.title or s.article_id
         link = f'<a href="{e(href)}" rel="noopener noreferrer">{e(title)}</a>' if href else f"<span>{e(title)}</span>"
         copy = f' <span class="copy">copy of {e(s.copy_of)}</span>' if s.copy_of else ""
+        outlet = outlet_name(s.source) or "unknown outlet"
         items.append(
-            f'<li id="{e(_anchor(s.article_id))}"><span class="outlet">{e(s.source or "unknown outlet")}</span> '
+            f'<li id="{e(_anchor(s.article_id))}"><span class="outlet">{e(outlet)}</span> '
             f'{link} <span class="when">{e(fmt_time(s.published))}</span>{copy}</li>'
         )
     return f'<ul class="articles">{"".join(items)}</ul>' if items else '<p class="none">No articles.</p>'
@@ -217,17 +233,19 @@ def _timeline_html(versions: list[SeenVersion]) -> str:
         c = u.changes
         by_id = _sources_by_article(u)
         events = {ev.id: ev for ev in u.events}
+        names_of = display_names(u)
         lines = []
         if c.new_articles:
             links = ", ".join(
-                _article_link(a, by_id, f"{by_id[a].source}: {by_id[a].title}" if a in by_id else a)
+                _article_link(a, by_id, f"{outlet_name(by_id[a].source)}: {by_id[a].title}" if a in by_id else a)
                 for a in c.new_articles
             )
             lines.append(f'<li><span class="key">new articles</span> {links}</li>')
         if c.new_sources:
-            lines.append(f'<li><span class="key">new outlets</span> {e(", ".join(c.new_sources))}</li>')
+            outlets = ", ".join(outlet_name(o) for o in c.new_sources)
+            lines.append(f'<li><span class="key">new outlets</span> {e(outlets)}</li>')
         if c.new_events:
-            names = ", ".join(_event_label(events.get(i), i) for i in c.new_events)
+            names = ", ".join(_event_label(events.get(i), i, names_of) for i in c.new_events)
             lines.append(f'<li><span class="key">new events</span> {e(names)}</li>')
         if c.new_conflicts:
             names = ", ".join(_conflict_label(k, events) for k in c.new_conflicts)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from schemas import StoryUpdate
-from streams.board.terminal import plural
+from streams.board.terminal import outlet_name, plural
 
 __all__ = [
     "MAX_STORIES",
@@ -171,7 +171,8 @@ def change_summary(update: StoryUpdate) -> list[str]:
     if c.new_articles:
         out.append("+" + plural(len(c.new_articles), "article"))
     if c.new_sources:
-        out.append(("new outlet: " if len(c.new_sources) == 1 else "new outlets: ") + ", ".join(c.new_sources))
+        names = ", ".join(outlet_name(o) for o in c.new_sources)
+        out.append(("new outlet: " if len(c.new_sources) == 1 else "new outlets: ") + names)
     if c.new_events:
         out.append("+" + plural(len(c.new_events), "event"))
     if c.new_conflicts:
@@ -194,7 +195,7 @@ def story_card(seen: SeenVersion, *, snapshot: bool = False) -> dict[str, Any]:
         "title": u.title,
         "article_count": u.article_count,
         "independent_source_count": u.independent_source_count,
-        "outlets": list(u.outlets),
+        "outlets": [outlet_name(o) for o in u.outlets],
         "event_count": len(u.events),
         "conflict_count": len(u.conflicts),
         "news_time": _iso(changed),

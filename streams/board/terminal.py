@@ -2,12 +2,50 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.table import Table
 from rich.text import Text
 
 from schemas import StoryUpdate
 
-__all__ = ["StoryBoard", "plural"]
+__all__ = ["StoryBoard", "display_names", "entity_name", "outlet_name", "plural"]
+
+# Internal ids look like "np:vessel", "gpe:marion-county", "person:maria-okafor": a label, a colon, a slug.
+_ENTITY_ID = re.compile(r"^(?P<label>[a-z_]+):(?P<slug>[\w-]*)$")
+_NAMED = frozenset("person org gpe loc fac norp event product work_of_art law".split())
+
+
+def entity_name(entity_id: str) -> str:
+    """A readable name for an internal id the story does not name: ``np:vessel`` → ``vessel``,
+    ``gpe:marion-county`` → ``Marion County``; anything that is not such an id comes back as it is."""
+    m = _ENTITY_ID.match(entity_id)
+    if m is None:
+        return entity_id
+    words = m.group("slug").replace("_", " ").replace("-", " ").split()
+    if not words:
+        return "(unnamed)"
+    if m.group("label") in _NAMED:
+        return " ".join(w if w.isupper() else w.capitalize() for w in words)
+    return " ".join(words)
+
+
+def display_names(update: StoryUpdate) -> dict[str, str]:
+    """Every participant and entity id of a story → the name a person reads (the story's entities, then each
+    event's own names; ids named nowhere get :func:`entity_name`)."""
+    names: dict[str, str] = {}
+    for ev in update.events:
+        for pid in (*ev.actors, *ev.targets, *([ev.where] if ev.where else [])):
+            names[pid] = entity_name(pid)
+        names.update({k: v for k, v in ev.names.items() if v})
+    names.update({x.id: x.name for x in update.entities if x.name})
+    return names
+
+
+def outlet_name(outlet: str) -> str:
+    """How a source is named to a person: an outlet without a name (``unknown:<article id>``, from before ingest
+    named sources by their file) is named by what follows the prefix."""
+    return outlet.removeprefix("unknown:") if outlet.startswith("unknown:") else outlet
 
 
 def plural(n: int, word: str) -> str:
@@ -62,7 +100,7 @@ class StoryBoard:
                 sid,
                 str(u.version),
                 f"{u.independent_source_count} ind / {u.article_count}",
-                ", ".join(u.outlets),
+                ", ".join(outlet_name(o) for o in u.outlets),
                 str(len(u.events)),
                 conflicts,
                 Text(u.title, style=style),

@@ -20,7 +20,7 @@ from streams.cli.common import load_settings
 if TYPE_CHECKING:
     from streams.ingest.producer import Ingestor, Rejection
 
-__all__ = ["ingest"]
+__all__ = ["ingest", "print_rejection"]
 
 err_console = Console(stderr=True)
 
@@ -32,7 +32,8 @@ def _say(text: str) -> None:
     err_console.print(text, highlight=False, soft_wrap=True)
 
 
-def _print_rejection(rejection: Rejection) -> None:
+def print_rejection(rejection: Rejection) -> None:
+    """One line on stderr naming the input (file, file:line, URL) and what to do."""
     from streams.ingest.readers import InputErrorCode
 
     input_level = {getattr(InputErrorCode, n) for n in dir(InputErrorCode) if n.isupper()}
@@ -90,6 +91,11 @@ def _progress_bar() -> Any:
 @click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True, help="HTTP timeout in seconds."
 )
+@click.option(
+    "--no-fetch",
+    is_flag=True,
+    help="Feeds: use each entry's own content or summary (metadata.text_from), never fetch the linked pages.",
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
 def ingest(
     inputs: tuple[str, ...],
@@ -99,10 +105,11 @@ def ingest(
     polls: int | None,
     state_path: Path | None,
     timeout: float,
+    no_fetch: bool,
     progress: bool | None,
 ) -> None:
     """Send articles to the articles topic from files and directories (.txt, .json, .jsonl, .html),
-    RSS/Atom feeds (URLs or .rss/.atom/.xml files) and article pages (URLs).
+    RSS/Atom feeds and JSON Feeds (URLs, or .rss/.atom/.xml/.json files) and article pages (URLs).
 
     An article already sent (same id, same URL up to tracking parameters, or same text at the same outlet)
     is skipped. Inputs that fail are reported one line each; the others still go through.
@@ -151,9 +158,10 @@ def ingest(
         state=state,
         fetcher=Fetcher(timeout=timeout),
         on_sent=on_sent,
-        on_error=_print_rejection,
+        on_error=print_rejection,
         on_input=on_input,
         on_warning=lambda text: _say(f"[yellow]warning[/yellow] {escape(text)}"),
+        fetch_pages=not no_fetch,
     )
     try:
         previous_sigterm: Any = signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a service stop ends like Ctrl-C

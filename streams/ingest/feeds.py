@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,9 +19,11 @@ __all__ = [
     "FeedItem",
     "MalformedFeed",
     "ParsedFeed",
+    "is_json_feed",
     "item_article",
     "looks_like_html",
     "parse_feed",
+    "parse_json_feed",
 ]
 
 FULL_CONTENT_CHARS = 300  # an entry whose content has at least this much text is not fetched from its link
@@ -60,10 +63,13 @@ class ParsedFeed:
     language: str | None
     items: list[FeedItem]
     warning: str | None = None  # a recoverable problem (e.g. an undefined HTML entity) feedparser read past
+    publisher: str | None = None  # who publishes it, where the feed says (a JSON Feed's author: "NPR")
 
     @property
     def outlet(self) -> str:
-        """The feed's outlet name: its title, else the host of its site."""
+        """The feed's outlet name: its publisher, else its title, else the host of its site."""
+        if self.publisher:
+            return self.publisher
         if self.title:
             return self.title
         if self.link:
@@ -113,12 +119,87 @@ def _describe(exc: BaseException | None) -> str:
     return f"{msg} at line {line}, column {col}" if line is not None else str(msg)
 
 
+def is_json_feed(data: Any) -> bool:
+    """True for a decoded JSON Feed (https://jsonfeed.org: a ``version`` URL and ``items``)."""
+    return (
+        isinstance(data, dict)
+        and str(data.get("version", "")).startswith("https://jsonfeed.org/version/")
+        and isinstance(data.get("items"), list)
+    )
+
+
+def _iso_datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _json_author(obj: dict[str, Any]) -> str | None:
+    authors = obj.get("authors") or ([obj["author"]] if isinstance(obj.get("author"), dict) else [])
+    names = [a.get("name") for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
+    return ", ".join(n for n in names if n) or None
+
+
+def parse_json_feed(body: bytes | str | dict[str, Any], base_url: str | None = None) -> ParsedFeed:
+    """Parse a JSON Feed (version 1 or 1.1): ``items[].content_text`` / ``content_html`` are the entries' text."""
+    import json
+
+    data: Any = body
+    if isinstance(body, bytes | str):
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise MalformedFeed(f"not an RSS or Atom feed, nor a JSON Feed ({exc})") from None
+    if not is_json_feed(data):
+        raise MalformedFeed("not an RSS or Atom feed, nor a JSON Feed (no https://jsonfeed.org version and items)")
+    link = data.get("home_page_url") if isinstance(data.get("home_page_url"), str) else None
+    base = base_url or link
+    language = _language(data.get("language"))
+    items: list[FeedItem] = []
+    for entry in data["items"]:
+        if not isinstance(entry, dict):
+            continue
+        href = entry.get("url") if isinstance(entry.get("url"), str) else None
+        if href and base:
+            href = urljoin(base, href)
+        if href and not href.lower().startswith(("http://", "https://")):
+            href = None
+        text = entry.get("content_text")
+        content: str | None = None
+        if isinstance(text, str) and text.strip():
+            content = "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
+        elif isinstance(entry.get("content_html"), str):
+            content = html_to_text(entry["content_html"])
+        summary = entry.get("summary") if isinstance(entry.get("summary"), str) else ""
+        items.append(
+            FeedItem(
+                title=" ".join(str(entry.get("title") or "").split()),
+                link=canonical_url(href) if href else None,
+                guid=str(entry["id"]) if entry.get("id") is not None else None,
+                author=_json_author(entry) or _json_author(data),
+                published=_iso_datetime(entry.get("date_published") or entry.get("date_modified")),
+                content=content or "",
+                summary=html_to_text(summary) if summary else "",
+                language=_language(entry.get("language")) or language,
+            )
+        )
+    title = " ".join(str(data.get("title") or "").split())
+    return ParsedFeed(title, link, language, items, publisher=_json_author(data))
+
+
 def parse_feed(body: bytes, base_url: str | None = None, headers: dict[str, str] | None = None) -> ParsedFeed:
-    """Parse an RSS/Atom document; raise :class:`MalformedFeed` for anything that is not well-formed.
+    """Parse an RSS/Atom document or a JSON Feed; raise :class:`MalformedFeed` for anything that is not
+    well-formed.
 
     feedparser reads past broken XML; we do not, except for undefined HTML entities (``&nbsp;`` in an
     RSS title is common and harmless): a truncated or garbled feed is an error, and the next poll retries.
     """
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        return parse_json_feed(body, base_url)
     import feedparser
 
     parsed: Any = feedparser.parse(body, response_headers=headers or {})
@@ -160,12 +241,18 @@ def parse_feed(body: bytes, base_url: str | None = None, headers: dict[str, str]
 
 
 def item_article(
-    item: FeedItem, feed: ParsedFeed, feed_origin: str, page: ExtractedPage | None = None
+    item: FeedItem,
+    feed: ParsedFeed,
+    feed_origin: str,
+    page: ExtractedPage | None = None,
+    *,
+    page_error: str | None = None,
 ) -> dict[str, Any]:
     """The Article JSON object for a feed item, with its page's text where the feed has no full content.
 
-    The feed's title, author and date win over the page's; the outlet is the feed's title (else its site).
-    Without a page and without full content, the summary is the text (a headline-only article if none).
+    The feed's title, author and date win over the page's; the outlet is the feed's publisher or title (else its
+    site). Without a page and without full content, the summary is the text (a headline-only article if none);
+    ``page_error`` says why the page was not used (``metadata.page_error``: the text is the feed's own).
     """
     if page is not None:
         text, text_from = page.text, "page"
@@ -194,5 +281,7 @@ def item_article(
         metadata["author"] = author
     if item.guid:
         metadata["guid"] = item.guid
+    if page_error:
+        metadata["page_error"] = page_error
     article["metadata"] = metadata
     return article

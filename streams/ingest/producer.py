@@ -10,17 +10,36 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kafka import KafkaProducer
 
-from schemas.article import Article, ArticleError, article_id_for_url
-from streams.ingest.feeds import MalformedFeed, ParsedFeed, item_article, looks_like_html, parse_feed
+from schemas.article import Article, ArticleError, ErrorCode, article_id_for_url
+from streams.ingest.feeds import (
+    FeedItem,
+    MalformedFeed,
+    ParsedFeed,
+    is_json_feed,
+    item_article,
+    looks_like_html,
+    parse_feed,
+)
 from streams.ingest.fetch import Fetcher, FetchError, FetchResult, is_url
-from streams.ingest.html import NoArticleText, extract_page, page_article
+from streams.ingest.html import (
+    ExtractedPage,
+    NoArticleText,
+    NotAnArticle,
+    UnsupportedLanguage,
+    clean_title,
+    extract_page,
+    not_english,
+    page_article,
+    title_parts,
+)
 from streams.ingest.readers import (
     FEED_SUFFIXES,
     SUPPORTED_SUFFIXES,
@@ -108,7 +127,8 @@ def _stable(article: Article) -> Article:
 class Ingestor:
     """Validate, deduplicate and produce articles; ``producer=None`` is a dry run (nothing sent or saved).
 
-    Callbacks: ``on_sent(article_id, payload)`` for every article sent (or that would be),
+    Callbacks: ``on_sent(article_id, payload)`` for every article sent (or that would be), ``on_article(origin,
+    article_id, payload)`` the same with the input it came from,
     ``on_error(rejection)`` for every input or record rejected, ``on_input(label)`` when an input starts,
     ``on_warning(text)`` for recoverable problems.
     """
@@ -124,8 +144,12 @@ class Ingestor:
         on_error: Callable[[Rejection], None] | None = None,
         on_input: Callable[[str], None] | None = None,
         on_warning: Callable[[str], None] | None = None,
+        fetch_pages: bool = True,
+        on_article: Callable[[str, str, bytes], None] | None = None,
     ) -> None:
         self.settings = settings
+        self.on_article = on_article  # (origin, article id, payload) of every article sent (or that would be)
+        self.fetch_pages = fetch_pages  # False (--no-fetch): a feed entry is its feed's own content, no page fetched
         self.producer = producer
         self.state = state if state is not None else IngestState(None)
         self.fetcher = fetcher or Fetcher()
@@ -138,6 +162,7 @@ class Ingestor:
         self.page_urls: set[str] = set()  # URL inputs that turned out to be HTML pages (not polled)
         self._topic = settings.topic(ARTICLES)
         self._pending: list[tuple[str, list[str], Any]] = []  # origin, dedup keys, send future
+        self._title_parts: dict[str, Counter[str]] = {}  # outlet → first/last title parts seen on its titles
 
     # -- outcomes ---------------------------------------------------------------------------------------------
 
@@ -164,6 +189,21 @@ class Ingestor:
         except ArticleError as err:
             self.reject(rec.origin, err.code, err.reason)
             return False
+        if article.language and not article.language.lower().startswith("en"):
+            self.reject(
+                rec.origin,
+                ErrorCode.UNSUPPORTED_LANGUAGE,
+                f"its language is {article.language!r}; storywire reads English only: leave it out",
+            )
+            return False
+        language = not_english(article.body)
+        if language is not None:
+            self.reject(
+                rec.origin,
+                ErrorCode.UNSUPPORTED_LANGUAGE,
+                f"the text is {language}; storywire reads English only (the worker would dead-letter it): leave it out",
+            )
+            return False
         keys = dedup_keys(article)
         if self.state.sent.seen(keys):
             self.summary.duplicates += 1
@@ -176,6 +216,8 @@ class Ingestor:
         self.summary.sent += 1
         if self.on_sent is not None:
             self.on_sent(article.id, payload)
+        if self.on_article is not None:
+            self.on_article(rec.origin, article.id, payload)
         if len(self._pending) >= FLUSH_EVERY:
             self.flush()
         return True
@@ -221,7 +263,8 @@ class Ingestor:
             self.ingest_file(Path(item.target))
 
     def ingest_file(self, path: Path) -> None:
-        if path.suffix.lower() in FEED_SUFFIXES:
+        json_feed = path.suffix.lower() == ".json" and _is_json_feed_file(path)
+        if path.suffix.lower() in FEED_SUFFIXES or json_feed:
             try:
                 feed = parse_feed(path.read_bytes())
             except MalformedFeed as exc:
@@ -279,6 +322,13 @@ class Ingestor:
         except NoArticleText as exc:
             self.reject(url, InputErrorCode.NO_ARTICLE_TEXT, f"{exc}; is it the article's own address?")
             return
+        except NotAnArticle as exc:
+            self.reject(url, InputErrorCode.NOT_AN_ARTICLE, str(exc))
+            return
+        except UnsupportedLanguage as exc:
+            self.reject(url, ErrorCode.UNSUPPORTED_LANGUAGE, str(exc))
+            return
+        page = self._clean_page_title(page, result.url)
         article = page_article(page, url=canonical_url(result.url))
         article["fetched_at"] = _now()
         self.add_article(url, article)
@@ -289,36 +339,66 @@ class Ingestor:
         if feed.warning:
             self.warn(f"{origin}: {feed.warning}")
         complete = True
+        known = self._learn_titles(feed.outlet, [item.title for item in feed.items])
         for item in feed.items:
             label = item.label(origin)
             if item.link and self.state.sent.seen([url_key(item.link)]):
                 self.summary.duplicates += 1  # sent before: its page is not fetched again
                 continue
-            page = None
-            if item.link and not item.has_full_content:
+            if item.title:
+                item = _retitled(item, clean_title(item.title, feed.outlet, _host(feed.link), known))
+            page: ExtractedPage | None = None
+            page_error: str | None = None
+            if item.link and not item.has_full_content and self.fetch_pages:
                 if self.on_input is not None:
                     self.on_input(item.link)
                 try:
                     result = self.fetcher.get(item.link)
                     page = extract_page(result.body, url=result.url)
                 except FetchError as exc:
-                    self.reject(
-                        label,
-                        InputErrorCode.FETCH_FAILED,
-                        f"cannot fetch the entry's page: {exc} (the next run or poll tries again)",
-                    )
-                    complete = False
+                    if not (item.summary or item.content):
+                        self.reject(
+                            label,
+                            InputErrorCode.FETCH_FAILED,
+                            f"cannot fetch the entry's page: {exc}, and the feed has no summary to use instead "
+                            "(the next run or poll tries again)",
+                        )
+                        complete = False
+                        continue
+                    page_error = f"cannot fetch the page: {exc}"  # the feed's own summary stands in
+                except UnsupportedLanguage as exc:
+                    self.reject(label, ErrorCode.UNSUPPORTED_LANGUAGE, str(exc))
                     continue
-                except NoArticleText as exc:
+                except (NoArticleText, NotAnArticle) as exc:
                     if not (item.summary or item.content):
                         self.reject(label, InputErrorCode.NO_ARTICLE_TEXT, f"{exc}; the feed has no summary either")
                         continue
-                    page = None  # the feed's summary stands in for the page
-            article = item_article(item, feed, origin, page)
+                    page_error = str(exc)  # the feed's summary stands in for the page
+            article = item_article(item, feed, origin, page, page_error=page_error)
+            if not article.get("source") and not item.link and not fetched:
+                article["source"] = Path(origin).name  # a feed file without a title or site: named by its file
             if fetched or page is not None:
                 article["fetched_at"] = _now()
             self.add_article(label, article)
         return complete
+
+    # -- titles -----------------------------------------------------------------------------------------------
+
+    def _learn_titles(self, outlet: str, titles: Iterable[str]) -> set[str]:
+        """Remember the first and last parts of an outlet's titles; those seen on two titles or more are its
+        name or motto ("… | CNN Politics"), cut from its titles (:func:`clean_title`)."""
+        seen = self._title_parts.setdefault(outlet.casefold(), Counter())
+        for title in titles:
+            parts = title_parts(title)
+            if parts is not None:
+                seen.update({parts[0], parts[1]})
+        return {part for part, n in seen.items() if n >= 2}
+
+    def _clean_page_title(self, page: ExtractedPage, url: str) -> ExtractedPage:
+        outlet = page.sitename or page.hostname or _host(url) or ""
+        known = self._learn_titles(outlet, [page.title])
+        title = clean_title(page.title, outlet, page.hostname or _host(url), known)
+        return page if title == page.title else replace(page, title=title)
 
     def poll_feeds(self, urls: Iterable[str] | None = None) -> int:
         """One ``--follow`` poll: a conditional GET of each feed URL; returns how many articles were sent."""
@@ -348,6 +428,29 @@ def ingest_records(
         ingestor.add_record(rec)
     ingestor.flush()
     return ingestor.summary
+
+
+def _host(url: str | None) -> str | None:
+    return (urlsplit(url).hostname or None) if url else None
+
+
+def _retitled(item: FeedItem, title: str) -> FeedItem:
+    return item if title == item.title else replace(item, title=title)
+
+
+def _is_json_feed_file(path: Path) -> bool:
+    """A ``.json`` file that holds a JSON Feed rather than articles (read like a feed: its pages are fetched)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    if b"jsonfeed.org/version" not in head.replace(b"\\/", b"/"):
+        return False
+    try:
+        return is_json_feed(json.loads(path.read_bytes()))
+    except (ValueError, UnicodeDecodeError, OSError):
+        return False
 
 
 def dump_line(payload: bytes) -> str:

@@ -17,12 +17,14 @@ from schemas.article import Article, ArticleError, parse_article
 __all__ = [
     "FEED_SUFFIXES",
     "HTML_SUFFIXES",
+    "SOURCE_FROM_FILE",
     "SUPPORTED_SUFFIXES",
     "InputError",
     "InputErrorCode",
     "InputRecord",
     "file_error",
     "iter_files",
+    "name_by_file",
     "read_articles",
     "read_file_records",
     "read_records",
@@ -53,6 +55,7 @@ class InputErrorCode:
     UNSUPPORTED_INPUT = "unsupported_input"
     UNREADABLE_INPUT = "unreadable_input"
     NO_ARTICLE_TEXT = "no_article_text"
+    NOT_AN_ARTICLE = "not_an_article"
     MALFORMED_FEED = "malformed_feed"
     FETCH_FAILED = "fetch_failed"
     SEND_FAILED = "send_failed"
@@ -90,10 +93,24 @@ def iter_files(paths: Iterable[str | Path], suffixes: tuple[str, ...] = SUPPORTE
             raise FileNotFoundError(f"{path}: no such file or directory")
 
 
+SOURCE_FROM_FILE = "file"  # metadata.source_from of an article named by its file (no outlet, no URL)
+
+
+def name_by_file(article: dict[str, object], name: str) -> dict[str, object]:
+    """An article without an outlet and without a URL is named by its file (``a3.txt``, ``wire.jsonl:7``), never
+    ``unknown:…``; ``metadata.source_from`` says so (the name is not an outlet: dedup at the door ignores it)."""
+    if article.get("source") or article.get("url"):
+        return article
+    metadata = article.get("metadata")
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    metadata["source_from"] = SOURCE_FROM_FILE
+    return {**article, "source": name, "metadata": metadata}
+
+
 def _txt_record(path: Path) -> bytes:
     text = path.read_text("utf-8", errors="replace")
     title, _, body = text.lstrip("\ufeff").partition("\n")
-    article = {"id": path.stem, "title": title.strip(), "text": body.strip()}
+    article = name_by_file({"id": path.stem, "title": title.strip(), "text": body.strip()}, path.name)
     return json.dumps(article, ensure_ascii=False).encode("utf-8")
 
 
@@ -104,8 +121,30 @@ def _html_record(path: Path) -> bytes:
 
     page = extract_page(path.read_bytes())
     url = canonical_url(page.url) if page.url and page.url.lower().startswith(("http://", "https://")) else None
-    article = page_article(page, url=url, article_id=None if url else path.stem)
+    article = name_by_file(page_article(page, url=url, article_id=None if url else path.stem), path.name)
     return json.dumps(article, ensure_ascii=False).encode("utf-8")
+
+
+def _json_record(origin: str, name: str, raw: bytes, data: object = None) -> InputRecord:
+    """One JSON record as it came, or named by its file when it has neither a source nor a URL."""
+    if data is None:
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return InputRecord(origin, raw)
+    if isinstance(data, dict) and not data.get("source") and not data.get("url"):
+        return InputRecord(origin, json.dumps(name_by_file(data, name), ensure_ascii=False).encode("utf-8"))
+    return InputRecord(origin, raw)
+
+
+def _json_feed_records(path: Path, data: object) -> Iterator[InputRecord]:
+    """A JSON Feed file read without fetching: each item's own content (or summary) is its article."""
+    from streams.ingest.feeds import item_article, parse_json_feed
+
+    feed = parse_json_feed(data if isinstance(data, dict) else {}, None)
+    for i, item in enumerate(feed.items):
+        article = name_by_file(item_article(item, feed, str(path)), path.name)
+        yield InputRecord(f"{path} item {i + 1}", json.dumps(article, ensure_ascii=False).encode("utf-8"))
 
 
 def read_file_records(path: Path) -> Iterator[InputRecord]:
@@ -120,8 +159,10 @@ def read_file_records(path: Path) -> Iterator[InputRecord]:
         with path.open("rb") as fh:
             for lineno, line in enumerate(fh, 1):
                 if line.strip():
-                    yield InputRecord(f"{path}:{lineno}", line.rstrip(b"\r\n"))
+                    yield _json_record(f"{path}:{lineno}", f"{path.name}:{lineno}", line.rstrip(b"\r\n"))
     elif suffix == ".json":
+        from streams.ingest.feeds import is_json_feed
+
         raw = path.read_bytes()
         try:
             data = json.loads(raw)
@@ -130,9 +171,12 @@ def read_file_records(path: Path) -> Iterator[InputRecord]:
             return
         if isinstance(data, list):
             for i, item in enumerate(data):
-                yield InputRecord(f"{path}[{i}]", json.dumps(item, ensure_ascii=False).encode("utf-8"))
+                encoded = json.dumps(item, ensure_ascii=False).encode("utf-8")
+                yield _json_record(f"{path}[{i}]", f"{path.name}[{i}]", encoded, item)
+        elif is_json_feed(data):
+            yield from _json_feed_records(path, data)
         else:
-            yield InputRecord(str(path), raw)
+            yield _json_record(str(path), path.name, raw, data)
     else:
         raise ValueError(
             f"unsupported file type {suffix!r} (use {', '.join(SUPPORTED_SUFFIXES)}; "
@@ -142,12 +186,17 @@ def read_file_records(path: Path) -> Iterator[InputRecord]:
 
 def file_error(path: Path | str, exc: Exception) -> InputError:
     """The :class:`InputError` for an exception raised while reading ``path``."""
-    from streams.ingest.html import NoArticleText
+    from schemas.article import ErrorCode
+    from streams.ingest.html import NoArticleText, NotAnArticle, UnsupportedLanguage
 
     if isinstance(exc, FileNotFoundError):
         return InputError(str(path), InputErrorCode.MISSING_INPUT, "no such file or directory; check the path")
     if isinstance(exc, NoArticleText):
         return InputError(str(path), InputErrorCode.NO_ARTICLE_TEXT, str(exc))
+    if isinstance(exc, NotAnArticle):
+        return InputError(str(path), InputErrorCode.NOT_AN_ARTICLE, str(exc))
+    if isinstance(exc, UnsupportedLanguage):
+        return InputError(str(path), ErrorCode.UNSUPPORTED_LANGUAGE, str(exc))
     if isinstance(exc, OSError):
         return InputError(str(path), InputErrorCode.UNREADABLE_INPUT, f"cannot read it ({exc.strerror or exc})")
     return InputError(str(path), InputErrorCode.UNSUPPORTED_INPUT, str(exc).removeprefix(f"{path}: "))

@@ -100,7 +100,7 @@ def text_key(outlet: str, body: str) -> str | None:
 
 
 def _outlet_for_dedup(article: Article) -> str:
-    if article.source:
+    if article.source and article.metadata.get("source_from") != "file":  # a file's name is not an outlet
         return article.source
     if article.url:
         return url_key(article.url).removeprefix("url:").split("/", 1)[0]

@@ -144,11 +144,23 @@ def test_poller_remembers_what_it_sent_across_restarts(site: LocalSite, tmp_path
     assert third.poll_feeds([feed_url]) == 0 and third.summary.duplicates == 0  # 304 again
 
 
-def test_an_entry_page_that_fails_is_retried_next_poll(site: LocalSite, tmp_path: Path) -> None:
+def test_an_entry_page_that_fails_falls_back_to_the_feed_summary(site: LocalSite, tmp_path: Path) -> None:
+    """Issue 28, item 4: trafilatura's feed2.rss links to a page that cannot be fetched; the entry is not lost."""
     del site.routes["/news/ferry-fire"]
+    producer = FakeProducer()
+    ingestor = Ingestor(Settings(), producer, state=IngestState.load(tmp_path / "s.json"))  # type: ignore[arg-type]
+    ingestor.ingest_inputs([f"{site.base}/rss.xml"])
+    assert ingestor.summary.sent == 2 and sorted(ingestor.summary.reasons) == ["no_article_text"]
+    ferry = next(json.loads(v) for _, _, v in producer.sent if json.loads(v)["title"].startswith("Ferry fire"))
+    assert ferry["text"] == "A fire broke out on the ferry Northern Light."
+    assert ferry["metadata"]["text_from"] == "feed-summary" and "HTTP 404" in ferry["metadata"]["page_error"]
+
+
+def test_an_entry_without_a_summary_whose_page_fails_is_retried_next_poll(site: LocalSite, tmp_path: Path) -> None:
+    del site.routes["/news/gallery"]  # the gallery entry has a title only
     ingestor = Ingestor(Settings(), FakeProducer(), state=IngestState.load(tmp_path / "s.json"))  # type: ignore[arg-type]
-    feed_url = f"{site.base}/rss.xml"
-    ingestor.ingest_inputs([feed_url])
-    assert ingestor.summary.sent == 1 and sorted(ingestor.summary.reasons) == ["fetch_failed", "no_article_text"]
-    site.add("/news/ferry-fire", FERRY_PAGE)
+    ingestor.ingest_inputs([f"{site.base}/rss.xml"])
+    assert ingestor.summary.sent == 2 and sorted(ingestor.summary.reasons) == ["fetch_failed"]
+    assert "no summary to use instead" in ingestor.summary.rejected[0].reason
+    site.add("/news/gallery", FERRY_PAGE.replace("Ferry fire", "Gallery fire"))
     assert ingestor.poll_feeds() == 1  # no validators were kept, so the feed was read again
