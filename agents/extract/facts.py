@@ -117,5 +117,6 @@ def article_facts(
         ents,
         pairs,
         ctx.text,
+        title,
     )
     return ArticleFacts(type=main.type, date=when, place=place, killed=killed, injured=injured, participants=people)

@@ -9,6 +9,7 @@ larger one, and the place keeps its own name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from agents.extract.entities import CanonicalEntities
@@ -21,13 +22,38 @@ __all__ = ["resolve_place"]
 _NEAR_KM = 60.0  # two places of one local story lie this close
 _NEIGHBOURHOOD_KM = 20.0  # a place this close to a city five times its size is part of it
 _NOT_PLACES = frozenset({"u.s.", "us", "united states", "america", "usa", "the united states"})
+_PLACE_LIKE = frozenset({"GPE", "LOC", "PERSON", "ORG", "NORP"})
+
+
+_CAPITALIZED = re.compile(r"(?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})")
+_AREA_WORDS = re.compile(r"\b(?:County|Parish|Township|Borough|District|Street|Avenue|Road|Park)\b")
 
 
 def _named_places(ents: CanonicalEntities, text: str) -> list[str]:
-    """The GPE names of the text, in order of first mention, that are neither states nor the country."""
-    spans = [(e.name, text.find(e.name)) for e in ents.entities if e.label == "GPE"]
-    names = [n for n, at in sorted(spans, key=lambda p: (p[1] < 0, p[1])) if n.lower() not in _NOT_PLACES]
-    return [n for n in names if state_name(n) is None]
+    """The names of the text that may be places, GPEs first, in order of first mention: neither states nor the
+    country (spaCy often tags a small town as a person or an organisation: the gazetteer decides)."""
+    spans = [(e.label != "GPE", text.find(e.name), e.name) for e in ents.entities if e.label in _PLACE_LIKE]
+    names = [n for _, at, n in sorted(spans) if at >= 0 and n.lower() not in _NOT_PLACES]
+    return [n for n in names if state_name(n) is None and not _AREA_WORDS.search(n)]
+
+
+def _title_places(title: str, states: Sequence[str]) -> list[str]:
+    """Capitalized words of the headline that name a town of a state the text names ("Kokomo nightclub"); a town
+    after "in", "at" or "near" first. Without a named state the headline's words are not trusted as places."""
+    if not states:
+        return []
+    found: list[tuple[int, int, str]] = []
+    for match in _CAPITALIZED.finditer(title):
+        words = match.group(0).split()
+        for size in range(len(words), 0, -1):
+            for start in range(len(words) - size + 1):
+                name = " ".join(words[start : start + size])
+                if any(c.region in states for c in cities_named(name)) and state_name(name) is None:
+                    before = title[: match.start()].rstrip().split()[-1:] if match.start() else []
+                    found.append(
+                        (0 if before and before[0].lower() in {"in", "at", "near"} else 1, match.start(), name)
+                    )
+    return [n for _, _, n in sorted(found)]
 
 
 def _states_named(ents: CanonicalEntities, pairs: Sequence[CityState]) -> list[str]:
@@ -36,22 +62,31 @@ def _states_named(ents: CanonicalEntities, pairs: Sequence[CityState]) -> list[s
     return list(dict.fromkeys(found))
 
 
-def _choose(name: str, states: Sequence[str], others: Sequence[tuple[City, ...]]) -> City | None:
-    """The city of that name the text means: in a state it names, else near its other places, else the largest."""
-    candidates = cities_named(name)
-    if not candidates:
+def _vote_region(names: Sequence[str]) -> str | None:
+    """The US state most of the text's places lie in (a city of 100,000 or more counts twice); None on a tie."""
+    votes: dict[str, int] = {}
+    for name in dict.fromkeys(names):
+        best: dict[str, int] = {}
+        for c in cities_named(name):
+            if c.region is not None:
+                best[c.region] = max(best.get(c.region, 0), 2 if c.population >= 100_000 else 1)
+        for region, weight in best.items():
+            votes[region] = votes.get(region, 0) + weight
+    if not votes:
         return None
-    in_state = [c for c in candidates if c.region in states]
-    if in_state:
-        return in_state[0]
-    if states:
-        return None  # the text names a state and this name is not a city of it (a street, a neighbourhood)
+    top = max(votes.values())
+    winners = [r for r, v in votes.items() if v == top]
+    return winners[0] if len(winners) == 1 else None
 
-    def support(c: City) -> int:
-        return sum(1 for group in others if any(o is not c and distance_km(c, o) < _NEAR_KM for o in group))
 
-    best = max(support(c) for c in candidates)
-    return next(c for c in candidates if support(c) == best)
+def _choose(names: Sequence[str], region: str | None) -> tuple[str, City] | None:
+    """The first name that is a city of the region (its largest of that name); without a region, the first name
+    that is a city anywhere (its largest)."""
+    for name in names:
+        candidates = [c for c in cities_named(name) if region is None or c.region == region]
+        if candidates:
+            return name, candidates[0]
+    return None
 
 
 def _enclosing(city: City, others: Sequence[tuple[City, ...]]) -> City | None:
@@ -63,6 +98,16 @@ def _enclosing(city: City, others: Sequence[tuple[City, ...]]) -> City | None:
     return None
 
 
+def _support_names(ents: CanonicalEntities) -> list[str]:
+    """Leading words of organisations and facilities that may be a city ("Chicago Police", "Baton Rouge General")."""
+    out = []
+    for e in ents.entities:
+        if e.label in {"ORG", "FAC"}:
+            words = e.name.split()
+            out += [" ".join(words[:n]) for n in (1, 2, 3) if n < len(words)]
+    return out
+
+
 def resolve_place(
     city: str | None,
     region: str | None,
@@ -70,6 +115,7 @@ def resolve_place(
     ents: CanonicalEntities,
     pairs: Sequence[CityState],
     text: str,
+    title: str = "",
 ) -> Place | None:
     """City, region and country of an incident (None when the text names no place at all).
 
@@ -77,17 +123,22 @@ def resolve_place(
     ``own_name`` is the place the incident sentence names ("in Englewood").
     """
     states = [region] if region else _states_named(ents, pairs)
-    names = [n for n in ([city] if city else []) + ([own_name] if own_name else []) if n]
+    # The headline names where it happened more often than anything else; then the incident frame's own place,
+    # the dateline, and the text's other places in order.
+    names = _title_places(title, states)
+    names += [n for n in ([city] if city else []) + ([own_name] if own_name else []) if n and n not in names]
     names += [n for n in _named_places(ents, text) if n not in names]
     if not names:
         return Place(region=region, country="United States") if region else None
-    groups = [cities_named(n) for n in names[1:6]]
-    chosen = _choose(names[0], states, groups)
-    if chosen is None:
-        if city or region:
-            return Place(name=names[0], city=city, region=region, country="United States" if region else None)
-        return Place(name=names[0])
-    larger = _enclosing(chosen, groups)
+    chosen_region = states[0] if len(states) == 1 else _vote_region([*names, *_support_names(ents)])
+    if chosen_region is None and states:
+        chosen_region = states[0]
+    found = _choose(names, chosen_region)
+    if found is None:
+        return Place(name=names[0], city=city, region=chosen_region, country="United States" if chosen_region else None)
+    name, chosen = found
+    others = [cities_named(n) for n in [*names, *_support_names(ents)] if n != name]
+    larger = _enclosing(chosen, others)
     if larger is not None and larger.region == chosen.region:
-        return Place(name=names[0], city=larger.name, region=larger.region, country=larger.country)
-    return Place(name=names[0], city=chosen.name, region=region or chosen.region, country=chosen.country)
+        return Place(name=name, city=larger.name, region=larger.region, country=larger.country)
+    return Place(name=name, city=chosen.name, region=chosen.region or chosen_region, country=chosen.country)
