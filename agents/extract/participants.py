@@ -38,6 +38,17 @@ _AGE_AFTER = re.compile(r"^\s*,\s*(?:age\s+|aged\s+)?(\d{1,2})\s*,")
 _AGE_PAREN = re.compile(r"^\s*\((\d{1,2})\)")
 _AGE_BEFORE = re.compile(r"(\d{1,2})[- ]year[- ]old\s+(?:\w+\s+){0,2}$", re.I)
 _SAY = frozenset({"say", "tell", "add", "state", "explain", "describe", "recall", "according", "speak", "write"})
+# Words of a sentence that tell what happened to the people it names with their ages.
+_DIED = re.compile(r"\b(?:died|dies|dead|killed|slain|murdered|fatal(?:ly)?|pronounced|homicide|death|bodies)\b", re.I)
+_HURT_CUE = re.compile(
+    r"\b(?:shot|wounded|injured|hurt|hospital(?:i[sz]ed)?|gunshot|struck|critical|stable|surgery|victims?)\b", re.I
+)
+_SUSPECT_CUE = re.compile(
+    r"\b(?:arrested|charged|charges?|booked|accused|suspects?|gunman|shooter|custody|indicted|jailed|faces?|"
+    r"pleaded|convicted|sentenced|turned\s+(?:the\s+gun\s+on\s+)?himself|killing\s+himself|murder-suicide)\b",
+    re.I,
+)
+_ARREST_CUE = re.compile(r"\b(?:arrested|charged|booked|in\s+custody|indicted|jailed|detained)\b", re.I)
 
 
 def _clause_head(tok: Token) -> tuple[Token, str]:
@@ -137,6 +148,7 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
             found[eid] = (role, status, age)
         else:
             found[eid] = (before[0] or role, before[1] | status, before[2] or age)
+    _read_aged(doc, ents, ctx, found, order, official)
     out = []
     for eid in order:
         role, status, age = found[eid]
@@ -150,3 +162,35 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         text = ", ".join(s for s in ("killed", "injured", "unharmed", "arrested") if s in status) or None
         out.append(Participant(name=name, age=age, role=role, status=text))
     return out
+
+
+def _read_aged(
+    doc: Doc,
+    ents: CanonicalEntities,
+    ctx: Context,
+    found: dict[str, tuple[str | None, set[str], int | None]],
+    order: list[str],
+    official: set[str],
+) -> None:
+    """People the parse gave no role but the article names with an age in a sentence about the incident ("Police
+    identified them as Jane Doe, 33, and John Roe, 37"): news gives ages for the people an incident happened to or
+    was done by. A suspect where the sentence tells of an arrest or a charge, else a victim; their fate from the
+    sentence's words."""
+    for eid in order:
+        role, _, age = found[eid]
+        if role is not None or age is None or eid in official:
+            continue
+        sentences = {ctx.sent_of[i] for i, pid in ctx.person_positions if pid == eid}
+        texts = [ctx.sents[n].text for n in sorted(sentences)]
+        if not any(_DIED.search(t) or _HURT_CUE.search(t) or _SUSPECT_CUE.search(t) for t in texts):
+            continue
+        suspect = any(_SUSPECT_CUE.search(t) and not (_DIED.search(t) or _HURT_CUE.search(t)) for t in texts)
+        fate: set[str] = set()
+        if suspect:
+            if any(_ARREST_CUE.search(t) for t in texts):
+                fate.add("arrested")
+        elif any(_DIED.search(t) for t in texts):
+            fate.add("killed")
+        elif any(_HURT_CUE.search(t) for t in texts):
+            fate.add("injured")
+        found[eid] = ("suspect" if suspect else "victim", fate, age)
