@@ -62,7 +62,9 @@ browser-tool:
 	  || echo "warning: could not install chromium/chromium-driver; the browser test will be skipped"; fi
 
 compose-check: compose-tool
-	@if command -v docker-compose >/dev/null; then docker-compose config -q && echo "docker-compose.yml: valid"; \
+	@if command -v docker-compose >/dev/null; then docker-compose config -q && echo "docker-compose.yml: valid" \
+	  && docker-compose -f docker-compose.yml -f docker-compose.sasl-ssl.yml config -q \
+	  && echo "docker-compose.sasl-ssl.yml (over docker-compose.yml): valid"; \
 	else echo "docker-compose not available: skipped"; fi
 
 demo: install
