@@ -48,6 +48,12 @@ _SUSPECT_CUE = re.compile(
     r"pleaded|convicted|sentenced|turned\s+(?:the\s+gun\s+on\s+)?himself|killing\s+himself|murder-suicide)\b",
     re.I,
 )
+# Words that are no part of a person's name when a headline or a byline runs into one ("Roy Police Lt",
+# "Girl Shot", "Demond Coffee Cook County").
+_NOT_NAME_WORDS = frozenset(
+    {"police", "lt", "sgt", "officer", "chief", "sheriff", "county", "boy", "girl", "man", "woman", "teen", "shot",
+     "killed", "news", "chronicle", "department", "street", "avenue", "road", "city", "township", "says", "said"}
+)  # fmt: skip
 _ARREST_CUE = re.compile(r"\b(?:arrested|charged|booked|in\s+custody|indicted|jailed|detained)\b", re.I)
 
 
@@ -154,9 +160,9 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         role, status, age = found[eid]
         if role is None or (eid in official and role == "suspect"):
             continue
-        name = ents.names.get(eid, eid)
+        name = _clean_name(ents.names.get(eid, eid))
         if len(name.split()) < 2:
-            continue  # a surname alone was already counted under the full name
+            continue  # a surname alone was already counted under the full name; junk words cut away
         if "killed" in status:
             status.discard("injured")  # shot, then died: one victim, dead
         text = ", ".join(s for s in ("killed", "injured", "unharmed", "arrested") if s in status) or None
@@ -194,3 +200,15 @@ def _read_aged(
         elif any(_HURT_CUE.search(t) for t in texts):
             fate.add("injured")
         found[eid] = ("suspect" if suspect else "victim", fate, age)
+
+
+def _clean_name(name: str) -> str:
+    """The name without the words around it that belong to no name ("Demond Coffee Cook County" → "Demond Coffee");
+    a name with such a word inside is no name ("Roy Police Lt")."""
+    words = name.split()
+    keep: list[str] = []
+    for word in words:
+        if word.lower().strip(".,") in _NOT_NAME_WORDS:
+            break
+        keep.append(word)
+    return " ".join(keep) if len(keep) >= 2 else ""
