@@ -188,13 +188,15 @@ def _is_furniture(paragraph: str) -> bool:
 
 def drop_furniture(paragraphs: list[str]) -> list[str]:
     """The article's paragraphs without page furniture: notices, prompts and what follows a "More stories"
-    heading near the end (the article's own paragraphs are never cut from the middle)."""
+    heading in the second half of the text (the article's own paragraphs are never cut from the middle)."""
     keep = list(paragraphs)
-    start = (2 * len(keep)) // 3
-    for i in range(max(1, start), len(keep)):
-        if _TAIL_HEADING.match(keep[i].strip()):
+    total = sum(len(p) for p in keep)
+    before = 0
+    for i, p in enumerate(keep):
+        if i > 0 and before >= total / 2 and _TAIL_HEADING.match(p.strip()):  # in the second half of the text
             keep = keep[:i]
             break
+        before += len(p)
     return [p for p in keep if not _is_furniture(p)]
 
 
@@ -318,7 +320,7 @@ def _not_an_article(title: str, sitename: str | None, url: str | None, pagetype:
             return f"its address {url} is a section page"
     if sitename and title:
         rest = _key(title).replace(_key(sitename), "", 1)
-        if _key(sitename) in _key(title) and len(rest) <= 12:
+        if _key(sitename) in _key(title) and len(rest) <= 12 and len(title.split()) < 5:  # "Yahoo UK"
             return f"its title {title!r} is the site's name"
     if _HOME_TITLE.search(title):
         return f"its title {title!r} is a site's or section's"
