@@ -19,7 +19,7 @@ import numpy
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
-from agents.extract.casualties import CASUALTY_KEYS, find_casualties, settle_casualties
+from agents.extract.casualties import CASUALTY_KEYS, OTHER_TIME, find_casualties, settle_casualties
 from agents.extract.context import Context, build_context, resolve, verb_subjects, with_conjuncts
 from agents.extract.entities import PLACE_LABELS, CanonicalEntities, role_is_specific
 from agents.extract.lexicon import (
@@ -427,7 +427,9 @@ def _attach_figures(sents: Sequence[Span], mentions: list[_Mention]) -> None:
             if seconds and seconds < 7 * 86400:
                 durable[0].attributes.setdefault("duration", format_duration(seconds))
         counts, offset = (
-            find_casualties(text) if _CASUALTY_CUE.search(text) and not _AGGREGATE_CUE.search(text) else ({}, 0)
+            find_casualties(text)
+            if _CASUALTY_CUE.search(text) and not _AGGREGATE_CUE.search(text) and not OTHER_TIME.search(text)
+            else ({}, 0)
         )
         if counts:
             at = sent.start_char + offset

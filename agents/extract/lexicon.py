@@ -96,6 +96,30 @@ _THREAT_CUES = frozenset(
 # --- trigger typing ------------------------------------------------------------------------------------------
 
 
+_EXPLOSIVES = frozenset(
+    {"bomb", "explosion", "device", "grenade", "shell", "mine", "missile", "rocket", "explosive", "blast", "charge"}
+)
+_PERSONAL = frozenset({"he", "she", "they", "i", "we", "you"})
+_BURNING = frozenset({"burn", "flame", "douse", "extinguish", "firefighter", "smoke", "blaze", "burning"})
+
+
+def _person_on_fire(tok: Token, ents: CanonicalEntities) -> bool:
+    """ "Faker was simply on fire": a person "on fire" is doing well, unless something says they burned."""
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.lower_ != "on":
+        return False
+    verb = prep.head
+    for subj in (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}):
+        label = ents.labels.get(ents.token_ids.get(subj.i, ""), "")
+        if (
+            label == "PERSON"
+            or subj.lower_ in _PERSONAL
+            or (subj.pos_ == "PROPN" and label not in {"FAC", "GPE", "LOC"})
+        ):
+            return not any(w.lemma_.lower() in _BURNING for w in verb.sent)
+    return False
+
+
 def trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
     """The event type a token triggers in context (the extractor's own lexicon and checks), or None."""
     if tok.pos_ not in _EVENT_POS or tok.i in ents.token_ids or (tok.is_stop and tok.lemma_ != "call"):
@@ -136,8 +160,14 @@ def trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
                 return None
         elif not ({"on", "against"} & preps or any(c.dep_ in {"compound", "amod"} for c in children)):
             return None
+    elif lemma == "blast" and tok.pos_ == "VERB":
+        # "The newspaper blasted South Korea" criticizes; only a bomb, a device or an explosion blasts.
+        if not any(c.dep_ == "nsubj" and c.lemma_.lower() in _EXPLOSIVES for c in children):
+            return None
     elif lemma == "fire":
         if tok.pos_ != "NOUN" or tok.dep_ == "compound":
+            return None
+        if _person_on_fire(tok, ents):
             return None
         if tok.head.lemma_ == "open" or any(c.lower_ == "gun" for c in children):
             return "shooting"
