@@ -5,8 +5,8 @@ In TLS 1.3 the server sends its session tickets (NewSessionTicket) *after* the h
 that has no request in flight: a connection kafka-python opens to a broker whose API versions it already knows
 sends nothing after the handshake. kafka-python's poll loop then sees the socket readable "without in-flight
 requests" and closes the connection as out of sync, over and over: ``KafkaAdminClient`` failed with "Connection to
-111 failed" against a mutual-TLS listener (``ensure_topics`` in 15 runs of 15; an admin client creating one topic
-in about two runs of three: tests/integration/test_security_tls.py).
+111 failed" against a mutual-TLS listener (``ensure_topics`` in 21 of 24 attempts; an admin client creating one
+topic in about two runs of three: tests/integration/test_security_tls.py).
 
 The guard (:func:`install_ticket_guard`, installed by :func:`streams.security.tls_context`): before
 :meth:`kafka.conn.BrokerConnection.close` closes a TLS connection for that reason, it reads from the TLS socket

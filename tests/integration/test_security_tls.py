@@ -49,11 +49,14 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("pki")
     ca = trustme.CA(organization_name="storywire test CA")
     broker = ca.issue_cert("127.0.0.1", "localhost")
+    elsewhere = ca.issue_cert("kafka.example")  # a certificate for another host name
     client = ca.issue_cert("storywire-client@test.example")
     files = {
         "ca": ca.cert_pem,
         "broker_cert": broker.cert_chain_pems[0],
         "broker_key": broker.private_key_pem,
+        "elsewhere_cert": elsewhere.cert_chain_pems[0],
+        "elsewhere_key": elsewhere.private_key_pem,
         "client_cert": client.cert_chain_pems[0],
         "client_key": client.private_key_pem,
     }
@@ -290,6 +293,24 @@ def test_more_mistakes_each_say_what_to_set(
     with pytest.raises(KafkaSecurityError) as err:
         check_broker(tls_to_plain, timeout=30)
     assert err.value.kind == "tls_to_plaintext" and "does not speak TLS" in str(err.value)
+
+    wrong_name = TlsFiles(pki["elsewhere_cert"], pki["elsewhere_key"])
+    with EmbeddedBroker(tls=wrong_name, log_path=tmp_path / "elsewhere.log") as other:
+        settings = settings_for(other, tmp_path, {"protocol": "SSL", "ca_file": pki["ca"]})
+        with pytest.raises(KafkaSecurityError) as err:
+            check_broker(settings, timeout=30)
+        assert err.value.kind == "hostname_mismatch" and "CHECK_HOSTNAME=false" in str(err.value)
+        relaxed = settings_for(other, tmp_path, {"protocol": "SSL", "ca_file": pki["ca"], "check_hostname": False})
+        check_broker(relaxed, timeout=30)  # still verified against the CA, name not checked
+
+    with EmbeddedBroker(authentication=True, log_path=tmp_path / "plain-login.log") as plain_login:
+        for mechanism in ("SCRAM-SHA-512", "SCRAM-SHA-256"):
+            security = {**scram(pki, mechanism), "protocol": "SASL_PLAINTEXT"}
+            security.pop("ca_file")
+            settings = settings_for(plain_login, tmp_path, security)
+            with pytest.raises(KafkaSecurityError) as err:
+                check_broker(settings, timeout=30)
+            assert err.value.kind == "authentication_failed" and f"SASL {mechanism}" in str(err.value)
 
 
 def test_sasl_scram_exchange_over_tls_for_both_client_libraries(
