@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from schemas import Alert, StoryUpdate
 
 __all__ = [
-    "ConflictRule", "EventRule", "Rule", "SourcesRule", "alert_step", "evaluate_rules", "load_rules", "parse_rules",
+    "ConflictRule", "EventRule", "FactRule", "Rule", "SourcesRule", "alert_step", "evaluate_rules", "load_rules",
+    "parse_rules",
 ]  # fmt: skip
 
 
@@ -47,11 +48,25 @@ class EventRule(BaseModel):
     min_value: float
 
 
-Rule = Annotated[SourcesRule | ConflictRule | EventRule, Field(discriminator="kind")]
+class FactRule(BaseModel):
+    """The story's main event (``facts``) has ``field`` ≥ ``min_value`` (``killed``, ``injured``), of ``event_type``
+    when given: ``facts.killed >= 3`` is ``{kind: fact, field: killed, min_value: 3}``. Fires once per story; a
+    story that crosses the mark with a later report (the toll rose) fires then."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: Literal["fact"]
+    name: str
+    field: Literal["killed", "injured"]
+    min_value: float
+    event_type: str | None = None
+
+
+AnyRule = SourcesRule | ConflictRule | EventRule | FactRule
+Rule = Annotated[AnyRule, Field(discriminator="kind")]
 _RULES = TypeAdapter(list[Rule])
 
 
-def parse_rules(text: str) -> list[SourcesRule | ConflictRule | EventRule]:
+def parse_rules(text: str) -> list[AnyRule]:
     """Rules from YAML text: a mapping with a ``rules`` list."""
     data = yaml.safe_load(text) or {}
     rules = _RULES.validate_python(data.get("rules", []) if isinstance(data, dict) else data)
@@ -62,7 +77,7 @@ def parse_rules(text: str) -> list[SourcesRule | ConflictRule | EventRule]:
     return rules
 
 
-def load_rules(path: Path | None) -> list[SourcesRule | ConflictRule | EventRule]:
+def load_rules(path: Path | None) -> list[AnyRule]:
     """Rules from ``path``, or the packaged defaults (agents/alerts/default_rules.yaml) when ``path`` is None."""
     if path is None:
         return parse_rules(resources.files("agents.alerts").joinpath("default_rules.yaml").read_text("utf-8"))
@@ -77,9 +92,7 @@ def _as_number(value: object) -> float | None:
     return None
 
 
-def evaluate_rules(
-    rules: Sequence[SourcesRule | ConflictRule | EventRule], update: StoryUpdate, *, fired: Container[str]
-) -> list[tuple[str, Alert]]:
+def evaluate_rules(rules: Sequence[AnyRule], update: StoryUpdate, *, fired: Container[str]) -> list[tuple[str, Alert]]:
     """Alerts that ``update`` triggers, each with its once-only key (rule:story[:condition]) not yet in ``fired``."""
     out: list[tuple[str, Alert]] = []
     seen: set[str] = set()  # two events of one type, or two disputes of one kind, in one update: one alert
@@ -120,6 +133,17 @@ def evaluate_rules(
                 sides = "; ".join(f"{v.value!r} per {', '.join(v.sources)}" for v in c.values)
                 what = f"{types.get(c.event_id, 'story')}:{c.attribute}"
                 fire(f"{base}:{what}", rule.name, f"sources disagree on {c.attribute}: {sides}")
+        elif isinstance(rule, FactRule):
+            facts = update.facts
+            value = _as_number(getattr(facts, rule.field))
+            if value is not None and value >= rule.min_value and (not rule.event_type or facts.type == rule.event_type):
+                where = facts.place.city or facts.place.name if facts.place else None
+                fire(
+                    base,
+                    rule.name,
+                    f"{facts.type or 'incident'}{f' in {where}' if where else ''}: {rule.field} {value:g} "
+                    f"(≥ {rule.min_value:g}), per {', '.join(facts.sources) or 'the story'}",
+                )
         else:
             for ev in update.events:
                 if rule.event_type and ev.type != rule.event_type:
@@ -136,7 +160,7 @@ def evaluate_rules(
 
 
 def alert_step(
-    rules: Sequence[SourcesRule | ConflictRule | EventRule], update: StoryUpdate, fired: Mapping[str, int] | None
+    rules: Sequence[AnyRule], update: StoryUpdate, fired: Mapping[str, int] | None
 ) -> tuple[dict[str, int] | None, list[tuple[str, Alert]]]:
     """One story update through the rules: the alerts it fires, and the story's fired keys afterwards.
 

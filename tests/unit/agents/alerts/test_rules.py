@@ -77,7 +77,7 @@ def test_event_rule_needs_type_and_threshold() -> None:
 
 
 def test_packaged_default_rules_load() -> None:
-    assert {r.kind for r in load_rules(None)} == {"sources", "conflict", "event"}
+    assert {r.kind for r in load_rules(None)} == {"sources", "conflict", "event", "fact"}
 
 
 def test_bad_rules_are_rejected_with_the_field_named() -> None:
@@ -116,3 +116,18 @@ def test_alert_step_keeps_the_fired_keys_per_story_and_closes_a_merged_story() -
     # The last version of a story folded into another fires nothing and drops the story's entry.
     closed, found = alert_step(RULES, update(3, 3, conflicts=[INJURED_14_VS_19], merged_into="s-2"), again)
     assert closed is None and found == []
+
+
+def test_a_fact_rule_fires_once_when_the_toll_reaches_its_mark() -> None:
+    from agents.alerts.rules import alert_step, parse_rules
+    from schemas import StoryFacts, StoryUpdate
+
+    rules = parse_rules("rules: [{name: mass-casualty, kind: fact, field: killed, min_value: 3}]")
+    two = StoryUpdate(story_id="s-1", version=1, title="Two killed", facts=StoryFacts(type="shooting", killed=2))
+    three = two.model_copy(update={"version": 2, "facts": StoryFacts(type="shooting", killed=3, sources=["Ledger"])})
+    fired, found = alert_step(rules, two, None)
+    assert found == []
+    fired, found = alert_step(rules, three, fired)
+    [(_, alert)] = found
+    assert alert.rule == "mass-casualty" and alert.version == 2 and "killed 3" in alert.reason
+    assert alert_step(rules, three.model_copy(update={"version": 3}), fired)[1] == []  # once per story

@@ -22,6 +22,7 @@ COMMANDS = {
     "demo",
     "eval",
     "eval-events",
+    "eval-facts",
     "ingest",
     "replay",
     "schemas",
