@@ -17,7 +17,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from schemas import StoryEvent, StorySource, StoryUpdate
-from streams.board.state import SeenVersion, StoryBoardHub, change_summary, fmt_time, story_path
+from streams.board.state import (
+    SeenVersion,
+    StoryBoardHub,
+    change_summary,
+    facts_summary,
+    fmt_time,
+    story_path,
+)
 from streams.board.terminal import display_names, entity_name, outlet_name, plural
 
 __all__ = ["e", "render_board_page", "render_missing_page", "render_story_page", "safe_url"]
@@ -70,6 +77,7 @@ _templates.filters.update(
     story_path=story_path,
     url_segment=lambda s: quote(s, safe=""),
     outlet_name=outlet_name,
+    facts_summary=facts_summary,
 )
 
 
@@ -134,6 +142,43 @@ def _name(value: object, names: dict[str, str]) -> str:
 
 def _names(ids: Iterable[str], names: dict[str, str]) -> str:
     return ", ".join(_name(i, names) for i in ids)
+
+
+def _facts_html(u: StoryUpdate) -> str:
+    """The story's main event: what, when, where, the dead and hurt, and the people, as the newest reports say."""
+    f = u.facts
+    if f.type is None:
+        return '<p class="none">No incident facts yet.</p>'
+    place = f.place
+    where = ", ".join(p for p in (place.name, place.city, place.region, place.country) if p) if place else ""
+    where = ", ".join(dict.fromkeys(where.split(", "))) if where else ""
+
+    def count(n: int | None) -> str:
+        return "unknown" if n is None else str(n)
+
+    rows = [
+        ("what", f.type),
+        ("when", f.date or "unknown"),
+        ("where", where or "unknown"),
+        ("killed", count(f.killed)),
+        ("injured", count(f.injured)),
+    ]
+    people = ", ".join(
+        e(p.name) + (f" ({e(', '.join(x for x in (str(p.age) if p.age else '', p.role or '', p.status or '') if x))})")
+        for p in f.participants
+    )
+    cells = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows)
+    if people:
+        cells += f"<dt>people</dt><dd>{people}</dd>"
+    cells += f"<dt>per</dt><dd>{e(', '.join(outlet_name(s) for s in f.sources))}</dd>"
+    moved = "".join(
+        f'<li>{e(d.field)}: {e(d.from_)} → {e(d.to)} <span class="cite">({e(outlet_name(d.source))})</span></li>'
+        for d in u.changes.developments
+    )
+    developments = (
+        f'<p class="developments-title">This version:</p><ul class="developments">{moved}</ul>' if moved else ""
+    )
+    return f'<dl class="facts">{cells}</dl>{developments}'
 
 
 def _summary_html(u: StoryUpdate, by_id: dict[str, StorySource]) -> str:
@@ -284,6 +329,7 @@ def render_story_page(hub: StoryBoardHub, story_id: str) -> str | None:
     # Markup: the helpers above have escaped every value they put into their HTML.
     return _templates.get_template("story.html").render(
         u=u,
+        facts=Markup(_facts_html(u)),
         summary=Markup(_summary_html(u, by_id)),
         events=Markup(_events_html(u, by_id)),
         conflicts=Markup(_conflicts_html(u, by_id)),

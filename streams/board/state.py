@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from schemas import StoryUpdate
+from schemas import StoryFacts, StoryUpdate
 from streams.board.terminal import outlet_name, plural
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "SeenVersion",
     "StoryBoardHub",
     "change_summary",
+    "facts_summary",
     "fmt_time",
     "story_card",
     "story_path",
@@ -162,6 +163,24 @@ def fmt_time(dt: datetime | None) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def facts_summary(facts: StoryFacts) -> str:
+    """The story's facts in one line: what, where, when, how many dead and hurt ("" when nothing is known)."""
+    parts: list[str] = []
+    if facts.type:
+        parts.append(facts.type)
+    place = facts.place
+    if place is not None:
+        where = ", ".join(dict.fromkeys(p for p in (place.city or place.name, place.region or place.country) if p))
+        if where:
+            parts.append(where)
+    if facts.date:
+        parts.append(facts.date)
+    counts = [f"{n} {word}" for n, word in ((facts.killed, "killed"), (facts.injured, "injured")) if n is not None]
+    if counts:
+        parts.append(", ".join(counts))
+    return " · ".join(parts)
+
+
 def change_summary(update: StoryUpdate) -> list[str]:
     """Short phrases for what a version adds (``changes``), e.g. ``new outlet: Valley Herald``."""
     c = update.changes
@@ -179,6 +198,8 @@ def change_summary(update: StoryUpdate) -> list[str]:
         out.append("+" + plural(len(c.new_conflicts), "conflict"))
     if c.changed_attributes:
         out.append(plural(len(c.changed_attributes), "changed attribute"))
+    for d in c.developments:
+        out.append(f"{d.field.removeprefix('participants.')}: {d.from_} → {d.to}")
     if c.title_changed:
         out.append("new title")
     return out or ["updated"]
@@ -198,6 +219,7 @@ def story_card(seen: SeenVersion, *, snapshot: bool = False) -> dict[str, Any]:
         "outlets": [outlet_name(o) for o in u.outlets],
         "event_count": len(u.events),
         "conflict_count": len(u.conflicts),
+        "facts": facts_summary(u.facts),
         "news_time": _iso(changed),
         "news_time_text": fmt_time(changed),
         "at": _iso(seen.at),

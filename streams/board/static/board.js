@@ -42,7 +42,9 @@
       const title = el("td", "title");
       const link = el("a", "story-link", card.title);
       link.href = card.url;
-      title.append(link, el("div", "changes", "v" + card.version + ": " + card.changes.join(" · ")));
+      title.append(link);
+      if (card.facts) title.append(el("div", "facts", card.facts));
+      title.append(el("div", "changes", "v" + card.version + ": " + card.changes.join(" · ")));
       const version = el("td", "version", "v" + card.version);
       const sources = el("td", "sources");
       sources.append(el("b", "articles", card.article_count),

@@ -318,3 +318,32 @@ def test_board_server_runs_in_a_thread_and_stops() -> None:
             assert not server.running
     finally:
         server.stop()
+
+
+def test_the_story_page_and_the_board_row_show_the_facts() -> None:
+    from schemas import Development, Participant, Place, StoryFacts
+
+    facts = StoryFacts(
+        type="shooting",
+        date="2026-03-01",
+        place=Place(name="Englewood", city="Chicago", region="Illinois", country="United States"),
+        killed=1,
+        injured=0,
+        participants=[Participant(name="Jane <Doe>", age=2, role="victim", status="killed")],
+        sources=["Prairie Daily"],
+    )
+    moved = Development(field="killed", from_=0, to=1, article_id="a2", source="Prairie Daily")
+    update = StoryUpdate(
+        story_id="s-9", version=2, title="Toddler has died", facts=facts, changes=Changes(developments=[moved])
+    )
+    hub = StoryBoardHub()
+    hub.add(update)
+    page = render_story_page(hub, "s-9") or ""
+    facts_html = page[page.index('<section id="facts">') : page.index('<section id="summary">')]
+    assert "<dt>killed</dt><dd>1</dd>" in facts_html and "<dt>injured</dt><dd>0</dd>" in facts_html
+    assert "Englewood, Chicago, Illinois, United States" in facts_html
+    assert "Jane &lt;Doe&gt; (2, victim, killed)" in facts_html  # escaped
+    assert "killed: 0 → 1" in facts_html
+    card = story_card(hub.state.latest("s-9"))  # type: ignore[arg-type]
+    assert card["facts"] == "shooting · Chicago, Illinois · 2026-03-01 · 1 killed, 0 injured"
+    assert "killed: 0 → 1" in card["changes"]
