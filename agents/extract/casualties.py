@@ -15,6 +15,7 @@ __all__ = [
     "OTHER_TIME",
     "casualty_counts",
     "find_casualties",
+    "killed_together",
     "settle_casualties",
     "singular_casualties",
 ]
@@ -171,3 +172,73 @@ def singular_casualties(text: str) -> dict[str, int]:
     if _ONE_HURT.search(text):
         return {"injured": 1}
     return {}
+
+
+# "a woman and her five-year-old son", "the mother and the child", "two men and a woman": people counted together.
+_PERSON_NOUN = (
+    r"(?:man|woman|boy|girl|teen|teenager|child|toddler|baby|infant|person|student|father|mother|son|daughter|"
+    r"brother|sister|husband|wife|grandmother|grandfather|friend|neighbor|girlfriend|boyfriend|officer|"
+    r"m[ae]n|wom[ae]n|boys|girls|teens|children|sons|daughters|brothers|sisters|people|parents|adults|kids)"
+)
+_PART = (
+    rf"(?:(?P<@G@n>{_NUM})\s+|(?:a|an|one|the|his|her|their)\s+)?(?:[\w'-]+\s+){{0,2}}?{_PERSON_NOUN}\b"
+    r"|(?:(?:a|an|the|their|his|her)\s+)?(?:[\w'-]+\s+){0,2}?(?P<@G@couple>couple)\b"
+)
+_TOGETHER = re.compile(
+    "(?:" + _PART.replace("@G@", "a") + r")(?:\s*,)?\s+and\s+(?:" + _PART.replace("@G@", "b") + r")"
+    r"(?:\s*,\s*\d{1,2}\s*,)?\s+(?:(?:who|were|are|have|has|been|both|all|found|later|also)\s+)*"
+    r"(?:fatally\s+shot|shot\s+and\s+killed|shot\s+to\s+death|shot\s+dead|killed|dead|slain|died|murdered)\b",
+    re.I,
+)
+# A killer who then killed himself: "... and then himself", "before turning the gun on himself", "father commits
+# suicide". The Gun Violence Archive counts the shooter among the dead.
+_AND_SELF = re.compile(
+    r"\b(?:and\s+(?:then\s+)?(?:himself|herself|themselves)|,\s*(?:then\s+)?(?:himself|herself|self)\b|"
+    r"(?:before|then|after)\s+(?:turning|turned)\s+the\s+gun\s+on\s+(?:himself|herself)|"
+    r"(?:before|then|after|and)\s+(?:killing|killed|shooting|shot)\s+(?:himself|herself)|commit(?:s|ted)?\s+suicide|"
+    r"took\s+(?:his|her)\s+own\s+life)",
+    re.I,
+)
+# "shot her 5-year-old son and then herself", "killed his wife, then himself": one victim, then the killer.
+_ONE_THEN_SELF = re.compile(
+    r"\b(?:killing|killed|kills|murdering|murdered|shot|shoots|shooting)\s+(?:his|her|their)\s+(?:[\w'-]+\s+){0,2}?"
+    r"(?:wife|husband|son|daughter|child|mother|father|girlfriend|boyfriend|brother|sister|baby|grandmother|"
+    r"grandfather|friend)\b(?:\s*,)?\s+(?:and\s+)?(?:then\s+)?(?:himself|herself)\b",
+    re.I,
+)
+_ATTEMPT = re.compile(r"\battempted\s+suicide|survived|in\s+critical\s+condition\b", re.I)
+_KILLED_THEIR = re.compile(
+    rf"\b(?:killing|killed|kills|murdering|murdered|shot\s+and\s+killed|fatally\s+shot|shoots|shot)\s+"
+    rf"(?:his|her|their)\s+(?P<n>{_NUM})\s+(?:[\w'-]+\s+){{0,2}}?{_PERSON_NOUN}\b",
+    re.I,
+)
+
+
+def _part_count(match: re.Match[str], group: str) -> int:
+    if match.group(f"{group}couple"):
+        return 2
+    raw = match.group(f"{group}n")
+    if raw:
+        value = parse_number(raw)
+        return int(value) if value is not None and float(value).is_integer() and 0 < value < 1000 else 1
+    return 1
+
+
+def killed_together(text: str) -> int | None:
+    """The dead of a sentence told as a group: "a woman and her son were found dead" (2), "killed his two children
+    and himself" (3), "Two boys killed, father commits suicide" (3). None when the sentence tells no such group."""
+    best: int | None = None
+    for match in _TOGETHER.finditer(text):
+        best = max(best or 0, _part_count(match, "a") + _part_count(match, "b"))
+    victims = None
+    for match in _KILLED_THEIR.finditer(text):
+        value = parse_number(match.group("n"))
+        if value is not None and float(value).is_integer() and 0 < value < 1000:
+            victims = max(victims or 0, int(value))
+    if _ONE_THEN_SELF.search(text) and not _ATTEMPT.search(text):
+        best = max(best or 0, 2)
+    counted = find_casualties(text)[0].get("killed")
+    base = max(v for v in (best, victims, counted) if v is not None) if (best or victims or counted) else None
+    if base is not None and _AND_SELF.search(text) and not _ATTEMPT.search(text) and best is None:
+        base += 1
+    return base

@@ -13,7 +13,13 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from agents.extract.casualties import OTHER_TIME, find_casualties, settle_casualties, singular_casualties
+from agents.extract.casualties import (
+    OTHER_TIME,
+    find_casualties,
+    killed_together,
+    settle_casualties,
+    singular_casualties,
+)
 from agents.extract.context import Context
 from agents.extract.entities import CanonicalEntities
 from agents.extract.lexicon import INCIDENT_TYPES
@@ -38,6 +44,9 @@ def _read(text: str) -> tuple[dict[str, int], dict[str, int]]:
     if OTHER_TIME.search(text):
         return {}, {}
     counts = settle_casualties(find_casualties(text)[0])
+    together = killed_together(text)
+    if together is not None and together > counts.get("killed", 0):
+        counts["killed"] = together
     one = singular_casualties(text)
     if "killed" not in counts and "killed" not in one and _FATAL.search(text):
         one = {"killed": 1}
