@@ -64,6 +64,8 @@ def read_casualties(title: str, sentences: Sequence[str]) -> tuple[int | None, i
     one: dict[str, int] = {}
     for text in [title, *sentences[:LEAD_SENTENCES]]:
         stated, single = _read(text)
+        if stated == {"injured": 1}:  # "a man was shot": one person hit, who may be the one who died
+            stated, single = {}, {**single, "injured": 1}
         for kind, value in stated.items():
             counted[kind] = max(counted.get(kind, 0), value)
         for kind, value in single.items():
