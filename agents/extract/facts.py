@@ -107,9 +107,10 @@ def article_facts(
         killed, injured = _count(main.attributes.get("killed")), _count(main.attributes.get("injured"))
     named_killed = sum(1 for p in people if p.status and "killed" in p.status and p.role == "victim")
     named_injured = sum(1 for p in people if p.status and "injured" in p.status and p.role == "victim")
+    # The people named as killed or hurt are a floor for a count the text does not state.
     if named_killed and (killed is None or named_killed > killed):
         killed = named_killed
-    if named_injured and (injured is None or named_injured > injured):
+    if named_injured and injured is None:
         injured = named_injured
     # A report that gives one kind of casualty gives its whole account: the other kind is none ("two men were
     # wounded" and nobody died; "a man was shot dead" and nobody else was hurt).

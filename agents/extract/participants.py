@@ -41,7 +41,25 @@ _SAY = frozenset({"say", "tell", "add", "state", "explain", "describe", "recall"
 # Words of a sentence that tell what happened to the people it names with their ages.
 _DIED = re.compile(r"\b(?:died|dies|dead|killed|slain|murdered|fatal(?:ly)?|pronounced|homicide|death|bodies)\b", re.I)
 _HURT_CUE = re.compile(
-    r"\b(?:shot|wounded|injured|hurt|hospital(?:i[sz]ed)?|gunshot|struck|critical|stable|surgery|victims?)\b", re.I
+    r"\b(?:shot|shooting|wounded|injured|hurt|hospital(?:i[sz]ed)?|gunshot|struck|critical|stable|surgery|victims?|"
+    r"survivors?)\b",
+    re.I,
+)
+# Right after a name: what happened to that person ("Jane Doe, 23, was shot and killed"; "John Roe was arrested").
+_AFTER_NAME = r"(?:\s*,\s*(?:\d{1,2}|age\s+\d{1,2})\s*,)?(?:\s*,\s*(?:of|from)\s+[A-Z][\w .'-]{0,30},)?\s+"
+_VICTIM_AFTER = re.compile(
+    _AFTER_NAME + r"(?:(?:was|is|had\s+been|has\s+been|were|later|also)\s+)*(?P<what>(?:fatally\s+)?shot|killed|"
+    r"wounded|injured|struck|hit|died|dies|pronounced\s+dead|found\s+dead|found\s+shot|slain|murdered|"
+    r"hospitali[sz]ed|taken\s+to)\b",
+)
+_SUSPECT_AFTER = re.compile(
+    _AFTER_NAME + r"(?:(?:was|is|has\s+been|had\s+been|later)\s+)*(?:arrested|charged|booked|indicted|"
+    r"accused|faces|facing|pleaded|turned\s+himself\s+in|taken\s+into\s+custody)\b",
+)
+_SUSPECT_BEFORE = re.compile(
+    r"\b(?:arrested|charged|booked|indicted|identified\s+the\s+(?:suspect|shooter|gunman)\s+as|suspect|"
+    r"shooter|gunman)\s*,?\s*(?:\d{1,2}-year-old\s+)?$",
+    re.I,
 )
 _SUSPECT_CUE = re.compile(
     r"\b(?:arrested|charged|charges?|booked|accused|suspects?|gunman|shooter|custody|indicted|jailed|faces?|"
@@ -101,6 +119,23 @@ def _appositive_nouns(tok: Token) -> set[str]:
     return out
 
 
+def _read_text(span: Span, text: str) -> tuple[str | None, set[str]]:
+    """(role, statuses) from the words right after and before a name, where the parse gave none."""
+    after = text[span.end_char : span.end_char + 120]
+    before = text[max(0, span.start_char - 60) : span.start_char]
+    if _SUSPECT_AFTER.match(after) or _SUSPECT_BEFORE.search(before):
+        return "suspect", {"arrested"} if re.match(
+            _AFTER_NAME + r"(?:\w+\s+){0,3}(?:arrested|booked|custody)", after
+        ) else set()
+    m = _VICTIM_AFTER.match(after)
+    if m is None:
+        return None, set()
+    what = m.group("what").lower()
+    if what.startswith(("fatally", "killed", "died", "dies", "pronounced", "found dead", "slain", "murdered")):
+        return "victim", {"killed"}
+    return "victim", {"injured"}
+
+
 def _read_mention(tok: Token) -> tuple[str | None, set[str]]:
     """(role, statuses) one mention gives its person, from the clause it stands in."""
     nouns = _appositive_nouns(tok)
@@ -147,6 +182,8 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         tok = doc[i]
         role, status = _read_mention(tok)
         span = next((s for s in ctx.ents_spans if s.start <= i < s.end), doc[i : i + 1])
+        if role is None:
+            role, status = _read_text(span, ctx.text)
         age = _age(doc, span, ctx.text)
         before = found.get(eid)
         if before is None:
