@@ -4,8 +4,8 @@ Reports are read in the order they were published (arrival order where no date i
 moves a fact forward is a development, not a disagreement: a toll that rises, someone injured who has died, an
 arrest. So the death toll is the highest any report gives (a toll does not fall), and the injured count is the
 newest report's among those that give that toll (those who died are no longer counted as injured). The date is
-the earliest the reports give (an incident happens before every report of it); type and place are what most
-reports say.
+the one the first report gives (the nearest to the incident: later reports of a hearing or a funeral name other
+days); type and place are what most reports say.
 """
 
 from __future__ import annotations
@@ -135,7 +135,9 @@ def fold_facts(reports: Sequence[FactReport]) -> tuple[StoryFacts, Provenance]:
     if moved:
         newest = max(moved, key=position.__getitem__)
         provenance["latest"] = next((aid, src) for aid, src, _, _ in ordered if aid == newest)
-    dates = sorted(f.date for _, _, _, f in ordered if f.date)
+    # The date the first report gives: the nearest to the incident, before later reports about a hearing or a
+    # funeral name other days (an incident happens before its first report, so never after that report's date).
+    dates = [f.date for _, _, _, f in ordered if f.date][:1]
     sources = list(dict.fromkeys(src for _, src, _, _ in ordered if src))
     return (
         StoryFacts(
