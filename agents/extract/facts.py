@@ -31,6 +31,7 @@ from schemas.extraction import ArticleFacts, EventFrame
 __all__ = ["article_facts", "main_incident", "read_casualties"]
 
 LEAD_SENTENCES = 6  # the sentences after the headline that tell the incident itself
+_GUN = re.compile(r"\b(?:gun|guns|gunshot|gunfire|shot|shots|shooting|firearm|rifle|pistol|handgun|shotgun)\b", re.I)
 # Someone died, however many: "a fatal shooting", "the shooting death of", "a murder-suicide".
 _FATAL = re.compile(
     r"\b(?:fatal(?:ly)?\s+(?:shooting|shot|stabbing|crash|accident|wound)|shooting\s+death|deadly\s+shooting|"
@@ -97,12 +98,17 @@ def article_facts(
 ) -> ArticleFacts:
     """The facts of one article's main incident (all None when it reports none)."""
     main = main_incident(events)
-    if main is None:
-        return ArticleFacts()
-    people = incident_participants(doc, ents, ctx, main)
     sentences = [t for sent in ctx.sents if (t := sent.text.strip())]
     title, body = (sentences[0], sentences[1:]) if sentences else ("", [])
     killed, injured = read_casualties(title, body)
+    if main is None:
+        if killed is None and injured is None:
+            return ArticleFacts()
+        # No incident word the lexicon knows ("a 3-year-old kills herself with a loaded gun"), but the headline or
+        # the lead count the dead or hurt: the incident is those casualties.
+        kind = "shooting" if _GUN.search(" ".join([title, *body[:LEAD_SENTENCES]])) else "casualties"
+        main = EventFrame(type=kind, trigger=kind)
+    people = incident_participants(doc, ents, ctx, main)
     if killed is None and injured is None:
         killed, injured = _count(main.attributes.get("killed")), _count(main.attributes.get("injured"))
     named_killed = sum(1 for p in people if p.status and "killed" in p.status and p.role == "victim")
