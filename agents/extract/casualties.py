@@ -224,12 +224,19 @@ def _part_count(match: re.Match[str], group: str) -> int:
     return 1
 
 
-def killed_together(text: str) -> int | None:
+_TOGETHER_CUE = re.compile(r"\band\b.*\b(?:shot|killed|dead|slain|died|murdered)\b", re.I | re.S)
+
+
+def killed_together(text: str, counted: int | None = None) -> int | None:
     """The dead of a sentence told as a group: "a woman and her son were found dead" (2), "killed his two children
-    and himself" (3), "Two boys killed, father commits suicide" (3). None when the sentence tells no such group."""
+    and himself" (3), "Two boys killed, father commits suicide" (3). None when the sentence tells no such group.
+
+    ``counted`` is the sentence's stated death toll when the caller has read it already (:func:`find_casualties`).
+    """
     best: int | None = None
-    for match in _TOGETHER.finditer(text):
-        best = max(best or 0, _part_count(match, "a") + _part_count(match, "b"))
+    if _TOGETHER_CUE.search(text):
+        for match in _TOGETHER.finditer(text):
+            best = max(best or 0, _part_count(match, "a") + _part_count(match, "b"))
     victims = None
     for match in _KILLED_THEIR.finditer(text):
         value = parse_number(match.group("n"))
@@ -237,7 +244,8 @@ def killed_together(text: str) -> int | None:
             victims = max(victims or 0, int(value))
     if _ONE_THEN_SELF.search(text) and not _ATTEMPT.search(text):
         best = max(best or 0, 2)
-    counted = find_casualties(text)[0].get("killed")
+    if counted is None:
+        counted = find_casualties(text)[0].get("killed")
     base = max(v for v in (best, victims, counted) if v is not None) if (best or victims or counted) else None
     if base is not None and _AND_SELF.search(text) and not _ATTEMPT.search(text) and best is None:
         base += 1

@@ -40,12 +40,20 @@ _FATAL = re.compile(
 )
 
 
+_CASUALTY_WORD = re.compile(
+    r"kill|dead|death|died|dies|injur|wound|hurt|fatal|shot|shoot|hospital|casualt|slain|murder|suicide|struck|"
+    r"hit\b|critical|condition|grazed",
+    re.I,
+)
+
+
 def _read(text: str) -> tuple[dict[str, int], dict[str, int]]:
     """(counts the sentence states, one person killed or hurt that it tells without a number)."""
-    if OTHER_TIME.search(text):
+    if not _CASUALTY_WORD.search(text) or OTHER_TIME.search(text):
         return {}, {}
-    counts = settle_casualties(find_casualties(text)[0])
-    together = killed_together(text)
+    found = find_casualties(text)[0]
+    counts = settle_casualties(found)
+    together = killed_together(text, found.get("killed", 0))
     if together is not None and together > counts.get("killed", 0):
         counts["killed"] = together
     one = singular_casualties(text)
@@ -98,7 +106,7 @@ def article_facts(
 ) -> ArticleFacts:
     """The facts of one article's main incident (all None when it reports none)."""
     main = main_incident(events)
-    sentences = [t for sent in ctx.sents if (t := sent.text.strip())]
+    sentences = [t for sent in ctx.sents[: LEAD_SENTENCES + 2] if (t := sent.text.strip())]
     title, body = (sentences[0], sentences[1:]) if sentences else ("", [])
     killed, injured = read_casualties(title, body)
     if main is None:
