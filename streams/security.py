@@ -21,14 +21,12 @@ import logging
 import ssl
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, SecretStr, field_validator, model_validator
 
 if TYPE_CHECKING:
     from faust.types.auth import CredentialsT
-
-    from streams.settings import Settings
 
 __all__ = [
     "SASL_MECHANISMS",
@@ -46,8 +44,18 @@ SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 ENV = "STORYWIRE_SECURITY__"
 
-Protocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 Mechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+
+
+class Settings(Protocol):
+    """What the builders read of :class:`streams.settings.Settings` (not imported: it imports this module)."""
+
+    @property
+    def bootstrap_servers(self) -> str: ...
+
+    @property
+    def security(self) -> SecuritySettings: ...
 
 
 class SecurityConfigError(ValueError):
@@ -61,7 +69,7 @@ class SecuritySettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
-    protocol: Protocol = "PLAINTEXT"
+    protocol: SecurityProtocol = "PLAINTEXT"
     sasl_mechanism: Mechanism | None = None  # required with SASL_PLAINTEXT and SASL_SSL
     username: str | None = None
     password: SecretStr | None = None
