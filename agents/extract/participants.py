@@ -34,7 +34,7 @@ _OFFICIAL = re.compile(
     r"senator|president|reporter|anchor|councilman|councilwoman|superintendent|director)\b",
     re.I,
 )
-_AGE_AFTER = re.compile(r"^\s*,\s*(?:age\s+|aged\s+)?(\d{1,2})\s*,")
+_AGE_AFTER = re.compile(r"^\s*,\s*(?:age\s+|aged\s+)?(\d{1,2})\s*(?:[,;.)]|\s+(?:and|of|from|who|was|is)\b|$)")
 _AGE_PAREN = re.compile(r"^\s*\((\d{1,2})\)")
 _AGE_BEFORE = re.compile(r"(\d{1,2})[- ]year[- ]old\s+(?:\w+\s+){0,2}$", re.I)
 _SAY = frozenset({"say", "tell", "add", "state", "explain", "describe", "recall", "according", "speak", "write"})
@@ -199,12 +199,39 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
             continue
         name = _clean_name(ents.names.get(eid, eid))
         if len(name.split()) < 2:
+            name = _family_name(ents.names.get(eid, eid), eid, ctx, ents)
+        if len(name.split()) < 2:
             continue  # a surname alone was already counted under the full name; junk words cut away
         if "killed" in status:
             status.discard("injured")  # shot, then died: one victim, dead
         text = ", ".join(s for s in ("killed", "injured", "unharmed", "arrested") if s in status) or None
         out.append(Participant(name=name, age=age, role=role, status=text))
     return out
+
+
+_FAMILY = re.compile(
+    r"\b(?:son|sons|daughter|daughters|child|children|brother|brothers|sister|sisters|wife|husband|mother|father|"
+    r"family|twins?|siblings?|grandson|granddaughter|nephew|niece|cousin)\b",
+    re.I,
+)
+
+
+def _family_name(first: str, eid: str, ctx: Context, ents: CanonicalEntities) -> str:
+    """A first name alone, told as family of a person named in full in the same sentence ("Russell Smith, his wife,
+    Shawna Smith, and their two children, 6-year-old Tylee and 2-year-old Blake"): the family's surname."""
+    words = first.split()
+    if len(words) != 1 or not words[0][:1].isupper():
+        return first
+    for n in sorted({ctx.sent_of[i] for i, pid in ctx.person_positions if pid == eid}):
+        sent = ctx.sents[n]
+        if not _FAMILY.search(sent.text):
+            continue
+        for i, other in ctx.person_positions:
+            if other != eid and ctx.sent_of[i] == n and ents.labels.get(other) == "PERSON":
+                full = ents.names.get(other, "").split()
+                if len(full) >= 2 and full[0] != words[0]:
+                    return f"{words[0]} {full[-1]}"
+    return first
 
 
 def _read_aged(
