@@ -201,6 +201,8 @@ class StoryIndex:
         self._seq = 0
         self._clock: float | None = None  # newest publication time seen
         self._time_heap: list[tuple[float, str]] = []  # (last published, story id), lazily cleaned
+        # (last arrival, story id) of the stories out of the window by date but not by arrival, lazily cleaned
+        self._late_heap: list[tuple[int, str]] = []
         self._caps = {"terms": s.max_terms, "entities": s.max_entities, "title": s.max_title_terms, "cues": s.max_cues}
         self._weights = {
             "terms": s.weight_terms,
@@ -944,6 +946,7 @@ class StoryIndex:
         # By publication time (dated stories), via a heap of (newest date, story id) with stale entries.
         if self._clock is not None:
             horizon = self._clock - s.max_age_days * _DAY
+            grace = s.late_grace_articles
             kept: list[tuple[float, str]] = []
             while self._time_heap and self._time_heap[0][0] < horizon:
                 last, sid = heapq.heappop(self._time_heap)
@@ -953,10 +956,25 @@ class StoryIndex:
                 if sid == protect:
                     kept.append((last, sid))
                     continue
+                if grace > 0:  # out of the window by date; it leaves by arrival (below)
+                    heapq.heappush(self._late_heap, (story.profile.last_seq, sid))
+                    continue
                 self._drop_story(sid)
                 evicted.append(sid)
             for entry in kept:
                 heapq.heappush(self._time_heap, entry)
+            # Stories out of the window by date leave once they have had no article for ``grace`` arrivals, in the
+            # order of their last arrival (an entry older than its story's last article is put back with that one's).
+            while self._late_heap and self._seq - self._late_heap[0][0] >= grace:
+                seq, sid = heapq.heappop(self._late_heap)
+                story = self._stories.get(sid)
+                if story is None or story.last_ts is None or story.last_ts >= horizon:
+                    continue  # gone, or back in the window by date (the time heap has it again)
+                if story.profile.last_seq != seq or sid == protect:
+                    heapq.heappush(self._late_heap, (max(story.profile.last_seq, seq + 1), sid))
+                    continue
+                self._drop_story(sid)
+                evicted.append(sid)
         # By arrival (undated stories), least recently updated first.
         while self._undated:
             sid = next(iter(self._undated))

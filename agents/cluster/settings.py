@@ -89,6 +89,12 @@ class ClusterSettings(BaseModel):
             "newest article seen is evicted."
         ),
     )
+    late_grace_articles: int = Field(
+        1000,
+        description="A dated story out of the max_age_days window stays until this many articles have arrived "
+        "since its last one: a report published long before the newest seen (a late feed, an archive replayed "
+        "out of order) still finds its story. 0: it leaves as soon as it is out of the window by date.",
+    )
     window_articles: int = Field(
         100_000,
         description=(

@@ -122,7 +122,7 @@ def test_restore_from_profiles_continues_identically() -> None:
 
 
 def test_dated_stories_leave_the_window() -> None:
-    index = StoryIndex(ClusterSettings(max_age_days=10))
+    index = StoryIndex(ClusterSettings(max_age_days=10, late_grace_articles=0))
     old = index.assign(ext("a", QUAKE_A[0], entities=QUAKE_A[1], published=T0))
     late = index.assign(ext("b", ARREST[0], entities=ARREST[1], published=T0 + timedelta(days=11)))
     assert late.evicted == [old.story_id]
@@ -130,6 +130,22 @@ def test_dated_stories_leave_the_window() -> None:
     # the same event long after is a new story
     again = index.assign(ext("c", QUAKE_A[0], entities=QUAKE_A[1], published=T0 + timedelta(days=11)))
     assert again.new_story
+
+
+def test_dated_stories_out_of_the_window_wait_for_late_reports() -> None:
+    # An archive replayed out of order: a report of an old event arrives after news a year newer; a second report
+    # of it, arriving later still, joins it. The old story leaves once late_grace_articles have passed without one.
+    index = StoryIndex(ClusterSettings(max_age_days=10, late_grace_articles=3))
+    index.assign(ext("new", ARREST[0], entities=ARREST[1], published=T0 + timedelta(days=400)))
+    old = index.assign(ext("a", QUAKE_A[0], entities=QUAKE_A[1], published=T0))
+    assert old.new_story and not old.evicted
+    follow = index.assign(ext("b", QUAKE_A[0], entities=QUAKE_A[1], published=T0 + timedelta(days=1)))
+    assert follow.story_id == old.story_id and not follow.evicted
+    steps = [
+        index.assign(ext(f"x{i}", f"parliament vote budget {i}", published=T0 + timedelta(days=400))) for i in range(3)
+    ]
+    assert [s.evicted for s in steps] == [[], [], [old.story_id]]
+    assert index.story_of("a") is None
 
 
 def test_undated_stories_leave_after_window_articles() -> None:
