@@ -240,11 +240,24 @@ def role_is_specific(role: str | None) -> bool:
     return len(words) >= 2 and words[0] not in TITLES
 
 
+_FUNCTION_WORDS = frozenset(
+    {"the", "a", "an", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "and",
+     "or", "of", "in", "on", "at", "to", "for", "by", "with"}
+)  # fmt: skip
+_STANCE = re.compile(r"^(?:pro|anti|non|post|pre|ex)-", re.I)
+
+
 def _not_a_name(name: str) -> bool:
-    """A title or office word alone ("Sgt", "Sheriff", "Police") or a time zone ("GMT"): the model's NER takes
-    them for a person or an organisation, but they name no one."""
+    """A title or office word alone ("Sgt", "Sheriff", "Police"), a time zone ("GMT"), a function word ("the"),
+    or a stance on a name ("pro-US", "anti-Kremlin": an adjective, not the country): the model's NER takes them for
+    names, but they name no one."""
     words = name.lower().replace(".", " ").split()
-    return all(w in TITLES for w in words) or name.upper() in TIME_ZONES
+    return (
+        all(w in TITLES for w in words)
+        or name.upper() in TIME_ZONES
+        or all(w in _FUNCTION_WORDS for w in words)
+        or bool(_STANCE.match(name))
+    )
 
 
 _COMMON_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV"})
@@ -258,17 +271,30 @@ def _first_line_end(doc: Doc) -> int:
     return len(doc)
 
 
-def _capitalized_common_word(span: Span, title_end: int, written_lower: set[int]) -> bool:
+def _capitalized_common_word(span: Span, title_end: int, written_lower: set[int], lower_anywhere: set[int]) -> bool:
     """Common words that look like a name only because of where they stand: a mention whose capitals say nothing
     (in the headline, or one word first in its sentence) made of words the article writes in lowercase
     elsewhere ("Arson Suspected In Church Fire" when the text says "arson is suspected"). A capital in
     mid-sentence ("Apple said") is evidence of a name and keeps it; so does a word of a longer name in the text."""
     words = [t for t in span if t.is_alpha]
-    if not words or not all(w.lower in written_lower for w in words):
+    if not words:
         return False
+    if not all(w.lower in written_lower for w in words):
+        # A line that is nothing but the mention ("Full Story", a link's text) of words the text writes in
+        # lowercase: no name, even though the mention itself is a longer "name".
+        return _alone_on_its_line(span) and all(w.lower in lower_anywhere for w in words)
     if span.end <= title_end:
         return True
-    return len(words) == 1 and bool(words[0].is_sent_start)
+    # One word first in its sentence, or a line that is nothing but the mention.
+    return (len(words) == 1 and bool(words[0].is_sent_start)) or _alone_on_its_line(span)
+
+
+def _alone_on_its_line(span: Span) -> bool:
+    doc = span.doc
+    after = span.end
+    while after < len(doc) and doc[after].is_space:
+        after += 1
+    return bool(span[0].is_sent_start) and (after == len(doc) or bool(doc[after].is_sent_start))
 
 
 def canonicalize_entities(doc: Doc) -> CanonicalEntities:
@@ -278,11 +304,12 @@ def canonicalize_entities(doc: Doc) -> CanonicalEntities:
     # Words the text below the headline uses as common words (in lowercase), minus the words of its longer
     # names ("Felt" is Mark Felt's surname however often the text says "felt"). A headline alone has none.
     written_lower = {t.lower for t in doc[title_end:] if t.is_lower and t.is_alpha and t.pos_ in _COMMON_POS}
+    lower_anywhere = set(written_lower)
     written_lower -= {t.lower for span in doc.ents if len(span) > 1 and span.start >= title_end for t in span}
     for span in doc.ents:
         if span.label_ not in ENTITY_LABELS or not any(t.is_alpha for t in span):
             continue
-        if _capitalized_common_word(span, title_end, written_lower):
+        if _capitalized_common_word(span, title_end, written_lower, lower_anywhere):
             continue
         name, regnal_inside, dropped = _clean(span)
         if not name or not any(c.isalpha() for c in name) or _not_a_name(name):

@@ -47,11 +47,18 @@ _CASUALTY_WORD = re.compile(
 )
 
 
+_NO_ONE_ELSE = re.compile(
+    r"\b(?:no\s+one|nobody)\s+else\b|\bno\s+other\s+(?:people|person|one|injuries)\b|\bnone\s+of\s+the\s+others\b", re.I
+)
+
+
 def _read(text: str) -> tuple[dict[str, int], dict[str, int]]:
     """(counts the sentence states, one person killed or hurt that it tells without a number)."""
     if not _CASUALTY_WORD.search(text) or OTHER_TIME.search(text):
         return {}, {}
     found = find_casualties(text)[0]
+    if _NO_ONE_ELSE.search(text):  # "no one else was hurt" says nothing of the one who was
+        found = {kind: value for kind, value in found.items() if value}
     counts = settle_casualties(found)
     together = killed_together(text, found.get("killed", 0))
     if together is not None and together > counts.get("killed", 0):

@@ -311,3 +311,26 @@ def test_a_negated_count_is_zero_not_one(sentence: str, counts: dict[str, int]) 
     from agents.extract.casualties import casualty_counts
 
     assert casualty_counts(sentence) == counts
+
+
+def test_entity_junk_is_no_entity(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "The" as an organisation, a link's text ("Full Story") as a person, and "pro-US" taking the US's place:
+    none of them name anyone (issue 28, item 12)."""
+    from agents.extract.extractor import Extractor
+    from schemas import Article
+
+    extractor = Extractor(nlp)
+    article = Article(
+        id="junk",
+        title="Ferry fire in Port Halloway",
+        text=(
+            "The fire broke out on the ferry. The crew said the full story would come out later.\n\n"
+            "Full Story\n\nThe pro-US party won the vote. The US embassy said the vote was fair."
+        ),
+    )
+    [ex] = extractor.extract([article])
+    names = {e.name for e in ex.entities}
+    assert "Full Story" not in names and "the" not in {n.lower() for n in names}
+    assert not [n for n in names if n.lower().startswith("pro-")]
+    us = [e for e in ex.entities if e.id == "gpe:us"]
+    assert us and us[0].name == "US"
