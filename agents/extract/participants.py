@@ -34,9 +34,23 @@ _OFFICIAL = re.compile(
     r"senator|president|reporter|anchor|councilman|councilwoman|superintendent|director)\b",
     re.I,
 )
-_AGE_AFTER = re.compile(r"^\s*,\s*(?:age\s+|aged\s+)?(\d{1,2})\s*(?:[,;.)]|\s+(?:and|of|from|who|was|is)\b|$)")
+_AGE_AFTER = re.compile(
+    r"^\s*,\s*(?:age\s+|aged\s+)?(\d{1,2})\s*(?:[,;.)–—-]|\s+(?:and|of|from|who|was|is)\b|$)"
+    r"|^\s+(?:was|is)\s+(\d{1,2})\s+years?\s+old\b"
+)
 _AGE_PAREN = re.compile(r"^\s*\((\d{1,2})\)")
-_AGE_BEFORE = re.compile(r"(\d{1,2})[- ]year[- ]old\s+(?:\w+\s+){0,2}$", re.I)
+_AGE_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen".split()
+    )
+}
+_AGE_BEFORE = re.compile(
+    r"(\d{1,2}|" + "|".join(_AGE_WORDS) + r")[- ]year[- ]old\s+(?:\w+\s+){0,2}$"
+    r"|(\d{1,2}|" + "|".join(_AGE_WORDS) + r")[- ]year[- ]old(?:\s+\w+)?\s+(?:has\s+been|was|is)\s+identified\s+as\s+$",
+    re.I,
+)
 _SAY = frozenset({"say", "tell", "add", "state", "explain", "describe", "recall", "according", "speak", "write"})
 # Words of a sentence that tell what happened to the people it names with their ages.
 _DIED = re.compile(r"\b(?:died|dies|dead|killed|slain|murdered|fatal(?:ly)?|pronounced|homicide|death|bodies)\b", re.I)
@@ -97,11 +111,12 @@ def _age(doc: Doc, span: Span, text: str) -> int | None:
     after = text[span.end_char : span.end_char + 24]
     m = _AGE_AFTER.match(after) or _AGE_PAREN.match(after)
     if m is None:
-        before = text[max(0, span.start_char - 40) : span.start_char]
+        before = text[max(0, span.start_char - 70) : span.start_char]
         m = _AGE_BEFORE.search(before)
     if m is None:
         return None
-    age = int(m.group(1))
+    raw = next(g for g in m.groups() if g)
+    age = int(raw) if raw.isdigit() else _AGE_WORDS[raw.lower()]
     return age if 0 < age < 110 else None
 
 

@@ -29,11 +29,29 @@ _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def participant_key(name: str) -> tuple[str, str]:
-    """(surname, first initial) of a person's name: "Jane Q. Doe" and "Jane Doe" are one participant."""
+    """(surname, first name) of a person's name: "Jane Q. Doe" and "Jane Doe" are one participant; "J. Doe"
+    keys as ("doe", "j") and joins a known "Jane Doe" (see :func:`_slot_key`), while "James Doe" and "John Doe"
+    of one family stay two."""
     words = [w.lower() for w in _WORD.findall(name) if w.lower() not in _SUFFIXES]
     if not words:
         return (name.lower(), "")
-    return (words[-1], words[0][0] if len(words) > 1 else "")
+    return (words[-1], words[0] if len(words) > 1 else "")
+
+
+def _slot_key(key: tuple[str, str], known: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """The known participant a name joins: a surname alone joins the one of that surname, an initial the one
+    whose first name starts with it."""
+    surname, first = key
+    if key in known:
+        return key
+    same = [k for k in known if k[0] == surname]
+    if not first:
+        return same[0] if len(same) == 1 else key
+    if len(first) == 1:
+        fits = [k for k in same if k[1].startswith(first)]
+        return fits[0] if len(fits) == 1 else key
+    fits = [k for k in same if len(k[1]) == 1 and first.startswith(k[1])]
+    return fits[0] if len(fits) == 1 else key
 
 
 def _in_time_order(reports: Sequence[FactReport]) -> list[FactReport]:
@@ -72,9 +90,7 @@ def _participants(ordered: Sequence[FactReport], provenance: Provenance, moved: 
     merged: dict[tuple[str, str], dict[str, object]] = {}
     for aid, source, _, facts in ordered:
         for p in facts.participants:
-            key = participant_key(p.name)
-            if key[1] == "" and any(k[0] == key[0] for k in merged):
-                key = next(k for k in merged if k[0] == key[0])
+            key = _slot_key(participant_key(p.name), list(merged))
             slot = merged.setdefault(key, {"names": [], "ages": [], "roles": [], "status": set()})
             slot["names"].append(p.name)  # type: ignore[attr-defined]
             if p.age is not None:

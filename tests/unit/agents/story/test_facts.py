@@ -95,7 +95,7 @@ def test_the_newest_report_moves_the_facts_and_says_so() -> None:
     before, _ = fold_facts([("a", "A", _day(1), early)])
     after, provenance = fold_facts([("a", "A", _day(1), early), ("b", "B", _day(2), later)])
     assert (after.killed, after.injured) == (2, 1)
-    lee = next(p for p in after.participants if participant_key(p.name) == ("lee", "a"))
+    lee = next(p for p in after.participants if participant_key(p.name) == ("lee", "ann"))
     assert (lee.status, lee.age) == ("killed", 34)
     moved = {(d.field, d.from_, d.to) for d in developments(before, after, provenance, {"b"})}
     assert moved == {("killed", 1, 2), ("injured", 2, 1), ("participants.Ann Lee.status", "injured", "killed")}
