@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
-from agents.story.state import apply_message, oversized
+from agents.story.state import apply_message
 from schemas import StoryArticle
 
 if TYPE_CHECKING:
@@ -14,8 +13,6 @@ if TYPE_CHECKING:
     from streams.topics import Streams
 
 __all__ = ["attach"]
-
-log = logging.getLogger(__name__)
 
 
 def attach(sw: Streams) -> None:
@@ -27,22 +24,6 @@ def attach(sw: Streams) -> None:
         """story-articles → story-updates."""
         async for msg in stream:
             step = apply_message(sw.stories.get(msg.story_id), msg, settings.story)
-            over = [] if step.evicted or step.duplicate else oversized(step, settings.story.max_message_bytes)
-            if over:
-                # Neither sent nor saved: the story keeps its previous state (this message is not part of it, and
-                # a later one is applied to that state), and the worker goes on with the next message.
-                log.error(
-                    "story %s: %s message %s over the %d-byte message limit; NOT sent, the story keeps its previous "
-                    "saved state (version %d) and this %s message is left out of it. Lower the story settings' "
-                    "caps or window (STORYWIRE_STORY__*): docs/operations.md, 'Very large stories'",
-                    msg.story_id,
-                    ", ".join(f"{what} ({n:,} bytes)" for what, n in over),
-                    "is" if len(over) == 1 else "are",
-                    settings.story.max_message_bytes,
-                    sw.stories[msg.story_id].version if msg.story_id in sw.stories else 0,
-                    msg.kind,
-                )
-                continue
             if step.evicted:
                 if msg.story_id in sw.stories:  # redelivered: already gone
                     del sw.stories[msg.story_id]  # a changelog tombstone: the table stays bounded like the index

@@ -43,6 +43,3 @@ class StorySettings(BaseModel):
     pool_fingerprints: int = Field(32, ge=0, description="Folded originals kept for wire-copy detection (recent).")
     pool_participants: int = Field(40, ge=1, description="Participants kept per folded event (most reported).")
     pool_article_ids: int = Field(1000, ge=0, description="Folded article ids remembered for redelivery (recent).")
-    # The broker's message limit (streams/app.py: producer_max_request_size, 16 MiB) less room for the record's key
-    # and headers: a step whose update or saved state is larger is not sent (agents/story/agent.py logs it).
-    max_message_bytes: int = Field(16 * 1024 * 1024 - 64 * 1024, ge=1, description="Largest update or state sent.")

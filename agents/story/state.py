@@ -41,7 +41,6 @@ __all__ = [
     "apply_message",
     "build_story",
     "fold_articles",
-    "oversized",
     "pack_model",
     "stored_article",
     "unpack_model",
@@ -721,14 +720,6 @@ def _absorb(state: StoryState, msg: StoryArticle, settings: StorySettings) -> St
             new_state = step.state
             updates.extend(step.updates)
     return StoryStep(state=new_state, update=updates[-1] if updates else None, updates=updates)
-
-
-def oversized(step: StoryStep, limit: int) -> list[tuple[str, int]]:
-    """What of a step would exceed the message limit (``limit`` bytes of JSON): its updates, its saved state."""
-    over = [(f"StoryUpdate version {u.version}", n) for u in step.updates if (n := len(u.model_dump_json())) > limit]
-    if step.state is not None and (n := len(step.state.model_dump_json())) > limit:
-        over.append(("saved state", n))
-    return over
 
 
 def fold_articles(

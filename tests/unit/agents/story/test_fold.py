@@ -81,14 +81,3 @@ def test_a_rising_toll_is_the_latest_development() -> None:
     facts, provenance = tally.facts()
     assert (facts.killed, facts.injured) == (2, 1)
     assert provenance["latest"] == ("a1", "b.com")
-
-
-def test_a_step_over_the_message_limit_is_named() -> None:
-    """What the story agent refuses to send or save (agents/story/agent.py logs it and keeps the previous state)."""
-    from agents.story.state import StoryState, StoryStep, oversized
-    from schemas import StoryUpdate
-
-    update = StoryUpdate(story_id="s-1", version=2, title="x" * 5_000)
-    step = StoryStep(state=StoryState(story_id="s-1"), update=update, updates=[update])
-    assert [what for what, _ in oversized(step, 4_000)] == ["StoryUpdate version 2"]
-    assert oversized(step, 1_000_000) == []
