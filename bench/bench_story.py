@@ -16,7 +16,6 @@ story to each size (median of five around it).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -32,11 +31,8 @@ FILES = ("ecbplus-dev", "gvc-dev")
 WINDOW = 5  # articles timed around each size
 
 
-def measure(sizes: list[int], cache_dir: Path, eval_dir: Path) -> dict[int, dict[str, float]]:
-    """Per size: the median milliseconds of ``apply_article`` for the articles that bring one story to it, and the
-    story's saved state (the ``stories`` table's JSON) and last ``StoryUpdate`` (JSON) in bytes at that size.
-
-    Past the dev files' size the articles repeat under new ids (``-r1``, ``-r2``, ...), still a minute apart."""
+def per_article_ms(sizes: list[int], cache_dir: Path, eval_dir: Path) -> dict[int, float]:
+    """Median milliseconds of ``apply_article`` for the articles that bring one story to each size."""
     from agents.story.state import StorySettings, apply_article
     from bench.bench_cluster import load_extractions
 
@@ -46,40 +42,22 @@ def measure(sizes: list[int], cache_dir: Path, eval_dir: Path) -> dict[int, dict
     extractions = [e for path in paths for e in load_extractions(path, cache_dir)]
     around = {size: range(size - WINDOW // 2, size + WINDOW // 2 + 1) for size in sizes}  # the articles timed
     need = max(sizes) + WINDOW // 2
+    if len(extractions) < need:
+        raise SystemExit(f"only {len(extractions)} dev articles; the largest size needs {need}")
     start = datetime(2026, 1, 1, tzinfo=UTC)
     settings = StorySettings()
     timed = {n for ns in around.values() for n in ns}
     took: dict[int, float] = {}
-    out: dict[int, dict[str, float]] = {}
     state = None
-    last_update = None
-    for n in range(1, need + 1):
-        ex = extractions[(n - 1) % len(extractions)]
-        turn = (n - 1) // len(extractions)
-        article = ex.article.model_copy(
-            update={"published": start + timedelta(minutes=n), **({"id": f"{ex.article.id}-r{turn}"} if turn else {})}
+    for n, ex in enumerate(extractions[:need], 1):
+        stamped = ex.model_copy(
+            update={"article": ex.article.model_copy(update={"published": start + timedelta(minutes=n)})}
         )
-        stamped = ex.model_copy(update={"article": article})
         t = time.perf_counter()
-        step = apply_article(state, "s-bench", stamped, settings)
-        elapsed = (time.perf_counter() - t) * 1000
-        state = step.state
-        last_update = step.update or last_update
+        state = apply_article(state, "s-bench", stamped, settings).state
         if n in timed:
-            took[n] = elapsed
-        if n in around and state is not None:
-            out[n] = {
-                "state_bytes": len(state.model_dump_json().encode()),
-                "update_bytes": len(last_update.model_dump_json().encode()) if last_update is not None else 0,
-            }
-    for size in sizes:
-        out[size]["ms_per_article"] = round(statistics.median(took[n] for n in around[size]), 2)
-    return {size: out[size] for size in sizes}
-
-
-def per_article_ms(sizes: list[int], cache_dir: Path, eval_dir: Path) -> dict[int, float]:
-    """Median milliseconds of ``apply_article`` for the articles that bring one story to each size."""
-    return {size: m["ms_per_article"] for size, m in measure(sizes, cache_dir, eval_dir).items()}
+            took[n] = (time.perf_counter() - t) * 1000
+    return {size: statistics.median(took[n] for n in around[size]) for size in sizes}
 
 
 def at_revision(rev: str, sizes: list[int], cache_dir: Path, eval_dir: Path) -> dict[int, float]:
@@ -108,7 +86,6 @@ def main() -> None:
     parser.add_argument("--against", metavar="REV", help="also measure git revision REV (in a temporary worktree)")
     parser.add_argument("--cache-dir", type=Path, default=None, help="extraction cache (default: bench/paths.py)")
     parser.add_argument("--eval-dir", type=Path, default=None, help="where the dev files are (default: bench/paths.py)")
-    parser.add_argument("--json", action="store_true", help="also print one JSON object keyed by size (last line)")
     parser.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cache_dir is None or args.eval_dir is None:  # (--raw, run at an old revision, is given both)
@@ -121,24 +98,15 @@ def main() -> None:
         for size, ms in per_article_ms(sizes, args.cache_dir, args.eval_dir).items():
             print(size, ms)
         return
-    measured = measure(sizes, args.cache_dir, args.eval_dir)
-    now = {size: m["ms_per_article"] for size, m in measured.items()}
+    now = per_article_ms(sizes, args.cache_dir, args.eval_dir)
     old = at_revision(args.against, sizes, args.cache_dir, args.eval_dir) if args.against else {}
-    print(
-        "| story size (articles) | ms for one more article | saved state | StoryUpdate |"
-        + (f" at {args.against} | ×faster |" if old else "")
-    )
-    print("|---|---|---|---|" + ("---|---|" if old else ""))
+    print("| story size (articles) | ms for one more article |" + (f" at {args.against} | ×faster |" if old else ""))
+    print("|---|---|" + ("---|---|" if old else ""))
     for size in sizes:
-        m = measured[size]
-        row = (
-            f"| {size:,} | {now[size]:,.1f} | {m['state_bytes'] / 1000:,.0f} KB | {m['update_bytes'] / 1000:,.0f} KB |"
-        )
+        row = f"| {size} | {now[size]:,.0f} |"
         if old:
             row += f" {old[size]:,.0f} | {old[size] / now[size]:.1f} |"
         print(row)
-    if args.json:
-        print(json.dumps({str(size): measured[size] for size in sizes}))
 
 
 if __name__ == "__main__":

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.extraction import Participant, Place
 
@@ -25,50 +24,24 @@ __all__ = [
 AttributeValue = str | int | float
 
 
-class _Totals(BaseModel):
-    """A model with optional totals beside capped lists (``_TOTALS``): left out of its JSON while None, so a message
-    whose lists are all within their caps is the same JSON as before the totals existed."""
-
-    _TOTALS: frozenset[str] = frozenset()
-
-    @model_serializer(mode="wrap")
-    def _without_unset_totals(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict):
-            for name in self._TOTALS:
-                if data.get(name, 0) is None:
-                    del data[name]
-        return data
-
-
-class SummarySentence(_Totals):
-    """One extractive summary sentence and the articles (and outlets) it comes from.
-
-    In a very large story ``article_ids`` and ``sources`` are capped (the most recent); ``article_count`` and
-    ``source_count`` then give the totals (absent while the lists are complete)."""
+class SummarySentence(BaseModel):
+    """One extractive summary sentence and the articles (and outlets) it comes from."""
 
     model_config = ConfigDict(frozen=True)
-    _TOTALS = frozenset({"article_count", "source_count"})
 
     text: str
     article_ids: list[str]
     sources: list[str]
-    article_count: int | None = None
-    source_count: int | None = None
 
 
-class ConflictValue(_Totals):
-    """One side of a disagreement: a value and who reports it (capped lists: ``article_count`` and ``source_count``
-    give the totals, absent while the lists are complete)."""
+class ConflictValue(BaseModel):
+    """One side of a disagreement: a value and who reports it."""
 
     model_config = ConfigDict(frozen=True)
-    _TOTALS = frozenset({"article_count", "source_count"})
 
     value: AttributeValue
     sources: list[str]
     article_ids: list[str]
-    article_count: int | None = None
-    source_count: int | None = None
 
 
 class Conflict(BaseModel):
@@ -81,15 +54,10 @@ class Conflict(BaseModel):
     values: list[ConflictValue]
 
 
-class StoryEvent(_Totals):
-    """An event merged across the articles of a story, with every source that reports it.
-
-    In a very large story ``sources`` and ``article_ids`` are capped (``StorySettings.max_event_ids``: the first
-    sources, the most recent articles); ``source_count`` and ``article_count`` then give the exact totals (absent
-    while the lists are complete)."""
+class StoryEvent(BaseModel):
+    """An event merged across the articles of a story, with every source that reports it."""
 
     model_config = ConfigDict(frozen=True)
-    _TOTALS = frozenset({"source_count", "article_count"})
 
     id: str
     type: str
@@ -103,8 +71,6 @@ class StoryEvent(_Totals):
     sources: list[str] = Field(default_factory=list)
     article_ids: list[str] = Field(default_factory=list)
     names: dict[str, str] = Field(default_factory=dict)  # participant id -> display name ("Pope Leo")
-    source_count: int | None = None  # exact totals, set when the lists above are capped
-    article_count: int | None = None
 
 
 class StoryEntity(BaseModel):
@@ -178,19 +144,10 @@ class Changes(BaseModel):
     developments: list[Development] = Field(default_factory=list)  # facts this version moved forward
 
 
-class StoryUpdate(_Totals):
-    """A new version of a story, emitted only when a new source changes what is known.
-
-    A very large story's lists are capped (docs/operations.md, "Very large stories"): ``sources`` (the first reports
-    and the most recent), ``events`` (the most reported, and every event this version changes), ``entities`` (by
-    mentions) and ``conflicts`` (of the events listed). Then ``truncated`` names the capped lists and the
-    ``*_total`` fields give their full lengths (absent while every list is complete); ``article_count``,
-    ``independent_source_count``, each event's counts and each entity's mentions stay exact, and
-    ``changes.new_articles`` always lists every new article.
-    """
+class StoryUpdate(BaseModel):
+    """A new version of a story, emitted only when a new source changes what is known."""
 
     model_config = ConfigDict(frozen=True)
-    _TOTALS = frozenset({"sources_total", "events_total", "entities_total", "conflicts_total", "truncated"})
 
     story_id: str
     version: int = Field(ge=1)
@@ -209,8 +166,3 @@ class StoryUpdate(_Totals):
     last_seen: datetime | None = None
     changes: Changes = Field(default_factory=Changes)
     merged_into: str | None = None  # set on the last version of a story folded into another: follow it there
-    sources_total: int | None = None  # full lengths of capped lists (absent while the list is complete)
-    events_total: int | None = None
-    entities_total: int | None = None
-    conflicts_total: int | None = None
-    truncated: list[str] | None = None  # the names of the capped lists ("sources", "events", ...), if any

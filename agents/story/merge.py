@@ -316,17 +316,6 @@ class _Cluster:
     triggers: set[str] = field(default_factory=set)
     # ``entities`` filed under their _match_keys, so that a participant is compared only with those it may match
     by_key: defaultdict[tuple[str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
-    base: object = None  # a very large story's folded event this cluster continues (agents/story/fold.py)
-
-    def seed_from(self, entities: Iterable[str], actors: Iterable[str], speakers: Iterable[str]) -> None:
-        """Start from a folded event's participants (what :func:`_score` reads of its folded reports)."""
-        for p in entities:
-            if p not in self.entities:
-                for key in _match_keys(p)[0]:
-                    self.by_key[key].add(p)
-                self.entities.add(p)
-        self.actors.update(actors)
-        self.speakers.update(speakers)
 
     def add(self, member: _Member) -> None:
         self.members.append(member)
@@ -521,12 +510,8 @@ def _canonical_reports(reports: Iterable[Report]) -> list[tuple[str, str, EventF
     return [value for _, value in sorted(seen.items(), key=order)]
 
 
-def _cluster_reports(
-    items: list[tuple[str, str, EventFrame]], entity_ids: Mapping[str, str] | None, seeds: Iterable[_Cluster] = ()
-) -> list[_Cluster]:
-    """Group canonical-order reports into happenings: each frame joins the best-fitting earlier cluster.
-
-    ``seeds``: clusters formed before (a very large story's folded events), tried first, in their order."""
+def _cluster_reports(items: list[tuple[str, str, EventFrame]], entity_ids: Mapping[str, str] | None) -> list[_Cluster]:
+    """Group canonical-order reports into happenings: each frame joins the best-fitting earlier cluster."""
     names: dict[str, str] = {}
     for _, _, frame in items:
         for p in (*frame.actors, *frame.targets):
@@ -539,10 +524,8 @@ def _cluster_reports(
     def canon(p: str) -> str:
         return rep.get(p, p)
 
-    clusters: list[_Cluster] = list(seeds)
+    clusters: list[_Cluster] = []
     of_key: dict[str, list[_Cluster]] = {}  # a frame only reports a happening of its own event class
-    for seed in clusters:
-        of_key.setdefault(seed.key, []).append(seed)
     for article_id, source, frame in items:
         member = _Member(
             article_id,

@@ -15,9 +15,7 @@ from rapidfuzz import fuzz, process
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from agents.compact import CompactLayout
-from agents.story import fold as _fold
 from agents.story.facts import Provenance, developments, fold_facts, is_development
-from agents.story.fold import FoldedStory
 from agents.story.merge import GroupMemo, entity_id_map, merge_entities, merge_events, role_conflicts
 from agents.story.settings import StorySettings
 from schemas import (
@@ -143,10 +141,6 @@ class StoryState(BaseModel):
     version: int = 0
     packed_articles: dict[str, bytes] = Field(default_factory=dict)  # article id → packed StoredArticle
     packed_last: bytes | None = None  # the last emitted StoryUpdate, packed
-    # A very large story (agents/story/fold.py): its folded older articles, and the last version's full digest
-    # when that version's lists were capped. None for every story within the window and the caps.
-    packed_folded: bytes | None = None
-    packed_digest: bytes | None = None
     merged_into: str | None = None  # this story was folded into another one
     # Tuples (JSON arrays), so that the usual empty ones are one shared object, not three lists per story.
     absorbed: tuple[str, ...] = ()  # stories folded into this one
@@ -173,11 +167,6 @@ class StoryState(BaseModel):
     def last(self) -> StoryUpdate | None:
         """The last emitted version (unpacked on each call)."""
         return None if self.packed_last is None else unpack_model(StoryUpdate, self.packed_last)
-
-    @property
-    def folded(self) -> FoldedStory | None:
-        """The folded older articles of a very large story (unpacked on each call)."""
-        return None if self.packed_folded is None else unpack_model(FoldedStory, self.packed_folded)
 
     @property
     def articles(self) -> dict[str, StoredArticle]:
@@ -565,74 +554,24 @@ def _emit(
     ``articles`` are all the story's articles, unpacked; ``packed`` the same, packed (the new state keeps these).
     """
     merged = list(extra.pop("merged_stories", []))  # type: ignore[call-overload]
-    folded = state.folded
-    values = list(articles.values())
-    built: _fold.Built | None = None
-    if folded is None and not _fold.needs_folding(values, settings):  # within the window: as it always was
-        view = build_story(state.story_id, values, new_ids=set(new_ids), settings=settings)
-    else:  # a very large story: its folded tallies and its window (agents/story/fold.py)
-        folded = folded or FoldedStory()
-        grouping = _GROUPINGS.take(state.story_id)
-        view, built = _fold.build_large(state.story_id, folded, values, set(new_ids), settings, grouping)
-        _GROUPINGS.keep(state.story_id, grouping)
+    view = build_story(state.story_id, articles.values(), new_ids=set(new_ids), settings=settings)
     view = view.model_copy(update=extra)
     last = state.last
-    capped = built is not None or _fold.exceeds(view, settings)
-    full = view
-    if capped:
-        view = _capped(view, last, state, new_ids, built, settings)
-    new_state, update = state.model_copy(update={"packed_articles": packed}), None
-    if last is None or merged or extra or not _same_content(view, last):
-        version = state.version + 1
-        provenance = built.provenance if built is not None else story_facts(sorted(values, key=_order_key))[1]
-        moved = developments(last.facts if last is not None else None, view.facts, provenance, set(new_ids))
-        changes = view.changes if capped else describe_changes(last, view, new_ids)
-        changes = changes.model_copy(update={"merged_stories": merged, "developments": moved})
-        update = view.model_copy(update={"version": version, "changes": changes})
-        new_state = new_state.model_copy(
-            update={
-                "version": version,
-                "packed_last": pack_model(update),
-                "packed_digest": pack_model(_fold.digest(full)) if capped else None,
-            }
-        )
-    if built is not None:
-        assert folded is not None
-        gone = _fold.to_fold(values, settings)
-        if gone:
-            folded = _fold.fold(folded, gone, built, settings)
-            kept = {k: v for k, v in new_state.packed_articles.items() if k not in {a.article_id for a in gone}}
-            new_state = new_state.model_copy(update={"packed_articles": kept})
-        new_state = new_state.model_copy(update={"packed_folded": pack_model(folded)})
+    if last is not None and not merged and not extra and _same_content(view, last):
+        return state.model_copy(update={"packed_articles": packed}), None
+    version = state.version + 1
+    moved = developments(
+        last.facts if last is not None else None,
+        view.facts,
+        story_facts(sorted(articles.values(), key=_order_key))[1],
+        set(new_ids),
+    )
+    changes = describe_changes(last, view, new_ids).model_copy(update={"merged_stories": merged, "developments": moved})
+    update = view.model_copy(update={"version": version, "changes": changes})
+    new_state = state.model_copy(
+        update={"version": version, "packed_articles": packed, "packed_last": pack_model(update)}
+    )
     return new_state, update
-
-
-def _capped(
-    view: StoryUpdate,
-    last: StoryUpdate | None,
-    state: StoryState,
-    new_ids: list[str],
-    built: _fold.Built | None,
-    settings: StorySettings,
-) -> StoryUpdate:
-    """A view whose lists are over their caps, capped; its ``changes`` computed against the previous version as a
-    whole (its digest, when that version was capped too)."""
-    if last is None or last.truncated is None:
-        changes = describe_changes(last, view, new_ids)
-    else:
-        before = (
-            unpack_model(_fold.Digest, state.packed_digest) if state.packed_digest is not None else _fold.digest(last)
-        )
-        changes = _fold.changes_since(before, last.title, view, new_ids)
-    keep = {*changes.new_events, *(c.split(".", 1)[0] for c in changes.changed_attributes)}
-    if built is not None:
-        keep |= built.touched
-    else:
-        fresh = set(new_ids)
-        keep |= {e.id for e in view.events if fresh & set(e.article_ids)}
-        view = _fold.cap_items(view, settings)
-    total = view.article_count if built is not None else len(view.sources)
-    return _fold.cap_update(view.model_copy(update={"changes": changes}), settings, keep, total)
 
 
 def apply_article(
@@ -676,10 +615,6 @@ def _apply_message(state: StoryState | None, msg: StoryArticle, settings: StoryS
     known = state.packed_articles.get(stored.article_id)
     if known is not None and unpack_model(StoredArticle, known).content_hash == stored.content_hash:
         return StoryStep(state=state, duplicate=True)
-    if state.packed_folded is not None:  # an article already folded (the most recent folded ids are kept)
-        folded = state.folded
-        if folded is not None and folded.seen.get(stored.article_id) == stored.content_hash:
-            return StoryStep(state=state, duplicate=True)
     articles = {**_UNPACKED.of(state), stored.article_id: stored}
     packed = {**state.packed_articles, stored.article_id: pack_model(stored)}
     new_state, update = _emit(state, articles, packed, [stored.article_id], settings)
