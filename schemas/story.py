@@ -142,6 +142,7 @@ class Changes(BaseModel):
     title_changed: bool = False
     merged_stories: list[str] = Field(default_factory=list)  # stories folded into this one by this version
     developments: list[Development] = Field(default_factory=list)  # facts this version moved forward
+    merged_events: dict[str, str] = Field(default_factory=dict)  # published event id -> the event it is now part of
 
 
 class StoryUpdate(BaseModel):

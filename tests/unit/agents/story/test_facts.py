@@ -180,3 +180,47 @@ def test_a_rising_toll_is_a_development_and_leaves_the_conflicts(extractor) -> N
     assert set(event.article_ids) == {"club-1", "club-2"}
     assert not [c for c in last.conflicts if c.attribute == "killed"]
     assert last.title == day_two.title
+
+
+def test_an_event_keeps_its_id_and_is_new_once(extractor) -> None:  # type: ignore[no-untyped-def]
+    """A late article whose id sorts first joins a published event: the event keeps its id, nothing is "new"
+    again, and a conflict is new only in the version where it first appears (issue 28, item 11)."""
+    first = TODDLER_DAY_ONE.model_copy(update={"id": "m-2"})
+    late = TODDLER_DAY_ONE.model_copy(
+        update={"id": "a-0", "source": "Valley Herald", "published": _day(2, 11), "text": TODDLER_DAY_ONE.text + " "}
+    )
+    pipeline = Pipeline(extractor)
+    pipeline.add_articles([first])
+    pipeline.add_articles([late])
+    v1, v2 = pipeline.updates[0], pipeline.updates[-1]
+    assert v2.version == 2
+    assert {e.id for e in v1.events} <= {e.id for e in v2.events}
+    assert v2.changes.new_events == []
+    assert all(c not in {f"{x.event_id}:{x.attribute}" for x in v1.conflicts} for c in v2.changes.new_conflicts)
+
+
+def test_two_published_events_that_become_one_keep_the_older_id() -> None:
+    from agents.story.state import keep_event_ids
+    from schemas import StoryEvent
+
+    prev = StoryUpdate(
+        story_id="s",
+        version=3,
+        title="t",
+        events=[
+            StoryEvent(id="ev-old", type="fire", trigger="fire", article_ids=["a"]),
+            StoryEvent(id="ev-newer", type="fire", trigger="blaze", article_ids=["b"]),
+        ],
+        conflicts=[Conflict(event_id="ev-newer", attribute="killed", values=[])],
+    )
+    cur = StoryUpdate(
+        story_id="s",
+        version=1,
+        title="t",
+        events=[StoryEvent(id="ev-fresh", type="fire", trigger="fire", article_ids=["a", "b", "c"])],
+        conflicts=[Conflict(event_id="ev-fresh", attribute="killed", values=[])],
+    )
+    kept, merged = keep_event_ids(prev, cur)
+    assert [e.id for e in kept.events] == ["ev-old"] and kept.conflicts[0].event_id == "ev-old"
+    assert merged == {"ev-newer": "ev-old"}
+    assert keep_event_ids(None, cur) == (cur, {})
