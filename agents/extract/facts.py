@@ -34,8 +34,8 @@ LEAD_SENTENCES = 6  # the sentences after the headline that tell the incident it
 _GUN = re.compile(r"\b(?:gun|guns|gunshot|gunfire|shot|shots|shooting|firearm|rifle|pistol|handgun|shotgun)\b", re.I)
 # Someone died, however many: "a fatal shooting", "the shooting death of", "a murder-suicide".
 _FATAL = re.compile(
-    r"\b(?:fatal(?:ly)?\s+(?:shooting|shot|stabbing|crash|accident|wound)|shooting\s+death|deadly\s+shooting|"
-    r"murder-suicide|homicide)\b",
+    r"\b(?:fatal(?:ly)?\s+(?:shooting|shot|stabbing|crash|accident|wound)|(?:shooting|gun|gunshot)\s+death|"
+    r"deadly\s+shooting|murder-suicide|homicide|kill(?:s|ed)?\s+(?:himself|herself))\b",
     re.I,
 )
 
