@@ -10,7 +10,7 @@ classifies what stopped it:
 kind                              what happened
 ================================  ==========================================================================
 ``ok``                            everything answered
-``unreachable``                   nothing accepts TCP connections there (the only kind worth retrying)
+``unreachable``                   nothing accepts TCP connections there (worth retrying, as ``failed`` is)
 ``untrusted_certificate``         the broker's certificate is not signed by a CA the client trusts
 ``hostname_mismatch``             the certificate does not name the host the client connected to
 ``client_certificate_required``   the broker asks for a client certificate (mutual TLS) the client lacks
@@ -53,8 +53,9 @@ class Diagnosis:
 
     @property
     def retryable(self) -> bool:
-        """Only an unreachable broker may come up later; every other problem is a setting to change."""
-        return self.kind == "unreachable"
+        """An unreachable broker, or one that fails in a way no setting explains (it may be starting), may work
+        later; every other kind is a setting to change."""
+        return self.kind in ("unreachable", "failed")
 
 
 def _hosts(bootstrap: str) -> list[tuple[str, int]]:
