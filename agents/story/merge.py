@@ -230,6 +230,16 @@ def merge_entities(
         best = display.get(head)
         if best is None or (_words(e.name), len(e.name), e.name) > (_words(best), len(best), best):
             display[head] = e.name
+    # One name, two labels across articles ("Port Halloway" a place in one report and a person in another): one
+    # entity, under the head with more mentions, its label the one most mentions carry.
+    by_name: dict[str, str] = {}
+    for head in sorted(mentions, key=lambda h: (-mentions[h], h)):
+        key = display[head].lower()
+        first = by_name.setdefault(key, head)
+        if first != head:
+            mentions[first] += mentions.pop(head)
+            labels[first].update(labels.pop(head))
+            aliases[first].update(aliases.pop(head))
     # Built without validation (model_construct): every value is already of its field's type (str ids, names and
     # labels from validated entities, int sums, sorted lists of str), and a story of hundreds of articles holds
     # thousands of entities, whose validation was a fifth of its step.

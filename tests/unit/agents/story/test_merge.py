@@ -474,3 +474,14 @@ def test_participants_are_matched_against_a_cluster_as_a_full_scan_matches_them(
         cluster.add(_Member(f"a{n}", "s", frame, sorted(entities), [], {}, {}))
     assert _mine_matched(mine, cluster) == _shared(mine, cluster.entities)
     assert _theirs_matched(mine, cluster) == _shared(cluster.entities, mine)
+
+
+def test_one_name_under_two_labels_is_one_story_entity() -> None:
+    """ "Port Halloway" a place in one report and a person in another is one entity (issue 28, item 12)."""
+    from agents.story.merge import merge_entities
+    from schemas.extraction import Entity
+
+    place = Entity(id="fac:port-halloway", name="Port Halloway", label="FAC", mentions=5)
+    person = Entity(id="person:port-halloway", name="Port Halloway", label="PERSON", mentions=2)
+    [entity] = [e for e in merge_entities([[place], [person]]) if e.name == "Port Halloway"]
+    assert (entity.id, entity.label, entity.mentions) == ("fac:port-halloway", "FAC", 7)
