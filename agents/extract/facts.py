@@ -69,6 +69,14 @@ def _read(text: str) -> tuple[dict[str, int], dict[str, int]]:
     return counts, one
 
 
+_HEADLINE_DEATH = re.compile(r"\b(?:dies|died|dead|killed|slain)\b", re.I)
+_PERSON_WORD = re.compile(
+    r"\b(?:man|woman|boy|girl|teen|teenager|child|toddler|baby|infant|person|student|father|mother|son|daughter|"
+    r"\d{1,2}[- ]year[- ]old)\b",
+    re.I,
+)
+
+
 def read_casualties(title: str, sentences: Sequence[str]) -> tuple[int | None, int | None]:
     """Killed and injured as the headline and the lead tell them: the highest count either gives of each kind.
 
@@ -78,6 +86,8 @@ def read_casualties(title: str, sentences: Sequence[str]) -> tuple[int | None, i
     """
     counted: dict[str, int] = {}
     one: dict[str, int] = {}
+    if _HEADLINE_DEATH.search(title) and _PERSON_WORD.search(title) and not OTHER_TIME.search(title):
+        one["killed"] = 1  # "Officials: Boy, 15, who shot himself accidentally in head dies"
     for text in [title, *sentences[:LEAD_SENTENCES]]:
         stated, single = _read(text)
         if stated == {"injured": 1}:  # "a man was shot": one person hit, who may be the one who died
@@ -132,7 +142,8 @@ def article_facts(
     if named_killed and (killed is None or named_killed > killed):
         killed = named_killed
     if named_injured and injured is None:
-        injured = named_injured
+        # A victim named as shot may be the one the count says died: only the wounded beyond the dead count.
+        injured = max(0, named_injured - max(0, (killed or 0) - named_killed))
     # A report that gives one kind of casualty gives its whole account: the other kind is none ("two men were
     # wounded" and nobody died; "a man was shot dead" and nobody else was hurt).
     if killed is not None and injured is None:
