@@ -106,6 +106,12 @@ def read_casualties(title: str, sentences: Sequence[str]) -> tuple[int | None, i
     return killed, injured
 
 
+def _one_hurt_only(title: str, sentences: Sequence[str]) -> bool:
+    """Whether the text tells of someone hurt only as one person, never with a count ("a teen was shot")."""
+    texts = [title, *sentences[:LEAD_SENTENCES]]
+    return not any("injured" in _read(t)[0] and _read(t)[0] != {"injured": 1} for t in texts)
+
+
 def _count(value: object) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 else None
 
@@ -140,6 +146,8 @@ def article_facts(
     named_injured = sum(1 for p in people if p.status and "injured" in p.status and p.role == "victim")
     # The people named as killed or hurt are a floor for a count the text does not state.
     if named_killed and (killed is None or named_killed > killed):
+        if killed is None and injured == 1 and _one_hurt_only(title, body):
+            injured = 0  # "a teen was shot" and the teen is named among the dead: one victim
         killed = named_killed
     if named_injured and injured is None:
         # A victim named as shot may be the one the count says died: only the wounded beyond the dead count.
