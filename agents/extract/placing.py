@@ -133,6 +133,10 @@ def resolve_place(
     chosen_region = states[0] if len(states) == 1 else _vote_region([*names, *_support_names(ents)])
     if chosen_region is None and states:
         chosen_region = states[0]
+    if not states and chosen_region is not None:
+        # No state named, but the text's places agree on one: the headline's towns of that state come first.
+        in_title = _title_places(title, [chosen_region])
+        names = [*in_title, *(n for n in names if n not in in_title)]
     found = _choose(names, chosen_region)
     if found is None:
         return Place(name=names[0], city=city, region=chosen_region, country="United States" if chosen_region else None)
