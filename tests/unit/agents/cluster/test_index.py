@@ -148,6 +148,27 @@ def test_dated_stories_out_of_the_window_wait_for_late_reports() -> None:
     assert index.story_of("a") is None
 
 
+def test_an_index_restored_while_stories_wait_for_late_reports_decides_alike() -> None:
+    settings = ClusterSettings(max_age_days=10, late_grace_articles=4)
+    days = [400, 0, 1, 401, 2, 402, 403, 3, 404, 405, 406, 407, 408]
+    texts = [ARREST, QUAKE_A, QUAKE_A, ARREST, QUAKE_A, ARREST, ARREST, QUAKE_A, ARREST, ARREST, ARREST, ARREST, ARREST]
+    items = [
+        ext(f"a{i}", t[0], entities=t[1], published=T0 + timedelta(days=d))
+        for i, (d, t) in enumerate(zip(days, texts, strict=True))
+    ]
+    live = StoryIndex(settings)
+    for e in items[:5]:
+        live.assign(e)
+    restored = StoryIndex(settings)
+    restored.restore(StoryProfile.model_validate_json(p.model_dump_json()) for p in live.profiles())
+    evicted = []
+    for e in items[5:]:
+        a = live.assign(e)
+        assert restored.assign(e).model_dump_json() == a.model_dump_json()
+        evicted += a.evicted
+    assert evicted  # the old story did leave, alike in both
+
+
 def test_undated_stories_leave_after_window_articles() -> None:
     index = StoryIndex(ClusterSettings(window_articles=2))
     a = index.assign(ext("a", QUAKE_A[0], entities=QUAKE_A[1]))
