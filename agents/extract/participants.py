@@ -72,7 +72,18 @@ _SUSPECT_AFTER = re.compile(
 )
 _SUSPECT_BEFORE = re.compile(
     r"\b(?:arrested|charged|booked|indicted|identified\s+the\s+(?:suspect|shooter|gunman)\s+as|suspect|"
-    r"shooter|gunman)\s*,?\s*(?:\d{1,2}-year-old\s+)?$",
+    r"shooter|gunman)\s*,?\s*(?:(?:is|was|as)\s+)?(?:\d{1,2}-year-old\s+)?$",
+    re.I,
+)
+# "Police say Ja'Mare Stewart shot and killed 14-year-old ...": the one who shot, in the active voice.
+_SHOOTER_AFTER = re.compile(
+    _AFTER_NAME + r"(?:(?:allegedly|accidentally|fatally|then|later)\s+)?(?:shot|killed|stabbed|shoots|kills)\s+"
+    r"(?:and\s+killed\s+)?(?:his|her|their|a|an|the|two|three|\d|[A-Z])",
+)
+# A list of the people an incident happened to: "The other victims were ...", "Injured were ...".
+_LIST_CUE = re.compile(
+    r"\b(?:(?P<hurt>injured|wounded|hurt|treated\s+for\s+[\w\s\"“”]{0,30}?injuries)\s+(?:were|are)|"
+    r"(?P<dead>killed|dead|slain)\s+(?:were|are)|victims?\s+(?:were|are|was|is)|identified\s+the\s+victims?\s+as)\b",
     re.I,
 )
 _SUSPECT_CUE = re.compile(
@@ -138,13 +149,18 @@ def _read_text(span: Span, text: str) -> tuple[str | None, set[str]]:
     """(role, statuses) from the words right after and before a name, where the parse gave none."""
     after = text[span.end_char : span.end_char + 120]
     before = text[max(0, span.start_char - 60) : span.start_char]
-    if _SUSPECT_AFTER.match(after) or _SUSPECT_BEFORE.search(before):
+    if _SUSPECT_AFTER.match(after) or _SUSPECT_BEFORE.search(before) or _SHOOTER_AFTER.match(after):
         return "suspect", {"arrested"} if re.match(
             _AFTER_NAME + r"(?:\w+\s+){0,3}(?:arrested|booked|custody)", after
         ) else set()
     m = _VICTIM_AFTER.match(after)
     if m is None:
-        return None, set()
+        sentence_start = text.rfind(".", 0, span.start_char) + 1
+        cues = list(_LIST_CUE.finditer(text, sentence_start, span.start_char))
+        if not cues:
+            return None, set()
+        cue = cues[-1]  # the last cue before the name, in its sentence
+        return "victim", {"injured"} if cue.group("hurt") else ({"killed"} if cue.group("dead") else set())
     what = m.group("what").lower()
     if what.startswith(("fatally", "killed", "died", "dies", "pronounced", "found dead", "slain", "murdered")):
         return "victim", {"killed"}
