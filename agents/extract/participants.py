@@ -97,6 +97,12 @@ _NOT_NAME_WORDS = frozenset(
     {"police", "lt", "sgt", "officer", "chief", "sheriff", "county", "boy", "girl", "man", "woman", "teen", "shot",
      "killed", "news", "chronicle", "department", "street", "avenue", "road", "city", "township", "says", "said"}
 )  # fmt: skip
+# Words of a place's or an institution's name that NER took for a person ("Gary Methodist", "Ryder Trauma Center").
+_PLACE_NAME_WORDS = frozenset(
+    {"methodist", "theater", "theatre", "center", "centre", "hospital", "trauma", "medical", "church", "school",
+     "university", "college", "memorial", "mall", "club", "restaurant", "apartments", "baptist", "presbyterian",
+     "regional", "clinic", "academy", "high", "elementary", "middle", "park"}
+)  # fmt: skip
 _ARREST_CUE = re.compile(r"\b(?:arrested|charged|booked|in\s+custody|indicted|jailed|detained)\b", re.I)
 
 
@@ -226,8 +232,8 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
     out = []
     for eid in order:
         role, status, age = found[eid]
-        if role is None or (eid in official and role == "suspect"):
-            continue
+        if role is None or (eid in official and (role == "suspect" or not status)):
+            continue  # an official is a participant only when something happened to them
         name = _clean_name(ents.names.get(eid, eid))
         if len(name.split()) < 2:
             name = _family_name(ents.names.get(eid, eid), eid, ctx, ents)
@@ -301,9 +307,14 @@ def _clean_name(name: str) -> str:
     """The name without the words around it that belong to no name ("Demond Coffee Cook County" → "Demond Coffee");
     a name with such a word inside is no name ("Roy Police Lt")."""
     words = name.split()
+    if any(w.lower().strip(".,") in _PLACE_NAME_WORDS for w in words):
+        return ""
     keep: list[str] = []
     for word in words:
-        if word.lower().strip(".,") in _NOT_NAME_WORDS:
+        low = word.lower().strip(".,")
+        if low in _NOT_NAME_WORDS:
+            if low == "county" and len(keep) > 2:
+                keep.pop()  # "Demond Coffee Cook County": the county's name goes with it
             break
         keep.append(word)
     return " ".join(keep) if len(keep) >= 2 else ""
