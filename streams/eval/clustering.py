@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -160,7 +161,7 @@ def cached_extractions(
                     yield cached.model_copy(update={"article": art})
             return
     cache_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache_file.with_suffix(".tmp")
+    tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")  # (two runs filling one shared cache write apart)
     with tmp.open("w", encoding="utf-8") as out:
         for ex in fresh:
             if isinstance(ex, ArticleError):
