@@ -66,6 +66,10 @@ _VICTIM_AFTER = re.compile(
     r"wounded|injured|struck|hit|died|dies|pronounced\s+dead|found\s+dead|found\s+shot|slain|murdered|"
     r"hospitali[sz]ed|taken\s+to)\b",
 )
+_PASSIVE_AUX = re.compile(r"\b(?:was|is|were|been)\b")
+_OBJECT_NEXT = re.compile(
+    r"\s+(?:\d|(?:a|an|the|his|her|their|two|three|four|five|six|seven|eight|nine|ten|several|him|them)\b)", re.I
+)
 _SUSPECT_AFTER = re.compile(
     _AFTER_NAME + r"(?:(?:was|is|has\s+been|had\s+been|later)\s+)*(?:arrested|charged|booked|indicted|"
     r"accused|faces|facing|pleaded|turned\s+himself\s+in|taken\s+into\s+custody)\b",
@@ -168,6 +172,8 @@ def _read_text(span: Span, text: str) -> tuple[str | None, set[str]]:
         cue = cues[-1]  # the last cue before the name, in its sentence
         return "victim", {"injured"} if cue.group("hurt") else ({"killed"} if cue.group("dead") else set())
     what = m.group("what").lower()
+    if not _PASSIVE_AUX.search(m.group(0)) and _OBJECT_NEXT.match(after[m.end() :]):
+        return None, set()  # "the ferry Cedar Crest injured 6 people": the name did it, nothing happened to it
     if what.startswith(("fatally", "killed", "died", "dies", "pronounced", "found dead", "slain", "murdered")):
         return "victim", {"killed"}
     return "victim", {"injured"}

@@ -224,3 +224,14 @@ def test_two_published_events_that_become_one_keep_the_older_id() -> None:
     assert [e.id for e in kept.events] == ["ev-old"] and kept.conflicts[0].event_id == "ev-old"
     assert merged == {"ev-newer": "ev-old"}
     assert keep_event_ids(None, cur) == (cur, {})
+
+
+def test_a_name_that_did_the_harm_is_no_victim(extractor) -> None:  # type: ignore[no-untyped-def]
+    article = Article(
+        id="deck",
+        title="Six injured in ferry fire",
+        text="A fire on the car deck of the passenger ferry Cedar Crest injured 6 people on Wednesday, police said.",
+    )
+    [ex] = extractor.extract([article])
+    assert ex.facts.injured == 6
+    assert not [p for p in ex.facts.participants if p.name == "Cedar Crest"]
