@@ -144,9 +144,10 @@ def article_facts(
         killed, injured = _count(main.attributes.get("killed")), _count(main.attributes.get("injured"))
     named_killed = sum(1 for p in people if p.status and "killed" in p.status and p.role == "victim")
     named_injured = sum(1 for p in people if p.status and "injured" in p.status and p.role == "victim")
-    # The people named as killed or hurt are a floor for a count the text does not state.
-    if named_killed and (killed is None or named_killed > killed):
-        if killed is None and injured == 1 and _one_hurt_only(title, body):
+    # The people named as killed or hurt stand in for a count the text does not state (named people of other
+    # incidents the article recalls would inflate a stated one).
+    if named_killed and killed is None:
+        if injured == 1 and _one_hurt_only(title, body):
             injured = 0  # "a teen was shot" and the teen is named among the dead: one victim
         killed = named_killed
     if named_injured and injured is None:
