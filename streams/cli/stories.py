@@ -32,6 +32,7 @@ def stories(inputs: tuple[str, ...], as_json: bool, timeout: float, no_fetch: bo
 
     from agents.extract.extractor import Extractor, load_nlp
     from agents.inprocess import Pipeline
+    from streams.board.state import facts_summary
     from streams.board.terminal import display_names, outlet_name, plural
     from streams.cli.ingest import print_rejection
     from streams.ingest.fetch import Fetcher
@@ -95,6 +96,13 @@ def stories(inputs: tuple[str, ...], as_json: bool, timeout: float, no_fetch: bo
             highlight=False,
             markup=False,
         )
+        facts = facts_summary(u.facts)
+        if facts:
+            people = "; ".join(
+                f"{p.name} ({', '.join(x for x in (str(p.age) if p.age else '', p.role or '', p.status or '') if x)})"
+                for p in u.facts.participants
+            )
+            console.print(f"  [bold]facts:[/bold] {escape(facts)}" + (f" — {escape(people)}" if people else ""))
         for s in u.summary:
             cited = ", ".join(outlet_name(x) for x in s.sources)
             console.print(f"  • {escape(s.text)} [dim]({escape(cited)})[/dim]", highlight=False)

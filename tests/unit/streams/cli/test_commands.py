@@ -99,3 +99,14 @@ def test_demo_examples_are_package_data() -> None:
 
     assert demo_module.EXAMPLES_DIR == Path(streams.__file__).resolve().parent / "examples"
     assert len(list(demo_module.EXAMPLES_DIR.glob("*.json"))) >= 10
+
+
+def test_stories_prints_each_story_with_its_facts(examples_dir: Path) -> None:
+    paths = [
+        str(examples_dir / "01-ferry-fire-port-halloway.json"),
+        str(examples_dir / "17-ferry-fire-victims-named.json"),
+    ]
+    result = CliRunner().invoke(cli, ["stories", *paths], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    facts = next(line for line in result.output.splitlines() if "facts:" in line)
+    assert "fire · Port Halloway, Maine" in facts and "2 killed, 14 injured" in facts
