@@ -124,7 +124,7 @@ def _participants(ordered: Sequence[FactReport], provenance: Provenance, moved: 
 def fold_facts(reports: Sequence[FactReport]) -> tuple[StoryFacts, Provenance]:
     """The story's facts from its articles' reports, and where its values come from.
 
-    The provenance maps ``killed``, ``injured`` and ``participant:<surname>|<initial>`` to the report that set the
+    The provenance maps ``killed``, ``injured`` and ``participant:<surname>|<first name>`` to the report that set the
     current value, and ``latest`` to the newest report that moved a fact forward (the story's title follows it).
     """
     ordered = _in_time_order([r for r in reports if r[3].type is not None])
