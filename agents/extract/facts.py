@@ -84,6 +84,12 @@ def read_casualties(title: str, sentences: Sequence[str]) -> tuple[int | None, i
     One person told as hurt in one sentence and dead in another ("a man was shot"; "he died at the hospital") is
     one victim: without a stated count of the wounded, a story with a death has none.
     """
+    killed, injured, _ = _read_lead(title, sentences)
+    return killed, injured
+
+
+def _read_lead(title: str, sentences: Sequence[str]) -> tuple[int | None, int | None, bool]:
+    """:func:`read_casualties`, and whether some sentence states a count of the wounded (not one person alone)."""
     counted: dict[str, int] = {}
     one: dict[str, int] = {}
     if _HEADLINE_DEATH.search(title) and _PERSON_WORD.search(title) and not OTHER_TIME.search(title):
@@ -103,13 +109,7 @@ def read_casualties(title: str, sentences: Sequence[str]) -> tuple[int | None, i
         injured = 0 if killed else one["injured"]
     else:
         injured = None
-    return killed, injured
-
-
-def _one_hurt_only(title: str, sentences: Sequence[str]) -> bool:
-    """Whether the text tells of someone hurt only as one person, never with a count ("a teen was shot")."""
-    texts = [title, *sentences[:LEAD_SENTENCES]]
-    return not any("injured" in _read(t)[0] and _read(t)[0] != {"injured": 1} for t in texts)
+    return killed, injured, "injured" in counted
 
 
 def _count(value: object) -> int | None:
@@ -131,7 +131,7 @@ def article_facts(
     main = main_incident(events)
     sentences = [t for sent in ctx.sents[: LEAD_SENTENCES + 2] if (t := sent.text.strip())]
     title, body = (sentences[0], sentences[1:]) if sentences else ("", [])
-    killed, injured = read_casualties(title, body)
+    killed, injured, wounded_counted = _read_lead(title, body)
     if main is None:
         if killed is None and injured is None:
             return ArticleFacts()
@@ -147,7 +147,7 @@ def article_facts(
     # The people named as killed or hurt stand in for a count the text does not state (named people of other
     # incidents the article recalls would inflate a stated one).
     if named_killed and killed is None:
-        if injured == 1 and _one_hurt_only(title, body):
+        if injured == 1 and not wounded_counted:
             injured = 0  # "a teen was shot" and the teen is named among the dead: one victim
         killed = named_killed
     if named_injured and injured is None:
