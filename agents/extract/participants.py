@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from agents.extract.context import Context
 from agents.extract.entities import CanonicalEntities
+from agents.extract.numbers import parse_number
 from schemas.extraction import EventFrame, Participant
 
 __all__ = ["incident_participants"]
@@ -39,16 +40,13 @@ _AGE_AFTER = re.compile(
     r"|^\s+(?:was|is)\s+(\d{1,2})\s+years?\s+old\b"
 )
 _AGE_PAREN = re.compile(r"^\s*\((\d{1,2})\)")
-_AGE_WORDS = {
-    w: n
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen".split()
-    )
-}
+_AGE_WORDS = (
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen"
+)  # read by parse_number
 _AGE_BEFORE = re.compile(
-    r"(\d{1,2}|" + "|".join(_AGE_WORDS) + r")[- ]year[- ]old\s+(?:\w+\s+){0,2}$"
-    r"|(\d{1,2}|" + "|".join(_AGE_WORDS) + r")[- ]year[- ]old(?:\s+\w+)?\s+(?:has\s+been|was|is)\s+identified\s+as\s+$",
+    r"(\d{1,2}|" + _AGE_WORDS + r")[- ]year[- ]old\s+(?:\w+\s+){0,2}$"
+    r"|(\d{1,2}|" + _AGE_WORDS + r")[- ]year[- ]old(?:\s+\w+)?\s+(?:has\s+been|was|is)\s+identified\s+as\s+$",
     re.I,
 )
 _SAY = frozenset({"say", "tell", "add", "state", "explain", "describe", "recall", "according", "speak", "write"})
@@ -128,7 +126,7 @@ def _lemmas(tok: Token) -> set[str]:
     return out
 
 
-def _age(doc: Doc, span: Span, text: str) -> int | None:
+def _age(span: Span, text: str) -> int | None:
     after = text[span.end_char : span.end_char + 24]
     m = _AGE_AFTER.match(after) or _AGE_PAREN.match(after)
     if m is None:
@@ -136,8 +134,7 @@ def _age(doc: Doc, span: Span, text: str) -> int | None:
         m = _AGE_BEFORE.search(before)
     if m is None:
         return None
-    raw = next(g for g in m.groups() if g)
-    age = int(raw) if raw.isdigit() else _AGE_WORDS[raw.lower()]
+    age = int(parse_number(next(g for g in m.groups() if g)) or 0)
     return age if 0 < age < 110 else None
 
 
@@ -219,22 +216,27 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
     found: dict[str, tuple[str | None, set[str], int | None]] = {}
     order: list[str] = []
     official = {e.id for e in ents.entities if any(_OFFICIAL.search(r) for r in e.roles)}
+    span_at = {i: span for span in ctx.ents_spans for i in range(span.start, span.end)}
+    sentences_of: dict[str, list[int]] = {}  # person id -> the sentences that name them, in order
+    for i, eid in ctx.person_positions:
+        if ctx.sent_of[i] not in sentences_of.setdefault(eid, []):
+            sentences_of[eid].append(ctx.sent_of[i])
     for i, eid in ctx.person_positions:
         if ents.labels.get(eid) != "PERSON":
             continue
         tok = doc[i]
         role, status = _read_mention(tok)
-        span = next((s for s in ctx.ents_spans if s.start <= i < s.end), doc[i : i + 1])
+        span = span_at.get(i, doc[i : i + 1])
         if role is None:
             role, status = _read_text(span, ctx.text)
-        age = _age(doc, span, ctx.text)
+        age = _age(span, ctx.text)
         before = found.get(eid)
         if before is None:
             order.append(eid)
             found[eid] = (role, status, age)
         else:
             found[eid] = (before[0] or role, before[1] | status, before[2] or age)
-    _read_aged(doc, ents, ctx, found, order, official)
+    _read_aged(ctx, found, order, official, sentences_of)
     out = []
     for eid in order:
         role, status, age = found[eid]
@@ -242,7 +244,7 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
             continue  # an official is a participant only when something happened to them
         name = _clean_name(ents.names.get(eid, eid))
         if len(name.split()) < 2:
-            name = _family_name(ents.names.get(eid, eid), eid, ctx, ents)
+            name = _family_name(ents.names.get(eid, eid), eid, ctx, ents, sentences_of)
         if len(name.split()) < 2:
             continue  # a surname alone was already counted under the full name; junk words cut away
         if "killed" in status:
@@ -259,15 +261,16 @@ _FAMILY = re.compile(
 )
 
 
-def _family_name(first: str, eid: str, ctx: Context, ents: CanonicalEntities) -> str:
+def _family_name(
+    first: str, eid: str, ctx: Context, ents: CanonicalEntities, sentences_of: dict[str, list[int]]
+) -> str:
     """A first name alone, told as family of a person named in full in the same sentence ("Russell Smith, his wife,
     Shawna Smith, and their two children, 6-year-old Tylee and 2-year-old Blake"): the family's surname."""
     words = first.split()
     if len(words) != 1 or not words[0][:1].isupper():
         return first
-    for n in sorted({ctx.sent_of[i] for i, pid in ctx.person_positions if pid == eid}):
-        sent = ctx.sents[n]
-        if not _FAMILY.search(sent.text):
+    for n in sorted(sentences_of.get(eid, [])):
+        if not _FAMILY.search(ctx.sents[n].text):
             continue
         for i, other in ctx.person_positions:
             if other != eid and ctx.sent_of[i] == n and ents.labels.get(other) == "PERSON":
@@ -278,12 +281,11 @@ def _family_name(first: str, eid: str, ctx: Context, ents: CanonicalEntities) ->
 
 
 def _read_aged(
-    doc: Doc,
-    ents: CanonicalEntities,
     ctx: Context,
     found: dict[str, tuple[str | None, set[str], int | None]],
     order: list[str],
     official: set[str],
+    sentences_of: dict[str, list[int]],
 ) -> None:
     """People the parse gave no role but the article names with an age in a sentence about the incident ("Police
     identified them as Jane Doe, 33, and John Roe, 37"): news gives ages for the people an incident happened to or
@@ -293,8 +295,7 @@ def _read_aged(
         role, _, age = found[eid]
         if role is not None or age is None or eid in official:
             continue
-        sentences = {ctx.sent_of[i] for i, pid in ctx.person_positions if pid == eid}
-        texts = [ctx.sents[n].text for n in sorted(sentences)]
+        texts = [ctx.sents[n].text for n in sorted(sentences_of.get(eid, []))]
         if not any(_DIED.search(t) or _HURT_CUE.search(t) or _SUSPECT_CUE.search(t) for t in texts):
             continue
         suspect = any(_SUSPECT_CUE.search(t) and not (_DIED.search(t) or _HURT_CUE.search(t)) for t in texts)
