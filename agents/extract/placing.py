@@ -19,7 +19,6 @@ from schemas.extraction import Place
 
 __all__ = ["resolve_place"]
 
-_NEAR_KM = 60.0  # two places of one local story lie this close
 _NEIGHBOURHOOD_KM = 20.0  # a place this close to a city five times its size is part of it
 _NOT_PLACES = frozenset({"u.s.", "us", "united states", "america", "usa", "the united states"})
 _PLACE_LIKE = frozenset({"GPE", "LOC", "PERSON", "ORG", "NORP"})
@@ -45,14 +44,13 @@ def _title_places(title: str, states: Sequence[str]) -> list[str]:
     found: list[tuple[int, int, str]] = []
     for match in _CAPITALIZED.finditer(title):
         words = match.group(0).split()
+        before = title[: match.start()].rstrip().split()[-1:]
+        rank = 0 if before and before[0].lower() in {"in", "at", "near"} else 1
         for size in range(len(words), 0, -1):
             for start in range(len(words) - size + 1):
                 name = " ".join(words[start : start + size])
                 if any(c.region in states for c in cities_named(name)) and state_name(name) is None:
-                    before = title[: match.start()].rstrip().split()[-1:] if match.start() else []
-                    found.append(
-                        (0 if before and before[0].lower() in {"in", "at", "near"} else 1, match.start(), name)
-                    )
+                    found.append((rank, match.start(), name))
     return [n for _, _, n in sorted(found)]
 
 
@@ -130,7 +128,8 @@ def resolve_place(
     names += [n for n in _named_places(ents, text) if n not in names]
     if not names:
         return Place(region=region, country="United States") if region else None
-    chosen_region = states[0] if len(states) == 1 else _vote_region([*names, *_support_names(ents)])
+    support = _support_names(ents)
+    chosen_region = states[0] if len(states) == 1 else _vote_region([*names, *support])
     if chosen_region is None and states:
         chosen_region = states[0]
     if not states and chosen_region is not None:
@@ -141,7 +140,7 @@ def resolve_place(
     if found is None:
         return Place(name=names[0], city=city, region=chosen_region, country="United States" if chosen_region else None)
     name, chosen = found
-    others = [cities_named(n) for n in [*names, *_support_names(ents)] if n != name]
+    others = [cities_named(n) for n in [*names, *support] if n != name]
     larger = _enclosing(chosen, others)
     if larger is not None and larger.region == chosen.region:
         return Place(name=name, city=larger.name, region=larger.region, country=larger.country)
