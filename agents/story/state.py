@@ -442,6 +442,13 @@ def build_story(
     story_id: str, articles: Iterable[StoredArticle], *, new_ids: set[str], settings: StorySettings
 ) -> StoryUpdate:
     """The story as its articles tell it (version and changes left for :func:`apply_article`)."""
+    return _tell_story(story_id, articles, new_ids=new_ids, settings=settings)[0]
+
+
+def _tell_story(
+    story_id: str, articles: Iterable[StoredArticle], *, new_ids: set[str], settings: StorySettings
+) -> tuple[StoryUpdate, Provenance]:
+    """:func:`build_story`, and where its facts come from (what :func:`developments` needs)."""
     ordered = sorted(articles, key=_order_key)
     copy_of = syndication_groups(ordered, settings.syndication_threshold)
     reports = [(a.article_id, a.source, f) for a in ordered for f in a.events]
@@ -466,7 +473,7 @@ def build_story(
     lead = next((a for a in ordered if latest is not None and a.article_id == latest[0]), None)
     originals = [a for a in ordered if not copy_of[a.article_id]]
     times = [a.seen_at for a in ordered if a.seen_at]
-    return StoryUpdate(
+    update = StoryUpdate(
         story_id=story_id,
         version=1,
         updated_at=max(times) if times else None,
@@ -493,6 +500,7 @@ def build_story(
         first_seen=min(times) if times else None,
         last_seen=max(times) if times else None,
     )
+    return update, provenance
 
 
 def keep_event_ids(prev: StoryUpdate | None, cur: StoryUpdate) -> tuple[StoryUpdate, dict[str, str]]:
@@ -584,7 +592,7 @@ def _emit(
     ``articles`` are all the story's articles, unpacked; ``packed`` the same, packed (the new state keeps these).
     """
     merged = list(extra.pop("merged_stories", []))  # type: ignore[call-overload]
-    view = build_story(state.story_id, articles.values(), new_ids=set(new_ids), settings=settings)
+    view, provenance = _tell_story(state.story_id, articles.values(), new_ids=set(new_ids), settings=settings)
     view = view.model_copy(update=extra)
     last = state.last
     view, merged_events = keep_event_ids(last, view)
@@ -594,7 +602,7 @@ def _emit(
     moved = developments(
         last.facts if last is not None else None,
         view.facts,
-        story_facts(sorted(articles.values(), key=_order_key))[1],
+        provenance,
         set(new_ids),
     )
     changes = describe_changes(last, view, new_ids).model_copy(
