@@ -18,7 +18,15 @@ from datetime import datetime
 from schemas.extraction import ArticleFacts, Participant, Place
 from schemas.story import Conflict, Development, StoryFacts
 
-__all__ = ["FactReport", "Provenance", "developments", "fold_facts", "is_development", "participant_key"]
+__all__ = [
+    "FactReport",
+    "Provenance",
+    "developments",
+    "fold_facts",
+    "is_development",
+    "name_words",
+    "participant_key",
+]
 
 FactReport = tuple[str, str, datetime | None, ArticleFacts]  # article id, outlet, published, the article's facts
 Provenance = dict[str, tuple[str, str]]  # field -> (article id, outlet) of the report its value comes from
@@ -28,11 +36,16 @@ _WORD = re.compile(r"[A-Za-z]+")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
+def name_words(name: str) -> list[str]:
+    """A person's name as lowercase words, without generational suffixes ("Kendall Reed Jr." → kendall, reed)."""
+    return [w.lower() for w in _WORD.findall(name) if w.lower() not in _SUFFIXES]
+
+
 def participant_key(name: str) -> tuple[str, str]:
     """(surname, first name) of a person's name: "Jane Q. Doe" and "Jane Doe" are one participant; "J. Doe"
     keys as ("doe", "j") and joins a known "Jane Doe" (see :func:`_slot_key`), while "James Doe" and "John Doe"
     of one family stay two."""
-    words = [w.lower() for w in _WORD.findall(name) if w.lower() not in _SUFFIXES]
+    words = name_words(name)
     if not words:
         return (name.lower(), "")
     return (words[-1], words[0] if len(words) > 1 else "")

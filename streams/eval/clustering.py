@@ -12,7 +12,7 @@ import json
 import os
 import random
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -45,6 +45,7 @@ __all__ = [
     "extraction_cache_path",
     "fold_group",
     "fold_halves",
+    "follow_merges",
     "load_file",
     "load_labeled_file",
     "read_articles_jsonl",
@@ -263,7 +264,7 @@ def cluster_extractions(
         seen.add(sid)
         if on_step is not None:
             on_step(len(seen))
-    return [_follow(merged_into, sid) for sid in story_ids]
+    return [follow_merges(merged_into, sid) for sid in story_ids]
 
 
 def run_file(
@@ -435,7 +436,8 @@ def _scores(story_ids: list[str], gold: list[str]) -> dict[str, Any]:
     }
 
 
-def _follow(merged_into: dict[str, str], story_id: str) -> str:
+def follow_merges(merged_into: Mapping[str, str], story_id: str) -> str:
+    """The story ``story_id`` ended in, followed through the merges (a story folded into another)."""
     while story_id in merged_into:
         story_id = merged_into[story_id]
     return story_id

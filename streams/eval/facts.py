@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from agents.cluster.settings import ClusterSettings
 from agents.extract.places import US_STATES
+from agents.story.facts import name_words
 from agents.story.settings import StorySettings
 from schemas.extraction import ArticleExtraction
 from schemas.story import StoryFacts
@@ -38,8 +39,6 @@ __all__ = [
     "summarize",
 ]
 
-_WORD = re.compile(r"[A-Za-z]+")
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 # (name, what it means) of every reported figure, in the table's order.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -58,13 +57,9 @@ FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _words(name: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(name) if w.lower() not in _SUFFIXES]
-
-
 def names_match(a: str, b: str) -> bool:
     """Same surname, and the same first name or its initial ("E.C. Robinson" = "Ed Robinson")."""
-    wa, wb = _words(a), _words(b)
+    wa, wb = name_words(a), name_words(b)
     if not wa or not wb or wa[-1] != wb[-1]:
         return False
     if len(wa) == 1 or len(wb) == 1:
@@ -214,16 +209,11 @@ def evaluate_facts(
     Returns the summary (:func:`summarize`), the number of incidents, and per incident its checks.
     """
     from agents.inprocess import Pipeline
-    from streams.eval.clustering import cached_extractions, extract_articles, extraction_cache_path, read_labeled
+    from streams.eval.clustering import follow_merges, load_file
 
     incidents = read_incidents(incidents_path)
-    labeled = list(read_labeled(articles_path, on_error))
-    arts = [item.article for item in labeled]
-    fresh = extract_articles(arts, model=model, batch_size=batch_size, workers=workers)
-    extractions = (
-        cached_extractions(extraction_cache_path(cache_dir, articles_path, model), arts, fresh)
-        if cache_dir is not None
-        else fresh
+    labeled, extractions, _ = load_file(
+        articles_path, workers=workers, model=model, batch_size=batch_size, cache_dir=cache_dir, on_error=on_error
     )
     pipeline = Pipeline(None, cluster or ClusterSettings(), story or StorySettings())
     story_by_article: dict[str, str] = {}
@@ -233,7 +223,8 @@ def evaluate_facts(
             if result.story_id is not None:
                 story_by_article[ex.article.id] = result.story_id
     finals = {u.story_id: u for u in pipeline.final_stories()}
-    resolved = {aid: _follow(finals, pipeline, sid) for aid, sid in story_by_article.items()}
+    merged_into = {sid: st.merged_into for sid, st in pipeline.states.items() if st.merged_into is not None}
+    resolved = {aid: follow_merges(merged_into, sid) for aid, sid in story_by_article.items()}
     by_incident: dict[str, list[LabeledArticle]] = {}
     for item in labeled:
         if item.gold is not None:
@@ -246,17 +237,5 @@ def evaluate_facts(
         texts = [f"{i.article.title}\n{i.article.text}" for i in items]
         score = score_incident(record, update.facts if update is not None else None, texts)
         scores.append(score)
-        rows.append({"incident": incident_id, "story_id": sid, **{k: v for k, v in score.checks.items()}})
+        rows.append({"incident": incident_id, "story_id": sid, **score.checks})
     return {"incidents": len(incidents), "scores": summarize(scores), "per_incident": rows}
-
-
-def _follow(finals: Mapping[str, Any], pipeline: Any, story_id: str) -> str:
-    """The story an article's story ended in (followed through merges)."""
-    seen = set()
-    while story_id not in finals and story_id not in seen:
-        seen.add(story_id)
-        state = pipeline.states.get(story_id)
-        if state is None or state.merged_into is None:
-            break
-        story_id = state.merged_into
-    return story_id
