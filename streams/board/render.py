@@ -23,6 +23,7 @@ from streams.board.state import (
     change_summary,
     facts_summary,
     fmt_time,
+    participant_text,
     story_path,
 )
 from streams.board.terminal import display_names, entity_name, outlet_name, plural
@@ -163,10 +164,7 @@ def _facts_html(u: StoryUpdate) -> str:
         ("killed", count(f.killed)),
         ("injured", count(f.injured)),
     ]
-    people = ", ".join(
-        e(p.name) + (f" ({e(', '.join(x for x in (str(p.age) if p.age else '', p.role or '', p.status or '') if x))})")
-        for p in f.participants
-    )
+    people = ", ".join(e(participant_text(p)) for p in f.participants)
     cells = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows)
     if people:
         cells += f"<dt>people</dt><dd>{people}</dd>"

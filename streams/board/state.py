@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from schemas import StoryFacts, StoryUpdate
+from schemas import Participant, StoryFacts, StoryUpdate
 from streams.board.terminal import outlet_name, plural
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "change_summary",
     "facts_summary",
     "fmt_time",
+    "participant_text",
     "story_card",
     "story_path",
 ]
@@ -179,6 +180,12 @@ def facts_summary(facts: StoryFacts) -> str:
     if counts:
         parts.append(", ".join(counts))
     return " · ".join(parts)
+
+
+def participant_text(person: Participant) -> str:
+    """A participant for people to read: "Jane Doe (23, victim, killed)"."""
+    details = ", ".join(x for x in (str(person.age) if person.age else "", person.role or "", person.status or "") if x)
+    return f"{person.name} ({details})"
 
 
 def change_summary(update: StoryUpdate) -> list[str]:

@@ -32,7 +32,7 @@ def stories(inputs: tuple[str, ...], as_json: bool, timeout: float, no_fetch: bo
 
     from agents.extract.extractor import Extractor, load_nlp
     from agents.inprocess import Pipeline
-    from streams.board.state import facts_summary
+    from streams.board.state import facts_summary, participant_text
     from streams.board.terminal import display_names, outlet_name, plural
     from streams.cli.ingest import print_rejection
     from streams.ingest.fetch import Fetcher
@@ -98,10 +98,7 @@ def stories(inputs: tuple[str, ...], as_json: bool, timeout: float, no_fetch: bo
         )
         facts = facts_summary(u.facts)
         if facts:
-            people = "; ".join(
-                f"{p.name} ({', '.join(x for x in (str(p.age) if p.age else '', p.role or '', p.status or '') if x)})"
-                for p in u.facts.participants
-            )
+            people = "; ".join(participant_text(p) for p in u.facts.participants)
             console.print(f"  [bold]facts:[/bold] {escape(facts)}" + (f" — {escape(people)}" if people else ""))
         for s in u.summary:
             cited = ", ".join(outlet_name(x) for x in s.sources)
