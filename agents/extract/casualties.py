@@ -99,6 +99,7 @@ def casualty_counts(text: str) -> dict[str, int]:
     return settle_casualties(find_casualties(text)[0])
 
 
+_FAMILY_SIZE = re.compile(r"\b(?:father|mother|parent|dad|mom|grand(?:father|mother|parent))\s+of\s*$", re.I)
 _NEGATED = re.compile(r"\b(?:no|not|not\s+a\s+single)\s*$", re.I)
 
 
@@ -115,6 +116,8 @@ def find_casualties(text: str) -> tuple[dict[str, int], int]:
             # "a"/"an" counts one only before a singular person noun: "a man was killed", not "a number were".
             if raw.lower() in _WORD_ONLY and not _SINGULAR_PERSON.match(text[match.start("n") + len(raw) :]):
                 continue
+            if _FAMILY_SIZE.search(text[: match.start("n")]):
+                continue  # "Father of 4 killed": the size of a family, not a count
             if _NEGATED.search(text[: match.start("n")]):
                 value = 0  # "No one was killed", "not one person was hurt": the sentence says zero
             found[kind] = max(found.get(kind, 0), int(value))
@@ -206,6 +209,7 @@ _ONE_THEN_SELF = re.compile(
     r"grandfather|friend)\b(?:\s*,)?\s+(?:and\s+)?(?:then\s+)?(?:himself|herself)\b",
     re.I,
 )
+_MURDER_SUICIDE = re.compile(r"\bmurder[- ]suicide\b", re.I)
 _ATTEMPT = re.compile(r"\battempted\s+suicide|survived|in\s+critical\s+condition\b", re.I)
 _KILLED_THEIR = re.compile(
     rf"\b(?:killing|killed|kills|murdering|murdered|shot\s+and\s+killed|fatally\s+shot|shoots|shot)\s+"
@@ -242,8 +246,8 @@ def killed_together(text: str, counted: int | None = None) -> int | None:
         value = parse_number(match.group("n"))
         if value is not None and float(value).is_integer() and 0 < value < 1000:
             victims = max(victims or 0, int(value))
-    if _ONE_THEN_SELF.search(text) and not _ATTEMPT.search(text):
-        best = max(best or 0, 2)
+    if (_ONE_THEN_SELF.search(text) or _MURDER_SUICIDE.search(text)) and not _ATTEMPT.search(text):
+        best = max(best or 0, 2)  # one killed, then the killer: a murder-suicide has two dead at least
     if counted is None:
         counted = find_casualties(text)[0].get("killed")
     base = max(v for v in (best, victims, counted) if v is not None) if (best or victims or counted) else None

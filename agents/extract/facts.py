@@ -34,7 +34,7 @@ LEAD_SENTENCES = 6  # the sentences after the headline that tell the incident it
 _GUN = re.compile(r"\b(?:gun|guns|gunshot|gunfire|shot|shots|shooting|firearm|rifle|pistol|handgun|shotgun)\b", re.I)
 # Someone died, however many: "a fatal shooting", "the shooting death of", "a murder-suicide".
 _FATAL = re.compile(
-    r"\b(?:fatal(?:ly)?\s+(?:shooting|shot|stabbing|crash|accident|wound)|(?:shooting|gun|gunshot)\s+death|"
+    r"\b(?:fatal(?:ly)?\s+(?:[A-Z][\w.'-]*\s+){0,2}(?:shooting|shot|stabbing|crash|accident|wound)|(?:shooting|gun|gunshot)\s+death|"
     r"deadly\s+shooting|murder-suicide|homicide|kill(?:s|ed)?\s+(?:himself|herself))\b",
     re.I,
 )
@@ -53,16 +53,21 @@ _NO_ONE_ELSE = re.compile(
 
 
 def _read(text: str) -> tuple[dict[str, int], dict[str, int]]:
-    """(counts the sentence states, one person killed or hurt that it tells without a number)."""
+    """(counts the sentence states, one person killed or hurt that it tells without a number). A count of the
+    people shot, where the sentence tells neither of dead nor of wounded ("Four people were found shot in the
+    head"), stays ``shot``: everyone hit, the dead among them."""
     if not _CASUALTY_WORD.search(text) or OTHER_TIME.search(text):
         return {}, {}
     found = find_casualties(text)[0]
+    if set(found) == {"shot"} and found["shot"] > 1:
+        return dict(found), singular_casualties(text)
     if _NO_ONE_ELSE.search(text):  # "no one else was hurt" says nothing of the one who was
         found = {kind: value for kind, value in found.items() if value}
-    counts = settle_casualties(found)
     together = killed_together(text, found.get("killed", 0))
-    if together is not None and together > counts.get("killed", 0):
-        counts["killed"] = together
+    if together is not None and together > found.get("killed", 0):
+        # "shot an 8-year-old boy and then himself in a murder-suicide": the one shot is among the dead
+        found = {**found, "killed": together}
+    counts = settle_casualties(found)
     one = singular_casualties(text)
     if "killed" not in counts and "killed" not in one and _FATAL.search(text):
         one = {"killed": 1}
@@ -103,13 +108,17 @@ def _read_lead(title: str, sentences: Sequence[str]) -> tuple[int | None, int | 
         for kind, value in single.items():
             one[kind] = max(one.get(kind, 0), value)
     killed = max(counted.get("killed", 0), one.get("killed", 0)) if "killed" in counted or "killed" in one else None
+    wounded_counted = "injured" in counted
+    if "shot" in counted and "injured" not in counted:
+        # "Four people were found shot"; "all four died": the wounded are those shot who did not die.
+        counted["injured"] = max(counted["shot"] - (killed or 0), 0)
     if "injured" in counted:
         injured: int | None = counted["injured"]
     elif "injured" in one:
         injured = 0 if killed else one["injured"]
     else:
         injured = None
-    return killed, injured, "injured" in counted
+    return killed, injured, wounded_counted
 
 
 def _count(value: object) -> int | None:
@@ -140,6 +149,7 @@ def article_facts(
         kind = "shooting" if _GUN.search(" ".join([title, *body[:LEAD_SENTENCES]])) else "casualties"
         main = EventFrame(type=kind, trigger=kind)
     people = incident_participants(doc, ents, ctx, main)
+    lead_killed = killed is not None and injured is None
     if killed is None and injured is None:
         killed, injured = _count(main.attributes.get("killed")), _count(main.attributes.get("injured"))
     named_killed = sum(1 for p in people if p.status and "killed" in p.status and p.role == "victim")
@@ -150,8 +160,9 @@ def article_facts(
         if injured == 1 and not wounded_counted:
             injured = 0  # "a teen was shot" and the teen is named among the dead: one victim
         killed = named_killed
-    if named_injured and injured is None:
-        # A victim named as shot may be the one the count says died: only the wounded beyond the dead count.
+    if named_injured and injured is None and not lead_killed:
+        # A victim named as shot may be the one the count says died: only the wounded beyond the dead count. Where
+        # the lead told of the dead and of no one hurt, the people named as hurt are not counted beside them.
         injured = max(0, named_injured - max(0, (killed or 0) - named_killed))
     # A report that gives one kind of casualty gives its whole account: the other kind is none ("two men were
     # wounded" and nobody died; "a man was shot dead" and nobody else was hurt).

@@ -10,6 +10,7 @@ or "23-year-old Jane Doe".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
@@ -36,17 +37,22 @@ _OFFICIAL = re.compile(
     re.I,
 )
 _AGE_AFTER = re.compile(
-    r"^\s*,\s*(?:age\s+|aged\s+)?(\d{1,2})\s*(?:[,;.)–—-]|\s+(?:and|of|from|who|was|is)\b|$)"
+    r"^\s*,\s*(?:age\s+|aged\s+|both\s+)?(\d{1,2})(?![- ]year)\s*(?:[,;.)–—-]|\s+(?:and|of|from|who|was|is)\b|$)"
     r"|^\s+(?:was|is)\s+(\d{1,2})\s+years?\s+old\b"
 )
 _AGE_PAREN = re.compile(r"^\s*\((\d{1,2})\)")
 _AGE_WORDS = (
+    "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     "seventeen|eighteen|nineteen"
 )  # read by parse_number
+_AGE_NUMBER = r"(?<![\w-])(?:\d{1,2}|" + _AGE_WORDS + ")"
+# "Michael Parsons, a 17-year-old rising senior"; "George Rosado, a very troubled 17-year-old"
+_AGE_APPOS_AFTER = re.compile(r"^\s*,\s+(?:a|an)\s+(?:\w+\s+){0,2}?(" + _AGE_NUMBER + r")[- ]year[- ]old\b", re.I)
 _AGE_BEFORE = re.compile(
-    r"(\d{1,2}|" + _AGE_WORDS + r")[- ]year[- ]old\s+(?:\w+\s+){0,2}$"
-    r"|(\d{1,2}|" + _AGE_WORDS + r")[- ]year[- ]old(?:\s+\w+)?\s+(?:has\s+been|was|is)\s+identified\s+as\s+$",
+    r"(" + _AGE_NUMBER + r")[- ]year[- ]old\s+(?:\w+\s+){0,2}$"
+    r"|(" + _AGE_NUMBER + r")[- ]year[- ]old(?:\s+\w+){1,2}\s*,\s*$"  # "his 13-year-old son, Anthony Ellison"
+    r"|(" + _AGE_NUMBER + r")[- ]year[- ]old(?:\s+\w+)?\s+(?:has\s+been|was|is)\s+identified\s+as\s+$",
     re.I,
 )
 _SAY = frozenset({"say", "tell", "add", "state", "explain", "describe", "recall", "according", "speak", "write"})
@@ -88,6 +94,24 @@ _LIST_CUE = re.compile(
     r"(?P<dead>killed|dead|slain)\s+(?:were|are)|victims?\s+(?:were|are|was|is)|identified\s+the\s+victims?\s+as)\b",
     re.I,
 )
+# Just before a name: the person the story is about, set beside the name ("The boy, Devon Quinn, was in his dad's
+# car"; "The 4th person, Refugio Modesto-DeLaCruz, was taken by ambulance").
+_PERSON_NOUN = (
+    r"(?:boy|girl|child|toddler|teen|teenager|infant|baby|youth|woman|man|person|student|victim|hunter|youngster)"
+)
+_PERSON_NOUN_GROUP = "(?P<noun>" + _PERSON_NOUN + ")"
+_PERSON_APPOS = re.compile(
+    r"\b[Tt]he\s+(?:(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|young|injured|wounded|dead|slain|\d{1,2}-year-old)"
+    r"\s+)?" + _PERSON_NOUN_GROUP + r"\s*,\s*(?:(?:later\s+)?identified\s+as\s+)?$"
+)
+# Told as who the incident happened to: "The boy is identified as Marques Green"; "the coroner said the boy was named
+# Ezequiel Melendez"; "identified the toddler that died as Paxton Shannon"; "The dead student is Colin Brough".
+_NAMED_AS = re.compile(
+    r"\b" + _PERSON_NOUN_GROUP + r"s?\s+(?:(?:is|was|has\s+been|had\s+been)\s+)?(?:named|identified\s+as)\s+$"
+    r"|\bidentified\s+the\s+(?:\w+\s+){0,3}?" + _PERSON_NOUN + r"\s+(?:who|that)\s+(?:died|was\s+\w+)\s+as\s+$"
+    r"|\b(?:dead|deceased|slain|injured|wounded)\s+" + _PERSON_NOUN + r"\s+(?:is|was)\s+$",
+    re.I,
+)
 _SUSPECT_CUE = re.compile(
     r"\b(?:arrested|charged|charges?|booked|accused|suspects?|gunman|shooter|custody|indicted|jailed|faces?|"
     r"pleaded|convicted|sentenced|turned\s+(?:the\s+gun\s+on\s+)?himself|killing\s+himself|murder-suicide)\b",
@@ -105,6 +129,15 @@ _PLACE_NAME_WORDS = frozenset(
      "university", "college", "memorial", "mall", "club", "restaurant", "apartments", "baptist", "presbyterian",
      "regional", "clinic", "academy", "high", "elementary", "middle", "park"}
 )  # fmt: skip
+# A sentence about another time than the incident's: the people it names are of another incident.
+_OTHER_TIME = re.compile(
+    r"\b(?:last\s+(?:year|month|week|summer|winter|spring|fall)|earlier\s+this\s+(?:year|month)|"
+    r"(?:years?|months?|weeks?)\s+ago|(?:the\s+)?previous\s+(?:year|month|week)|in\s+(?:19|20)\d\d|"
+    r"(?:a|one|two|three|several)\s+(?:years?|months?|weeks?)\s+(?:earlier|before|prior))\b",
+    re.I,
+)
+# Those who saw it: "Two of his cousins, both 18, witnessed the shooting."
+_WITNESS = re.compile(r"\b(?:witness(?:ed|es)?|eyewitness(?:es)?)\b", re.I)
 _ARREST_CUE = re.compile(r"\b(?:arrested|charged|booked|in\s+custody|indicted|jailed|detained)\b", re.I)
 
 
@@ -127,14 +160,26 @@ def _lemmas(tok: Token) -> set[str]:
 
 
 def _age(span: Span, text: str) -> int | None:
-    after = text[span.end_char : span.end_char + 24]
-    m = _AGE_AFTER.match(after) or _AGE_PAREN.match(after)
+    after = text[span.end_char : span.end_char + 60]
+    before = text[max(0, span.start_char - 70) : span.start_char]
+    m = _AGE_AFTER.match(after) or _AGE_PAREN.match(after) or _AGE_APPOS_AFTER.match(after)
     if m is None:
-        before = text[max(0, span.start_char - 70) : span.start_char]
         m = _AGE_BEFORE.search(before)
     if m is None:
-        return None
+        return _age_of_noun(before, text)
     age = int(parse_number(next(g for g in m.groups() if g)) or 0)
+    return age if 0 < age < 110 else None
+
+
+def _age_of_noun(before: str, text: str) -> int | None:
+    """The age the text gives the person noun a name is set beside: "A 3-year-old boy was shot … The boy, Devon
+    Quinn, was in his dad's car" (one age for that noun in the whole text, else none)."""
+    m = _PERSON_APPOS.search(before) or _NAMED_AS.search(before)
+    noun = m.group("noun").lower() if m is not None and m.group("noun") else None
+    if noun is None or noun == "victim":
+        return None
+    ages = {parse_number(a.group(1)) for a in re.finditer(rf"\b({_AGE_NUMBER})[- ]year[- ]old\s+{noun}\b", text, re.I)}
+    age = int(ages.pop() or 0) if len(ages) == 1 else 0
     return age if 0 < age < 110 else None
 
 
@@ -161,6 +206,8 @@ def _read_text(span: Span, text: str) -> tuple[str | None, set[str]]:
             _AFTER_NAME + r"(?:\w+\s+){0,3}(?:arrested|booked|custody)", after
         ) else set()
     m = _VICTIM_AFTER.match(after)
+    if m is None and (_NAMED_AS.search(before) or _PERSON_APPOS.search(before)):
+        return "victim", set()  # "the boy, Devon Quinn, was ..."; "the teen, identified as Briar Newsome"
     if m is None:
         sentence_start = text.rfind(".", 0, span.start_char) + 1
         cues = list(_LIST_CUE.finditer(text, sentence_start, span.start_char))
@@ -225,10 +272,14 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         if ents.labels.get(eid) != "PERSON":
             continue
         tok = doc[i]
-        role, status = _read_mention(tok)
         span = span_at.get(i, doc[i : i + 1])
-        if role is None:
-            role, status = _read_text(span, ctx.text)
+        role: str | None = None
+        status: set[str] = set()
+        # "Last year, a 4-year-old boy, Kamarion Posey, shot himself": a sentence of another incident gives no role.
+        if not _OTHER_TIME.search(ctx.sents[ctx.sent_of[i]].text):
+            role, status = _read_mention(tok)
+            if role is None:
+                role, status = _read_text(span, ctx.text)
         age = _age(span, ctx.text)
         before = found.get(eid)
         if before is None:
@@ -242,9 +293,12 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         role, status, age = found[eid]
         if role is None or (eid in official and (role == "suspect" or not status)):
             continue  # an official is a participant only when something happened to them
-        name = _clean_name(ents.names.get(eid, eid))
-        if len(name.split()) < 2:
-            name = _family_name(ents.names.get(eid, eid), eid, ctx, ents, sentences_of)
+        raw = ents.names.get(eid, eid)
+        name = _clean_name(raw)
+        if len(name.split()) < 2 and len(raw.split()) == 1:
+            name = _family_name(raw, eid, ctx, ents, sentences_of)
+        elif len(name.split()) < 2 and age is not None and _surname_like(raw):
+            name = raw  # "Kyle Sheriff, 17,": a surname that is also a word of office, told with an age
         if len(name.split()) < 2:
             continue  # a surname alone was already counted under the full name; junk words cut away
         if "killed" in status:
@@ -295,19 +349,34 @@ def _read_aged(
         role, _, age = found[eid]
         if role is not None or age is None or eid in official:
             continue
-        texts = [ctx.sents[n].text for n in sorted(sentences_of.get(eid, []))]
-        if not any(_DIED.search(t) or _HURT_CUE.search(t) or _SUSPECT_CUE.search(t) for t in texts):
-            continue
-        suspect = any(_SUSPECT_CUE.search(t) and not (_DIED.search(t) or _HURT_CUE.search(t)) for t in texts)
-        fate: set[str] = set()
-        if suspect:
-            if any(_ARREST_CUE.search(t) for t in texts):
-                fate.add("arrested")
-        elif any(_DIED.search(t) for t in texts):
-            fate.add("killed")
-        elif any(_HURT_CUE.search(t) for t in texts):
-            fate.add("injured")
-        found[eid] = ("suspect" if suspect else "victim", fate, age)
+        read = _fate([ctx.sents[n].text for n in sorted(sentences_of.get(eid, []))])
+        if read is not None:
+            found[eid] = (read[0], read[1], age)
+
+
+def _fate(sentences: Sequence[str]) -> tuple[str, set[str]] | None:
+    """Role and fate of a person the sentences name with an age: a suspect where they tell of an arrest or a charge
+    (and no one dead or hurt), else a victim, dead or hurt as the words say; None where they tell of neither (or
+    only of another time, or of witnesses)."""
+    texts = [t for t in sentences if not _OTHER_TIME.search(t) and not _WITNESS.search(t)]
+    if not any(_DIED.search(t) or _HURT_CUE.search(t) or _SUSPECT_CUE.search(t) for t in texts):
+        return None
+    suspect = any(_SUSPECT_CUE.search(t) and not (_DIED.search(t) or _HURT_CUE.search(t)) for t in texts)
+    fate: set[str] = set()
+    if suspect:
+        if any(_ARREST_CUE.search(t) for t in texts):
+            fate.add("arrested")
+    elif any(_DIED.search(t) for t in texts):
+        fate.add("killed")
+    elif any(_HURT_CUE.search(t) for t in texts):
+        fate.add("injured")
+    return ("suspect" if suspect else "victim"), fate
+
+
+def _surname_like(name: str) -> bool:
+    """A first name and one last word that may be a surname though it is also a word of office ("Kyle Sheriff")."""
+    words = name.split()
+    return len(words) == 2 and words[1].lower() in _NOT_NAME_WORDS and words[0].lower() not in _NOT_NAME_WORDS
 
 
 def _clean_name(name: str) -> str:

@@ -17,7 +17,7 @@ from agents.extract.gazetteer import City, cities_named, distance_km
 from agents.extract.places import CityState, state_name
 from schemas.extraction import Place
 
-__all__ = ["resolve_place"]
+__all__ = ["dateline", "outlet_start", "resolve_place"]
 
 _NEIGHBOURHOOD_KM = 20.0  # a place this close to a city five times its size is part of it
 _NOT_PLACES = frozenset({"u.s.", "us", "united states", "america", "usa", "the united states"})
@@ -28,12 +28,120 @@ _CAPITALIZED = re.compile(r"(?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})")
 _AREA_WORDS = re.compile(r"\b(?:County|Parish|Township|Borough|District|Street|Avenue|Road|Park)\b")
 
 
-def _named_places(ents: CanonicalEntities, text: str) -> list[str]:
+def _named_places(ents: CanonicalEntities, text: str, outlet: tuple[int, int]) -> list[str]:
     """The names of the text that may be places, GPEs first, in order of first mention: neither states nor the
-    country (spaCy often tags a small town as a person or an organisation: the gazetteer decides)."""
-    spans = [(e.label != "GPE", text.find(e.name), e.name) for e in ents.entities if e.label in _PLACE_LIKE]
+    country, nor names the text gives only in the headline's outlet name (spaCy often tags a small town as a person
+    or an organisation: the gazetteer decides)."""
+    spans = [
+        (e.label != "GPE", _first_mention(e.name, text, outlet), e.name)
+        for e in ents.entities
+        if e.label in _PLACE_LIKE
+    ]
     names = [n for _, at, n in sorted(spans) if at >= 0 and n.lower() not in _NOT_PLACES]
     return [n for n in names if state_name(n) is None and not _AREA_WORDS.search(n)]
+
+
+# The part of a headline after " - " or " | " that names the outlet: "… - WQOW TV: Eau Claire, WI", "… | KSLA News 12
+# Shreveport", "… - WTOC-TV: Savannah". A station's or paper's home city is not where the news happened.
+_OUTLET_SEPARATOR = re.compile(r"\s+[-|–—]\s+|\s+[|]|[|]\s+")
+_OUTLET_WORD = re.compile(
+    r"\b(?:[KW][A-Z]{2,3}(?:-(?:TV|FM|AM|DT))?|[A-Z]*NEWS\d*|News\d*|TV|Channel|Radio|Television|Gazette|Tribune|"
+    r"Times|Herald|Journal|Post|Press|Daily|NBC\w*|CBS\w*|ABC\w*|FOX\w*|Fox\s*\d+)\b|\.com\b"
+)
+
+
+def outlet_start(title: str) -> int:
+    """Where a headline's outlet name begins (the headline's length when it names none)."""
+    for sep in _OUTLET_SEPARATOR.finditer(title):
+        if sep.start() > 0 and _OUTLET_WORD.search(title, sep.end()):
+            return sep.start()
+    return len(title)
+
+
+def _first_mention(name: str, text: str, outlet: tuple[int, int]) -> int:
+    """Where the text first names ``name`` by itself (not as the start of a longer name: "Miami" in "Miami Gardens"),
+    outside the headline's outlet name (-1: nowhere else)."""
+    for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)(?! [A-Z])", text):  # "Miami" in "Miami Gardens" is not
+        if not outlet[0] <= match.start() < outlet[1]:
+            return match.start()
+    return -1
+
+
+# A dateline: "BELOIT —", "KILLINGLY (AP) —", "NEW STANTON (KDKA) –", "(CAMPBELLSBURG) -", "HILLIARD, OH (WCMH) –"
+# at the start of one of the first lines of the text.
+_DATELINE = re.compile(
+    r"^[ \t]*(?:\((?P<paren>[A-Z][A-Z .'’-]{2,30})\)|(?P<city>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]*){0,3}))"
+    r"(?:,\s*(?P<state>[A-Z][A-Za-z.]{1,14}(?:\s[A-Z][a-z.]+)?))?\s*(?:\([^)\n]{1,30}\)\s*)?(?:--|[-—–])(?:\s|$)",
+    re.M,
+)
+_DATELINE_LINES = 6
+_NOT_DATELINE = re.compile(r"\b(?:UPDATE|UPDATED|BREAKING|VIDEO|PHOTOS?|WATCH|EXCLUSIVE|MEDIA|LIVE|NEWS)\b")
+
+
+def dateline(text: str) -> tuple[str, str | None] | None:
+    """The dateline's city (title-cased) and its state where it gives one, from the first lines after the
+    headline; None without a dateline, or for a county's or a state's name ("HENRY COUNTY, Ind." / "WASHINGTON")."""
+    lines = text.split("\n")[1:]
+    head = "\n".join([line for line in lines if line.strip()][:_DATELINE_LINES])
+    match = _DATELINE.search(head)
+    if match is None:
+        return None
+    raw = (match.group("paren") or match.group("city") or "").strip()
+    if _NOT_DATELINE.search(raw) or _call_letters_alone(raw) or raw.endswith(("COUNTY", "PARISH")):
+        return None
+    name = " ".join(w.capitalize() if w.isalpha() else w.title() for w in raw.split())
+    if state_name(name) is not None:
+        return None
+    state = state_name(match.group("state")) if match.group("state") else None
+    if match.group("state") and state is None:
+        return None
+    return name, state
+
+
+def _told_again(name: str, text: str) -> bool:
+    """Whether the text names a dateline's city a second time (the headline included; in any case)."""
+    return len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I)) > 1
+
+
+_COMPASS = re.compile(
+    r"^(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|Downtown|Central|Upper|Lower)\b"
+)
+
+
+def _town_like(name: str) -> bool:
+    """A name the text writes as a city that may be a town the gazetteer lacks: not a county or a street, and not
+    a part of something ("Southwest Miami-Dade")."""
+    return not _AREA_WORDS.search(name) and not _COMPASS.search(name) and not name.endswith((" Parish", " Co."))
+
+
+def _call_letters_alone(raw: str) -> bool:
+    return bool(re.fullmatch(r"[KW][A-Z]{2,3}", raw))
+
+
+# "Cincinnati police", "Cincinnati Police Department", "Hilliard Police Lt.": the city whose police handle the case.
+_POLICE = re.compile(r"(?<![\w.])((?:[A-Z][a-z]+[ -]){0,3}[A-Z][a-z]+)\s+[Pp]olice\b")
+_LEADING_WORDS = frozenset({"The", "By", "In", "At", "From", "For", "With", "And", "Of", "To"})
+_NOT_POLICE_CITY = frozenset({"State", "County", "Transit", "Capitol", "University", "Campus", "Metro", "Tribal"})
+
+
+def _police_city(text: str, outlet: tuple[int, int], region: str | None) -> City | None:
+    """The city the text names as the police's (of the region where it has one; its largest), else None."""
+    for match in _POLICE.finditer(text):
+        if outlet[0] <= match.start() < outlet[1]:
+            continue
+        words = match.group(1).replace("-", " ").split()
+        while len(words) > 1 and words[-1] in {"Metro", "Metropolitan"}:
+            words = words[:-1]  # "Indianapolis Metro Police"
+        if words[-1] in _NOT_POLICE_CITY:
+            continue
+        if len(words) > 1 and words[0] in _LEADING_WORDS:
+            words = words[1:]
+        # The whole capitalized run is the city: "Eric Summerfield, police said" has no police of Summerfield.
+        cities = [c for c in cities_named(" ".join(words)) if c.country == "United States"]
+        cities = [c for c in cities if region is None or c.region == region]
+        if cities:
+            return cities[0]
+    return None
 
 
 def _title_places(title: str, states: Sequence[str]) -> list[str]:
@@ -41,7 +149,7 @@ def _title_places(title: str, states: Sequence[str]) -> list[str]:
     after "in", "at" or "near" first. Without a named state the headline's words are not trusted as places."""
     if not states:
         return []
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, int, str]] = []
     for match in _CAPITALIZED.finditer(title):
         words = match.group(0).split()
         before = title[: match.start()].rstrip().split()[-1:]
@@ -50,8 +158,8 @@ def _title_places(title: str, states: Sequence[str]) -> list[str]:
             for start in range(len(words) - size + 1):
                 name = " ".join(words[start : start + size])
                 if any(c.region in states for c in cities_named(name)) and state_name(name) is None:
-                    found.append((rank, match.start(), name))
-    return [n for _, _, n in sorted(found)]
+                    found.append((rank, match.start(), -size, name))
+    return [n for *_, n in sorted(found)]  # the longest name first: "Miami Gardens" before "Miami"
 
 
 def _states_named(ents: CanonicalEntities, pairs: Sequence[CityState]) -> list[str]:
@@ -77,13 +185,16 @@ def _vote_region(names: Sequence[str]) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def _choose(names: Sequence[str], region: str | None) -> tuple[str, City] | None:
+def _choose(names: Sequence[str], region: str | None, trusted: Sequence[str]) -> tuple[str, City | None] | None:
     """The first name that is a city of the region (its largest of that name); without a region, the first name
-    that is a city anywhere (its largest)."""
+    that is a city anywhere (its largest). A town the gazetteer does not hold (fewer than 1,000 people) is taken
+    where the text itself writes it as a city: a dateline or a "City, State" pair (``trusted``)."""
     for name in names:
         candidates = [c for c in cities_named(name) if region is None or c.region == region]
         if candidates:
             return name, candidates[0]
+        if region is not None and name in trusted and not cities_named(name):
+            return name, None
     return None
 
 
@@ -120,27 +231,62 @@ def resolve_place(
     ``city`` / ``region`` are what the incident frame read from the text ("City, State" pairs, a named state);
     ``own_name`` is the place the incident sentence names ("in Englewood").
     """
+    first_line = text.split("\n", 1)[0]
+    outlet = (outlet_start(first_line), len(first_line))
+    # A station's home city in the headline ("… - KAIT Jonesboro, AR") is not where it happened; its state is
+    # still the text's.
+    kept = [p for p in pairs if not outlet[0] <= p.start < outlet[1]]
+    if city and not any(p.city == city for p in kept) and any(p.city == city for p in pairs):
+        city = None
     states = [region] if region else _states_named(ents, pairs)
+    pairs = kept
+    stated = dateline(text)
+    if stated is not None and stated[1] is not None and not states:
+        states = [stated[1]]
     # The headline names where it happened more often than anything else; then the incident frame's own place,
     # the dateline, and the text's other places in order.
-    names = _title_places(title, states)
-    names += [n for n in ([city] if city else []) + ([own_name] if own_name else []) if n and n not in names]
-    names += [n for n in _named_places(ents, text) if n not in names]
+    headline = title[: outlet_start(title)]
+    names = _title_places(headline, states)
+    # A dateline without a state that the story never names again is the station's or bureau's home
+    # ("WORCESTER (CBS) —" over a story from Orange): the last resort, not the first.
+    told = stated is not None and (stated[1] is not None or _told_again(stated[0], text))
+    # The frame's "City, State" pair comes before the dateline where it names the incident's own place or the
+    # headline's; otherwise it is only the text's first pair, and the dateline is earlier.
+    own_pair = city is not None and (city == own_name or city in headline)
+    firsts = [city] if city and own_pair else []
+    firsts += [stated[0]] if stated and told else []
+    firsts += [city] if city and not own_pair else []
+    firsts += [own_name] if own_name else []
+    # A place named for its town ("the Rupert Gun Range", "Riverdale High School") puts the incident in that town.
+    firsts += [" ".join(own_name.split()[:n]) for n in (3, 2, 1) if own_name and n < len(own_name.split())]
+    names += [n for n in firsts if n and n not in names]
+    names += [n for n in _named_places(ents, text, outlet) if n not in names]
+    names += [stated[0]] if stated and stated[0] not in names else []
     if not names:
-        return Place(region=region, country="United States") if region else None
+        return Place(region=states[0], country="United States") if len(states) == 1 else None
     support = _support_names(ents)
-    chosen_region = states[0] if len(states) == 1 else _vote_region([*names, *support])
+    # Without a state named, the city whose police handle the case says which state ("Cincinnati police").
+    voted = states[0] if len(states) == 1 else _vote_region([*names, *support])
+    police = _police_city(text, outlet, voted) or (None if states else _police_city(text, outlet, None))
+    chosen_region = police.region if police is not None and not states else voted
     if chosen_region is None and states:
         chosen_region = states[0]
     if not states and chosen_region is not None:
         # No state named, but the text's places agree on one: the headline's towns of that state come first.
-        in_title = _title_places(title, [chosen_region])
+        in_title = _title_places(headline, [chosen_region])
         names = [*in_title, *(n for n in names if n not in in_title)]
-    found = _choose(names, chosen_region)
+    trusted = [n for n in [*(p.city for p in pairs), *([stated[0]] if told and stated else [])] if _town_like(n)]
+    found = _choose(names, chosen_region, trusted)
+    if found is None and police is not None:  # no town the gazetteer knows, but the police's city
+        return Place(name=police.name, city=police.name, region=police.region, country=police.country)
     if found is None:
         return Place(name=names[0], city=city, region=chosen_region, country="United States" if chosen_region else None)
     name, chosen = found
+    if chosen is None:
+        return Place(name=name, city=name, region=chosen_region, country="United States")
     others = [cities_named(n) for n in [*names, *support] if n != name]
+    if police is not None:
+        others.insert(0, (police,))  # "Chicago police said": the place is a neighbourhood of Chicago
     larger = _enclosing(chosen, others)
     if larger is not None and larger.region == chosen.region:
         return Place(name=name, city=larger.name, region=larger.region, country=larger.country)
