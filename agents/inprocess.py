@@ -41,6 +41,8 @@ class Pipeline:
     states: dict[str, StoryState] = field(init=False, default_factory=dict)
     updates: list[StoryUpdate] = field(init=False, default_factory=list)
     closed: dict[str, StoryUpdate] = field(init=False, default_factory=dict)  # final versions of evicted stories
+    # Story messages refused as too large for one broker message (the broker path dead-letters them): why.
+    refused: list[tuple[StoryArticle, str]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.index = StoryIndex(self.cluster_settings)
@@ -62,6 +64,9 @@ class Pipeline:
         while queue:
             msg = queue.popleft()
             step = apply_message(self.states.get(msg.story_id), msg, self.story_settings)
+            if step.too_large is not None:
+                self.refused.append((msg, step.too_large))
+                continue
             if step.evicted:
                 gone = self.states.pop(msg.story_id, None)
                 if gone is not None and gone.last is not None and gone.merged_into is None:

@@ -66,7 +66,7 @@ class BenchConfig:
     articles: int = 200
     latency_articles: int = 120
     memory_stories: int = 100_000
-    story_sizes: tuple[int, ...] = (25, 100, 200)
+    story_sizes: tuple[int, ...] = (200, 1_000, 5_000)
     cluster_repeat: int = 5
     partitions: int = 4
     out: Path = field(default_factory=_default_out)  # bench/results.md in a checkout, else ./bench-results.md
@@ -81,7 +81,7 @@ class BenchConfig:
             "articles": 40,
             "latency_articles": 30,
             "memory_stories": 10_000,
-            "story_sizes": (10, 25),
+            "story_sizes": (25, 200),
             "cluster_repeat": 1,
         }
         base.update(kw)
@@ -102,7 +102,7 @@ class Results:
     cluster: dict[str, float] = field(default_factory=dict)
     cluster_build: str = ""  # agents.cluster.index compiled or plain (bench_cluster.build)
     memory: dict[str, float] = field(default_factory=dict)
-    story: dict[int, float] = field(default_factory=dict)  # story size -> ms for one more article
+    story: dict[int, dict[str, float]] = field(default_factory=dict)  # story size -> bench_story.measure's row
     pipe_names: str = ""
     pipe_batch: int = 0
     words: float = 0.0
@@ -241,14 +241,14 @@ def measure_memory(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -
 
 def measure_story(cfg: BenchConfig, res: Results, say: Callable[[str], None]) -> None:
     """bench/bench_story.py's measurement: one more article's cost as one story grows."""
-    from bench.bench_story import FILES, per_article_ms
+    from bench.bench_story import FILES, measure
 
     missing = [name for name in FILES if not (cfg.eval_dir / f"{name}.jsonl").exists()]
     if missing:
         _skip(res, say, "story", f"no labeled dev files ({', '.join(missing)}) in {cfg.eval_dir}")
         return
     say(f"story stage: one story grown to {max(cfg.story_sizes)} articles")
-    res.story = per_article_ms(list(cfg.story_sizes), cfg.cache_dir, cfg.eval_dir)
+    res.story = measure(list(cfg.story_sizes), cfg.cache_dir, cfg.eval_dir)
 
 
 def _skip(res: Results, say: Callable[[str], None], part: str, why: str) -> None:
@@ -330,7 +330,7 @@ def run(cfg: BenchConfig, say: Callable[[str], None] | None = None) -> str:
     if "story" in parts:
         measure_story(cfg, res, say)
         if res.story:
-            say("story stage: " + ", ".join(f"{ms:,.0f} ms at {n}" for n, ms in res.story.items()))
+            say("story stage: " + ", ".join(f"{r['ms_per_article']:,.0f} ms at {n}" for n, r in res.story.items()))
     facts["load_end"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     report = render(cfg, facts, res)
     cfg.out.parent.mkdir(parents=True, exist_ok=True)
@@ -425,8 +425,19 @@ def table(cfg: BenchConfig, res: Results) -> list[str]:
             f"| < 1,024 MiB at 100k | {_verdict(total < 1024 if m['stories'] >= 100_000 else None)} |"
         )
     if res.story:
-        sizes = ", ".join(f"{ms:,.0f} ms at {n} articles" for n, ms in res.story.items())
-        rows.append(f"| 7 | story stage: one more article as a story grows (`apply_article`) | {sizes} | — | |")
+        sizes = "; ".join(
+            f"{n:,} articles: {r['ms_per_article']:,.0f} ms, state {r['state_bytes'] / 1024:,.0f} KB, "
+            f"update {r['update_bytes'] / 1024:,.0f} KB"
+            for n, r in res.story.items()
+        )
+        fits = all(
+            r["ms_per_article"] <= 30 and r["state_bytes"] <= 1024 * 1024 and r["update_bytes"] <= 256 * 1024
+            for r in res.story.values()
+        )
+        rows.append(
+            f"| 7 | story stage as one story grows (`apply_article`): median ms for one more article, saved state, "
+            f"update sent | {sizes} | ≤ 30 ms, ≤ 1 MB, ≤ 256 KB | {_verdict(fits)} |"
+        )
     return rows
 
 

@@ -25,6 +25,7 @@ from schemas.story import (
     StorySource,
     StoryUpdate,
     SummarySentence,
+    Truncated,
 )
 
 __all__ = [
@@ -51,5 +52,6 @@ __all__ = [
     "StorySource",
     "StoryUpdate",
     "SummarySentence",
+    "Truncated",
     "parse_article",
 ]

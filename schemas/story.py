@@ -19,9 +19,15 @@ __all__ = [
     "StorySource",
     "StoryUpdate",
     "SummarySentence",
+    "Truncated",
 ]
 
 AttributeValue = str | int | float
+
+
+def _total() -> int | None:
+    """A list's exact total where the list is capped (a big story's): absent from the JSON otherwise."""
+    return Field(default=None, ge=0, exclude_if=lambda v: v is None)
 
 
 class SummarySentence(BaseModel):
@@ -32,6 +38,7 @@ class SummarySentence(BaseModel):
     text: str
     article_ids: list[str]
     sources: list[str]
+    article_total: int | None = _total()  # articles that say it, where ``article_ids`` is capped
 
 
 class ConflictValue(BaseModel):
@@ -42,6 +49,8 @@ class ConflictValue(BaseModel):
     value: AttributeValue
     sources: list[str]
     article_ids: list[str]
+    source_total: int | None = _total()  # where ``sources`` is capped (settings: story.max_conflict_sources)
+    article_total: int | None = _total()  # where ``article_ids`` is capped
 
 
 class Conflict(BaseModel):
@@ -71,6 +80,9 @@ class StoryEvent(BaseModel):
     sources: list[str] = Field(default_factory=list)
     article_ids: list[str] = Field(default_factory=list)
     names: dict[str, str] = Field(default_factory=dict)  # participant id -> display name ("Pope Leo")
+    # Exact totals where ``sources`` / ``article_ids`` are capped (the first and the most recent are listed).
+    source_total: int | None = _total()
+    article_total: int | None = _total()
 
 
 class StoryEntity(BaseModel):
@@ -145,6 +157,17 @@ class Changes(BaseModel):
     merged_events: dict[str, str] = Field(default_factory=dict)  # published event id -> the event it is now part of
 
 
+class Truncated(BaseModel):
+    """The exact lengths of a big story's capped lists (only those capped are given)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sources: int | None = _total()
+    events: int | None = _total()
+    entities: int | None = _total()
+    conflicts: int | None = _total()
+
+
 class StoryUpdate(BaseModel):
     """A new version of a story, emitted only when a new source changes what is known."""
 
@@ -167,3 +190,4 @@ class StoryUpdate(BaseModel):
     last_seen: datetime | None = None
     changes: Changes = Field(default_factory=Changes)
     merged_into: str | None = None  # set on the last version of a story folded into another: follow it there
+    truncated: Truncated | None = Field(default=None, exclude_if=lambda v: v is None)  # lists capped: their totals

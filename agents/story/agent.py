@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from agents.story.state import apply_message
-from schemas import StoryArticle
+from schemas import DeadLetter, StoryArticle
 
 if TYPE_CHECKING:
     from faust.types import StreamT
@@ -13,6 +15,8 @@ if TYPE_CHECKING:
     from streams.topics import Streams
 
 __all__ = ["attach"]
+
+log = logging.getLogger("storywire.agents")
 
 
 def attach(sw: Streams) -> None:
@@ -24,6 +28,27 @@ def attach(sw: Streams) -> None:
         """story-articles → story-updates."""
         async for msg in stream:
             step = apply_message(sw.stories.get(msg.story_id), msg, settings.story)
+            if step.too_large is not None:
+                # The story keeps its saved state and goes on; the message is kept whole on the dead-letter topic.
+                event = stream.current_event
+                raw = event.message if event is not None else None
+                value = (
+                    raw.value if raw is not None and isinstance(raw.value, bytes) else msg.model_dump_json().encode()
+                )
+                dl = DeadLetter.from_record(
+                    topic=raw.topic if raw is not None else sw.story_articles.get_topic_name(),
+                    partition=raw.partition if raw is not None else -1,
+                    offset=raw.offset if raw is not None else -1,
+                    key=msg.story_id.encode(), value=value, code="story_too_large", reason=step.too_large,
+                    now=datetime.now(UTC),
+                )  # fmt: skip
+                log.error(
+                    "%s; the story keeps its previous state, the message is dead-lettered (%s)",
+                    step.too_large,
+                    dl.where,
+                )
+                await sw.dead_letters.send(key=f"{dl.topic}:{dl.partition}:{dl.offset}", value=dl)
+                continue
             if step.evicted:
                 if msg.story_id in sw.stories:  # redelivered: already gone
                     del sw.stories[msg.story_id]  # a changelog tombstone: the table stays bounded like the index

@@ -595,18 +595,24 @@ def assign_events(reports: Iterable[Report], *, entity_ids: Mapping[str, str] | 
 
 
 def merge_events(
-    reports: Iterable[Report], *, entity_ids: Mapping[str, str] | None = None
+    reports: Iterable[Report],
+    *,
+    entity_ids: Mapping[str, str] | None = None,
+    grouped: dict[str, list[Report]] | None = None,
 ) -> tuple[list[StoryEvent], list[Conflict]]:
     """Merge the event frames of a story's articles into events citing every source, plus the conflicts.
 
     ``reports`` are ``(article_id, source, frame)``. ``entity_ids`` (from :func:`entity_id_map` over the story's
     articles) maps article-level entity ids to the story's; without it, participants are unified by name here.
-    Pure, deterministic, order-independent and idempotent. :func:`assign_events` tells which report went where.
+    Pure, deterministic, order-independent and idempotent. :func:`assign_events` tells which report went where;
+    ``grouped``, when given, is filled with each event's reports (event id -> reports).
     """
     clusters = _cluster_reports(_canonical_reports(reports), entity_ids)
     events: list[StoryEvent] = []
     conflicts: list[Conflict] = []
     for cluster, event_id in zip(clusters, _cluster_ids(clusters), strict=True):
+        if grouped is not None:
+            grouped[event_id] = [(m.article_id, m.source, m.frame) for m in cluster.members]
         event, found = _story_event(cluster, event_id)
         events.append(event)
         conflicts.extend(found)

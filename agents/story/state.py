@@ -12,11 +12,21 @@ from typing import Any, TypeVar
 import numpy
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz, process
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from agents.compact import CompactLayout
-from agents.story.facts import Provenance, developments, fold_facts, is_development
-from agents.story.merge import GroupMemo, entity_id_map, merge_entities, merge_events, role_conflicts
+from agents.story.facts import FactReport, Provenance, developments, fold_facts, is_development
+from agents.story.fold import (
+    Folded,
+    cap_update,
+    content_words,
+    count_folded_events,
+    fold_articles_into,
+    summary_candidate,
+    to_fold,
+    was_folded,
+    with_folded,
+)
+from agents.story.merge import GroupMemo, Report, entity_id_map, merge_entities, merge_events, role_conflicts
 from agents.story.settings import StorySettings
 from schemas import (
     ArticleExtraction,
@@ -45,7 +55,6 @@ __all__ = [
 ]
 
 _M = TypeVar("_M", bound=BaseModel)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
 def stored_article(ex: ArticleExtraction, lead_sentences: int) -> StoredArticle:
@@ -127,6 +136,24 @@ def unpack_model(model: type[_M], packed: bytes) -> _M:
     return model.model_validate_json(zlib.decompress(packed))
 
 
+_SHARED: OrderedDict[tuple[type[BaseModel], bytes], BaseModel] = OrderedDict()
+_SHARED_SIZE = 8  # a story's last version and folded tallies are read by its next step: a few stories' worth
+
+
+def _unpack_shared(model: type[_M], packed: bytes) -> _M:
+    """:func:`unpack_model`, memoized for the few records read most recently (the same bytes give an equal model,
+    shared: callers copy before changing it)."""
+    key = (model, packed)
+    found = _SHARED.get(key)
+    if found is None:
+        found = _SHARED[key] = unpack_model(model, packed)
+        while len(_SHARED) > _SHARED_SIZE:
+            _SHARED.popitem(last=False)
+    else:
+        _SHARED.move_to_end(key)
+    return found  # type: ignore[return-value]
+
+
 class StoryState(BaseModel):
     """The value of the ``stories`` table: a story's articles and its last emitted version.
 
@@ -146,6 +173,9 @@ class StoryState(BaseModel):
     absorbed: tuple[str, ...] = ()  # stories folded into this one
     awaiting: tuple[str, ...] = ()  # folded stories whose articles have not arrived yet
     waiting: tuple[StoryArticle, ...] = ()  # article messages held until they have
+    # A big story's articles that left its window, folded (agents.story.fold.Folded, packed); absent otherwise.
+    packed_folded: bytes | None = Field(default=None, exclude_if=lambda v: v is None)
+    folded_ids: bytes = Field(default=b"", exclude_if=lambda v: not v)  # digests of the folded articles' ids
 
     @model_validator(mode="before")
     @classmethod
@@ -165,8 +195,14 @@ class StoryState(BaseModel):
 
     @property
     def last(self) -> StoryUpdate | None:
-        """The last emitted version (unpacked on each call)."""
-        return None if self.packed_last is None else unpack_model(StoryUpdate, self.packed_last)
+        """The last emitted version (unpacked once: shared, not to be changed)."""
+        return None if self.packed_last is None else _unpack_shared(StoryUpdate, self.packed_last)
+
+    @property
+    def folded(self) -> Folded | None:
+        """The folded articles' tallies (unpacked once: shared, not to be changed), or None while the story is within
+        its window."""
+        return None if self.packed_folded is None else _unpack_shared(Folded, self.packed_folded)
 
     @property
     def articles(self) -> dict[str, StoredArticle]:
@@ -246,6 +282,9 @@ class StoryStep(BaseModel):
     forward: list[StoryArticle] = Field(default_factory=list)  # messages for other stories (an ``absorb``)
     duplicate: bool = False
     evicted: bool = False  # an ``evict``: the holder drops the story's state
+    # Why the message was refused (an update or the state over ``story.max_message_bytes``): the state is the one
+    # before it, nothing is sent, and the holder dead-letters the message.
+    too_large: str | None = None
 
 
 def _order_key(a: StoredArticle) -> tuple[str, str]:
@@ -307,13 +346,6 @@ class _Rows:
 
 
 _CLOSERS = re.compile(r"[\"'”’)\]]+")
-# A summary line must end as a sentence does; datelines ("MILLBROOK, Vermont (Coastal Wire Service) —"), bylines,
-# date lines ("Friday, November 11, 2011") and subheads that the sentence splitter cut off do not.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-
-
-def _content_words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text) if w.lower() not in STOP_WORDS and len(w) > 2}
 
 
 @dataclass
@@ -324,10 +356,12 @@ class _SentenceGroup:
     words: set[str]
     position: int  # sentence index in the first article that said it
     articles: set[str] = field(default_factory=set)
+    folded: int = 0  # folded articles that say it and are not in ``articles``
+    outlets: frozenset[str] = frozenset()  # the outlets of those
 
 
 def _sentence_groups(
-    articles: list[StoredArticle], copy_of: Mapping[str, str | None], ratio: float
+    articles: list[StoredArticle], copy_of: Mapping[str, str | None], ratio: float, folded: Folded | None = None
 ) -> list[_SentenceGroup]:
     """The originals' summary candidates, grouped by what they say, in story order: a sentence joins the first group
     whose first sentence says the same (rapidfuzz ``token_set_ratio`` ≥ ``ratio``), else starts one.
@@ -336,21 +370,32 @@ def _sentence_groups(
     groups depend only on the articles before, so for a story of at least ``_GROUP_CACHE_FROM`` articles the groups of
     the last call are kept (a small LRU by the story's first article) and, when those articles are still the first
     ones here, unchanged, only the articles after them are grouped. The result is the same either way."""
-    key = (articles[0].article_id, ratio) if len(articles) >= _GROUP_CACHE_FROM else None
+    pool = folded.sentences if folded is not None else []
+    # A big story's folded candidates come first; they change only when the story folds again.
+    pool_key = hash(tuple((c.text, c.article_count, tuple(c.article_ids)) for c in pool)) if pool else 0
+    key = (articles[0].article_id, ratio, pool_key) if len(articles) >= _GROUP_CACHE_FROM else None
     signature = [(a.article_id, bool(copy_of.get(a.article_id)), tuple(a.sentences)) for a in articles] if key else []
     groups: list[_SentenceGroup] = []
     done = 0
     cached = _GROUP_CACHE.get(key) if key is not None else None
     if cached is not None and cached[0] == signature[: len(cached[0])]:
-        groups = [_SentenceGroup(text, words, position, set(ids)) for text, words, position, ids in cached[1]]
+        groups = [_SentenceGroup(t, w, p, set(ids), n, o) for t, w, p, ids, n, o in cached[1]]
         done = len(cached[0])
+    elif folded is not None:
+        groups = [
+            _SentenceGroup(
+                c.text, content_words(c.text), c.position, set(c.article_ids), c.article_count - len(c.article_ids),
+                frozenset(folded.outlet_names(c.outlets)),
+            )
+            for c in pool
+        ]  # fmt: skip
     texts = [g.text for g in groups]
     for art in articles[done:]:
         if copy_of.get(art.article_id):
             continue  # a wire copy says what its original says; it is cited through the original
         for idx, sent in enumerate(art.sentences):
-            words = _content_words(sent)
-            if len(words) < 4 or len(sent) > 400 or not _SENTENCE_END.search(sent):
+            words = content_words(sent)
+            if not summary_candidate(sent, words):
                 continue
             # The first group that says the same (rapidfuzz scores all of them in C).
             hits = process.extract(sent, texts, scorer=fuzz.token_set_ratio, score_cutoff=ratio, limit=None)
@@ -362,7 +407,7 @@ def _sentence_groups(
                 texts.append(sent)
             same.articles.add(art.article_id)
     if key is not None:
-        frozen = tuple((g.text, g.words, g.position, frozenset(g.articles)) for g in groups)
+        frozen = tuple((g.text, g.words, g.position, frozenset(g.articles), g.folded, g.outlets) for g in groups)
         _GROUP_CACHE[key] = (signature, frozen)
         _GROUP_CACHE.move_to_end(key)
         while len(_GROUP_CACHE) > _GROUP_CACHE_SIZE:
@@ -373,8 +418,8 @@ def _sentence_groups(
 _GROUP_CACHE_FROM = 16  # stories with fewer articles are grouped from scratch (cheap; nothing kept for them)
 _GROUP_CACHE_SIZE = 64  # stories whose groups are kept (the large ones a worker is updating)
 _Signature = list[tuple[str, bool, tuple[str, ...]]]  # per article: id, a wire copy?, its candidate sentences
-_FrozenGroups = tuple[tuple[str, set[str], int, frozenset[str]], ...]
-_GROUP_CACHE: OrderedDict[tuple[str, float], tuple[_Signature, _FrozenGroups]] = OrderedDict()
+_FrozenGroups = tuple[tuple[str, set[str], int, frozenset[str], int, frozenset[str]], ...]
+_GROUP_CACHE: OrderedDict[tuple[str, float, int], tuple[_Signature, _FrozenGroups]] = OrderedDict()
 
 
 def summarize(
@@ -384,13 +429,15 @@ def summarize(
     settings: StorySettings,
     *,
     lead: StoredArticle | None = None,
+    folded: Folded | None = None,
 ) -> list[SummarySentence]:
     """Extractive summary: sentences many sources agree on, citing them all; what is new comes first.
 
-    ``lead`` is the article of the story's newest development: its first sentence opens the summary.
+    ``lead`` is the article of the story's newest development: its first sentence opens the summary. ``folded``:
+    a big story's folded articles, whose summary candidates compete too.
     """
     by_id = {a.article_id: a for a in articles}
-    groups = _sentence_groups(articles, copy_of, settings.sentence_merge_ratio)
+    groups = _sentence_groups(articles, copy_of, settings.sentence_merge_ratio, folded)
     if not groups:
         return []
     copies: dict[str, set[str]] = {}
@@ -404,7 +451,7 @@ def summarize(
     def score(g: _SentenceGroup) -> tuple[float, str]:
         centrality = sum(story_words[w] for w in g.words) / (len(g.words) + 3)
         lead = 1.0 if g.position == 0 else 0.0
-        return (-(2.0 * len(g.articles) + centrality + lead), g.text)
+        return (-(2.0 * (len(g.articles) + g.folded) + centrality + lead), g.text)
 
     chosen: list[_SentenceGroup] = []
     for g in sorted(groups, key=score):
@@ -419,9 +466,9 @@ def summarize(
         for aid in g.articles:
             ids |= copies.get(aid, set())
         cited = sorted(ids)
-        summary.append(
-            SummarySentence(text=g.text, article_ids=cited, sources=sorted({by_id[i].source for i in cited}))
-        )
+        outlets = {by_id[i].source for i in cited if i in by_id} | g.outlets
+        total = len(cited) + g.folded if g.folded else None
+        summary.append(SummarySentence(text=g.text, article_ids=cited, sources=sorted(outlets), article_total=total))
     # What is new first (stable: otherwise keep the score order).
     summary.sort(key=lambda s: 0 if new_ids & set(s.article_ids) else 1)
     first = next((t for t in (lead.sentences if lead is not None else []) if t), None)
@@ -433,9 +480,12 @@ def summarize(
     return summary
 
 
-def story_facts(ordered: Iterable[StoredArticle]) -> tuple[StoryFacts, Provenance]:
-    """The story's facts from its articles' (see :mod:`agents.story.facts`)."""
-    return fold_facts([(a.article_id, a.source, a.published or a.seen_at, a.facts) for a in ordered])
+def story_facts(ordered: Iterable[StoredArticle], folded: Folded | None = None) -> tuple[StoryFacts, Provenance]:
+    """The story's facts from its articles' (see :mod:`agents.story.facts`), a big story's folded reports first."""
+    earlier: list[FactReport] = (
+        [(r.article_id, r.source, r.published, r.facts) for r in folded.fact_reports] if folded is not None else []
+    )
+    return fold_facts(earlier + [(a.article_id, a.source, a.published or a.seen_at, a.facts) for a in ordered])
 
 
 def build_story(
@@ -446,57 +496,83 @@ def build_story(
 
 
 def _tell_story(
-    story_id: str, articles: Iterable[StoredArticle], *, new_ids: set[str], settings: StorySettings
+    story_id: str,
+    articles: Iterable[StoredArticle],
+    *,
+    new_ids: set[str],
+    settings: StorySettings,
+    folded: Folded | None = None,
 ) -> tuple[StoryUpdate, Provenance]:
-    """:func:`build_story`, and where its facts come from (what :func:`developments` needs)."""
+    """:func:`build_story`, and where its facts come from (what :func:`developments` needs). ``folded``: a big
+    story's articles that left its window (``articles`` are the window's)."""
     ordered = sorted(articles, key=_order_key)
     copy_of = syndication_groups(ordered, settings.syndication_threshold)
-    reports = [(a.article_id, a.source, f) for a in ordered for f in a.events]
+    reports: list[Report] = [(a.article_id, a.source, f) for a in ordered for f in a.events]
     entity_lists = [a.entities for a in ordered]
+    if folded is not None:
+        reports += [s.report() for e in folded.events for s in e.samples]
+        entity_lists.insert(0, folded.entities)
     grouping = _GROUPINGS.take(story_id)
     entity_ids = entity_id_map(entity_lists, memo=grouping)
     _GROUPINGS.keep(story_id, grouping)
-    events, conflicts = merge_events(reports, entity_ids=entity_ids)
+    grouped: dict[str, list[Report]] | None = {} if folded is not None else None
+    events, conflicts = merge_events(reports, entity_ids=entity_ids, grouped=grouped)
+    if folded is not None and grouped is not None:
+        window = {a.article_id: n for n, a in enumerate(ordered)}
+        events, conflicts = count_folded_events(events, conflicts, grouped, folded, window)
     entities = merge_entities(entity_lists, id_map=entity_ids)
     # Offices held by one person named differently by different sources (story-level), unless an event already
     # carries the same disagreement.
     seen = {(c.attribute, tuple(sorted(str(v.value) for v in c.values))) for c in conflicts}
-    for c in role_conflicts((a.article_id, a.source, a.entities) for a in ordered):
+    offices = [(a.article_id, a.source, a.entities) for a in ordered]
+    for c in role_conflicts([*(folded.role_reports() if folded is not None else []), *offices]):
         if (c.attribute, tuple(sorted(str(v.value) for v in c.values))) not in seen:
             conflicts.append(c)
-    facts, provenance = story_facts(ordered)
+    facts, provenance = story_facts(ordered, folded)
     # A later report that moves a fact forward (a toll that rose, an injured victim who died) is a development, not
     # a disagreement between sources: it leaves the conflicts, and the story is told from it.
     published = {a.article_id: a.published or a.seen_at for a in ordered}
+    if folded is not None:
+        published.update({r.article_id: r.published for r in folded.fact_reports})
     conflicts = [c for c in conflicts if not is_development(c, published)]
     latest = provenance.get("latest")
     lead = next((a for a in ordered if latest is not None and a.article_id == latest[0]), None)
     originals = [a for a in ordered if not copy_of[a.article_id]]
     times = [a.seen_at for a in ordered if a.seen_at]
+    if folded is not None:
+        times += [t for t in (folded.first_seen, folded.last_seen) if t]
+    outlets = {a.source for a in ordered} | (set(folded.outlets) if folded is not None else set())
+    independent = {a.source for a in originals} | (
+        folded.outlet_names(folded.original_outlets) if folded is not None else set()
+    )
+    title = folded.title if folded is not None else ordered[0].title
     update = StoryUpdate(
         story_id=story_id,
         version=1,
         updated_at=max(times) if times else None,
-        title=lead.title if lead is not None else ordered[0].title,
-        summary=summarize(ordered, copy_of, new_ids, settings, lead=lead),
+        title=lead.title if lead is not None else title,
+        summary=summarize(ordered, copy_of, new_ids, settings, lead=lead, folded=folded),
         events=events,
         entities=entities,
         conflicts=conflicts,
         facts=facts,
         sources=[
-            StorySource(
-                article_id=a.article_id,
-                source=a.source,
-                title=a.title,
-                url=a.url,
-                published=a.published,
-                copy_of=copy_of[a.article_id],
-            )
-            for a in ordered
+            *(folded.first_sources if folded is not None else []),
+            *(
+                StorySource(
+                    article_id=a.article_id,
+                    source=a.source,
+                    title=a.title,
+                    url=a.url,
+                    published=a.published,
+                    copy_of=copy_of[a.article_id],
+                )
+                for a in ordered
+            ),
         ],
-        outlets=sorted({a.source for a in ordered}),
-        article_count=len(ordered),
-        independent_source_count=len({a.source for a in originals}),
+        outlets=sorted(outlets),
+        article_count=len(ordered) + (folded.article_count if folded is not None else 0),
+        independent_source_count=len(independent),
         first_seen=min(times) if times else None,
         last_seen=max(times) if times else None,
     )
@@ -589,13 +665,30 @@ def _emit(
 ) -> tuple[StoryState, StoryUpdate | None]:
     """The next version of the story if its content changed (``extra`` goes into the update and its changes).
 
-    ``articles`` are all the story's articles, unpacked; ``packed`` the same, packed (the new state keeps these).
+    ``articles`` are the story's articles in its window, unpacked; ``packed`` the same, packed (the new state keeps
+    these). A story past its window then folds its oldest articles (:mod:`agents.story.fold`).
     """
     merged = list(extra.pop("merged_stories", []))  # type: ignore[call-overload]
-    view, provenance = _tell_story(state.story_id, articles.values(), new_ids=set(new_ids), settings=settings)
+    folded = state.folded
+    view, provenance = _tell_story(
+        state.story_id, articles.values(), new_ids=set(new_ids), settings=settings, folded=folded
+    )
     view = view.model_copy(update=extra)
     last = state.last
     view, merged_events = keep_event_ids(last, view)
+    leaving = to_fold(articles.values(), settings)
+    if leaving:
+        gone = {a.article_id for a in leaving}
+        packed = {k: v for k, v in packed.items() if k not in gone}
+        state = state.model_copy(
+            update={
+                "packed_folded": pack_model(fold_articles_into(folded, leaving, view, settings)),
+                "folded_ids": with_folded(state.folded_ids, gone),
+            }
+        )
+    fresh = set(new_ids)
+    changed = {e.id for e in view.events if fresh & set(e.article_ids)}
+    view = cap_update(view, settings, changed)
     if last is not None and not merged and not extra and _same_content(view, last):
         return state.model_copy(update={"packed_articles": packed}), None
     version = state.version + 1
@@ -603,7 +696,7 @@ def _emit(
         last.facts if last is not None else None,
         view.facts,
         provenance,
-        set(new_ids),
+        fresh,
     )
     changes = describe_changes(last, view, new_ids).model_copy(
         update={"merged_stories": merged, "developments": moved, "merged_events": merged_events}
@@ -628,10 +721,37 @@ _STATE_LAYOUT = CompactLayout(StoryState)
 
 
 def apply_message(state: StoryState | None, msg: StoryArticle, settings: StorySettings) -> StoryStep:
-    """Apply one ``story-articles`` message (see :class:`StoryArticle` for the kinds)."""
+    """Apply one ``story-articles`` message (see :class:`StoryArticle` for the kinds).
+
+    A message whose update or new state would not fit in one broker message (``max_message_bytes``) is refused
+    (``too_large``): the story keeps the state it had, and nothing is sent for it.
+    """
     step = _apply_message(state, msg, settings)
+    reason = _too_large(step, settings.max_message_bytes)
+    if reason is not None:
+        kept = state or StoryState(story_id=msg.story_id)
+        return StoryStep(state=kept, too_large=f"story {msg.story_id}: {reason}")
     _STATE_LAYOUT.apply(step.state)
     return step
+
+
+def _too_large(step: StoryStep, limit: int) -> str | None:
+    """Why the step's updates or state would not fit in a message of ``limit`` bytes (None: they fit)."""
+    if step.duplicate or step.evicted:
+        return None
+    for update in step.updates:
+        size = len(update.model_dump_json().encode("utf-8"))
+        if size > limit:
+            return f"version {update.version} would be {size:,} bytes, over the {limit:,}-byte message limit"
+    state = step.state
+    # The changelog carries the packed bytes as base64 (4/3): only a state near the limit is measured exactly.
+    packed = sum(map(len, state.packed_articles.values())) + len(state.packed_last or b"")
+    packed += len(state.packed_folded or b"") + len(state.folded_ids)
+    if packed * 4 // 3 + 1_024 * len(state.waiting) > limit // 2:
+        size = len(state.model_dump_json().encode("utf-8"))
+        if size > limit:
+            return f"its saved state would be {size:,} bytes, over the {limit:,}-byte message limit"
+    return None
 
 
 def _apply_message(state: StoryState | None, msg: StoryArticle, settings: StorySettings) -> StoryStep:
@@ -656,6 +776,8 @@ def _apply_message(state: StoryState | None, msg: StoryArticle, settings: StoryS
     known = state.packed_articles.get(stored.article_id)
     if known is not None and unpack_model(StoredArticle, known).content_hash == stored.content_hash:
         return StoryStep(state=state, duplicate=True)
+    if known is None and was_folded(state.folded_ids, stored.article_id):
+        return StoryStep(state=state, duplicate=True)  # an article folded long ago, redelivered
     articles = {**_UNPACKED.of(state), stored.article_id: stored}
     packed = {**state.packed_articles, stored.article_id: pack_model(stored)}
     new_state, update = _emit(state, articles, packed, [stored.article_id], settings)
