@@ -39,9 +39,7 @@ def live(examples: list[ArticleExtraction], count: int) -> list[ArticleExtractio
     return out
 
 
-def fold(
-    extractions: list[ArticleExtraction], settings: StorySettings
-) -> tuple[StoryState, list[StoryUpdate]]:
+def fold(extractions: list[ArticleExtraction], settings: StorySettings) -> tuple[StoryState, list[StoryUpdate]]:
     state: StoryState | None = None
     updates: list[StoryUpdate] = []
     for ex in extractions:
@@ -74,6 +72,7 @@ def test_past_its_window_a_story_keeps_exact_totals(examples: list[ArticleExtrac
     assert last.truncated is not None and last.truncated.sources == 60
     ids = [s.article_id for s in last.sources]
     assert ids[0] == stream[0].article.id and ids[-1] == stream[-1].article.id
+
     # The event most reported keeps counting every article that reports it.
     def total(u: StoryUpdate) -> int:
         return max(e.article_total or len(e.article_ids) for e in u.events)
