@@ -43,6 +43,8 @@ class StoryArticle(BaseModel):
       stage forgets its state, so that the ``stories`` table stays as bounded as the index.
     """
 
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
     story_id: str
     kind: Literal["article", "expect_merge", "merge_into", "absorb", "evict"] = "article"
     extraction: ArticleExtraction | None = None
@@ -50,6 +52,10 @@ class StoryArticle(BaseModel):
     articles: list[StoredArticle] = Field(default_factory=list)
     score: float = 0.0  # similarity to the story it joined (0 for a new story)
     new_story: bool = False
+    # An ``absorb`` of a big story: the tallies of its articles that had left its window (packed, see
+    # agents.story.fold) and the digests of their ids. Absent from the JSON otherwise.
+    folded: bytes | None = Field(default=None, exclude_if=lambda v: v is None)
+    folded_ids: bytes = Field(default=b"", exclude_if=lambda v: not v)
 
 
 class DeadLetter(BaseModel):

@@ -51,11 +51,13 @@ __all__ = [
     "FoldedSentence",
     "SampleReport",
     "cap_update",
+    "combine_folded",
     "content_words",
     "count_folded_events",
     "fold_articles_into",
     "summary_candidate",
     "to_fold",
+    "union_folded",
     "was_folded",
     "with_folded",
 ]
@@ -165,6 +167,12 @@ def with_folded(digests: bytes, article_ids: Iterable[str]) -> bytes:
     keys = numpy.frombuffer(digests, dtype=">u8")
     new = numpy.frombuffer(b"".join(_digest(i) for i in sorted(article_ids)), dtype=">u8")
     return numpy.unique(numpy.concatenate([keys, new])).astype(">u8").tobytes()
+
+
+def union_folded(mine: bytes, theirs: bytes) -> bytes:
+    """The digests of two stories' folded articles (:func:`with_folded`), together."""
+    both = numpy.concatenate([numpy.frombuffer(mine, dtype=">u8"), numpy.frombuffer(theirs, dtype=">u8")])
+    return numpy.unique(both).astype(">u8").tobytes()
 
 
 def was_folded(digests: bytes, article_id: str) -> bool:
@@ -367,6 +375,10 @@ def _fold_facts(
         for a in leaving
         if a.facts.type is not None
     ]
+    return _deciding_reports(every, settings)
+
+
+def _deciding_reports(every: list[FactReportRecord], settings: StorySettings) -> list[FactReportRecord]:
     if len(every) <= settings.folded_fact_reports:
         return every
     half = settings.folded_fact_reports // 2
@@ -375,6 +387,55 @@ def _fold_facts(
         key=lambda i: (-(every[i].facts.killed or 0), every[i].facts.injured is None, -i),
     )[: settings.folded_fact_reports - half]
     return [every[i] for i in sorted([*range(half), *rest])]
+
+
+def combine_folded(mine: Folded | None, theirs: Folded, settings: StorySettings) -> Folded:
+    """A story's folded tallies with those of a story merged into it (its articles that had left its window): the
+    totals add up, the lists are joined and bounded again as a fold bounds them."""
+    if mine is None:
+        return theirs
+    out = mine.model_copy(update={name: list(getattr(mine, name)) for name in ("outlets", "original_outlets")})
+    moved = [_outlet_index(out, name) for name in theirs.outlets]  # their outlet index -> ours
+
+    def ours(indexes: Iterable[int]) -> list[int]:
+        return sorted({moved[i] for i in indexes})
+
+    out.original_outlets = sorted(set(out.original_outlets) | set(ours(theirs.original_outlets)))
+    out.article_count = mine.article_count + theirs.article_count
+    times = [t for t in (mine.first_seen, mine.last_seen, theirs.first_seen, theirs.last_seen) if t is not None]
+    out.first_seen, out.last_seen = (min(times), max(times)) if times else (None, None)
+    if theirs.first_seen is not None and (mine.first_seen is None or theirs.first_seen < mine.first_seen):
+        out.title = theirs.title
+    by_time = sorted(
+        [*mine.first_sources, *theirs.first_sources], key=lambda s: (s.published is None, s.published, s.article_id)
+    )
+    out.first_sources = by_time[: settings.max_sources // 2]
+    events = {e.id: e for e in mine.events}
+    for e in theirs.events:
+        e = e.model_copy(update={"outlets": ours(e.outlets)})
+        known = events.get(e.id)
+        events[e.id] = e if known is None else known.model_copy(
+            update={
+                "article_count": known.article_count + e.article_count,
+                "first_ids": (known.first_ids + e.first_ids)[: settings.max_event_refs],
+                "outlets": sorted(set(known.outlets) | set(e.outlets)),
+            }
+        )  # fmt: skip
+    out.events = sorted(events.values(), key=lambda e: (-e.article_count, e.id))[: settings.folded_events]
+    lists = [mine.entities, theirs.entities]
+    out.entities = [
+        Entity(id=e.id, name=e.name, label=e.label, mentions=e.mentions, aliases=e.aliases[:10])
+        for e in merge_entities(lists, id_map=entity_id_map(lists))[: settings.folded_entities]
+    ]
+    out.offices = [*mine.offices, *(o for o in theirs.offices if o not in mine.offices)][:_MAX_OFFICES]
+    pool = [*mine.sentences, *(c.model_copy(update={"outlets": ours(c.outlets)}) for c in theirs.sentences)]
+    keep = sorted(range(len(pool)), key=lambda i: (-pool[i].article_count, pool[i].position, i))
+    out.sentences = [pool[i] for i in sorted(keep[: settings.folded_sentences])]
+    reports = sorted(
+        [*mine.fact_reports, *theirs.fact_reports], key=lambda r: (r.published is None, r.published, r.article_id)
+    )
+    out.fact_reports = _deciding_reports(reports, settings)
+    return out
 
 
 def count_folded_events(

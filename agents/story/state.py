@@ -18,11 +18,13 @@ from agents.story.facts import FactReport, Provenance, developments, fold_facts,
 from agents.story.fold import (
     Folded,
     cap_update,
+    combine_folded,
     content_words,
     count_folded_events,
     fold_articles_into,
     summary_candidate,
     to_fold,
+    union_folded,
     was_folded,
     with_folded,
 )
@@ -791,6 +793,8 @@ def _merge_into(state: StoryState, target: str, settings: StorySettings) -> Stor
         kind="absorb",
         other_story=state.story_id,
         articles=[articles[k] for k in sorted(articles)],
+        folded=state.packed_folded,
+        folded_ids=state.folded_ids,
     )
     if state.merged_into is not None:  # redelivered: send the articles again (the target ignores a repeat)
         return StoryStep(state=state, forward=[absorb], duplicate=True)
@@ -803,12 +807,22 @@ def _absorb(state: StoryState, msg: StoryArticle, settings: StorySettings) -> St
     other = msg.other_story or ""
     if other in state.absorbed:
         return StoryStep(state=state, duplicate=True)
-    incoming = {a.article_id: a for a in msg.articles if a.article_id not in state.packed_articles}
+    incoming = {
+        a.article_id: a
+        for a in msg.articles
+        if a.article_id not in state.packed_articles and not was_folded(state.folded_ids, a.article_id)
+    }
     articles = {**_UNPACKED.of(state), **incoming}
     packed = {**state.packed_articles, **{k: pack_model(a) for k, a in incoming.items()}}
     base = state.model_copy(
         update={"awaiting": tuple(s for s in state.awaiting if s != other), "absorbed": (*state.absorbed, other)}
     )
+    if msg.folded is not None:  # a big story merged in: its folded articles' tallies join ours
+        theirs = unpack_model(Folded, msg.folded)
+        ids = union_folded(state.folded_ids, msg.folded_ids)
+        base = base.model_copy(
+            update={"packed_folded": pack_model(combine_folded(base.folded, theirs, settings)), "folded_ids": ids}
+        )
     new_state, update = _emit(base, articles, packed, sorted(incoming), settings, merged_stories=[other])
     updates = [update] if update else []
     if not new_state.awaiting and new_state.waiting:  # release the articles that waited, in arrival order

@@ -173,3 +173,25 @@ def test_a_merge_message_still_works_past_the_window(examples: list[ArticleExtra
     step = apply_message(state, StoryArticle(story_id="s-big", kind="merge_into", other_story="s-other"), SMALL)
     assert step.update is not None and step.update.merged_into == "s-other"
     assert step.update.article_count == 20
+
+
+def test_a_big_story_merged_into_another_brings_its_folded_articles_counts(examples: list[ArticleExtraction]) -> None:
+    stream = live(examples, 60)
+    mine, theirs = stream[:30], stream[30:]
+    state_a, _ = fold(mine, SMALL)
+    state_b: StoryState | None = None
+    for ex in theirs:
+        state_b = apply_article(state_b, "s-other", ex, SMALL).state
+    assert state_a.folded is not None and state_b is not None and state_b.folded is not None
+    gone = apply_message(state_b, StoryArticle(story_id="s-other", kind="merge_into", other_story="s-big"), SMALL)
+    assert gone.update is not None and gone.update.merged_into == "s-big"
+    absorb = gone.forward[0]
+    step = apply_message(state_a, absorb, SMALL)
+    assert step.update is not None and step.update.changes.merged_stories == ["s-other"]
+    _, whole = fold(stream, WHOLE)
+    assert step.update.article_count == 60
+    assert step.update.outlets == whole[-1].outlets
+    # An article the merged story had folded, delivered again to the story it joined: a duplicate.
+    assert apply_article(step.state, "s-big", theirs[0], SMALL).duplicate
+    # The absorb message, redelivered, changes nothing.
+    assert apply_message(step.state, absorb, SMALL).duplicate
