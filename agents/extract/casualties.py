@@ -16,6 +16,7 @@ __all__ = [
     "casualty_counts",
     "find_casualties",
     "killed_together",
+    "others_hurt",
     "settle_casualties",
     "singular_casualties",
 ]
@@ -35,7 +36,7 @@ _PEOPLE = (
 # "23-year-old", "young", "other" ... between the number and the noun (never another number)
 _MODS = rf"(?:(?:\d+-year-old|(?!(?:and|or|of|in|{_NUMBER_WORD})\s)[a-zA-Z][a-zA-Z'-]*)\s+){{0,3}}?"
 _AUXW = r"(?:were|was|are|is|have\s+been|has\s+been|had\s+been|been|got|later|also|reportedly|all|both|each)"
-_HOWW = r"(?:fatally|critically|seriously|severely|gravely|mortally|non-fatally|slightly)"
+_HOWW = r"(?:critically|seriously|severely|gravely|non-fatally|slightly)"  # not "fatally wounded": that is a death
 _KILLED_WORD = (
     r"(?:killed|dead|died|murdered|slain|shot\s+dead|shot\s+to\s+death|fatally\s+(?:shot|wounded|injured)"
     r"|shot\s+and\s+killed|shot\s+and\s+fatally\s+wounded|gunned\s+down)"
@@ -48,6 +49,10 @@ _CASUALTY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("injured", re.compile(rf"{_WHO}(?:{_HOWW}\s+)?{_INJURED_WORD}\b", re.I)),
     ("killed", re.compile(rf"\b(?:killing|killed|kills|murdering)\s+(?P<n>{_NUM})\b", re.I)),
     ("killed", re.compile(rf"\b(?:leaving|left)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?dead\b", re.I)),
+    (
+        "injured",
+        re.compile(rf"\b(?:leaving|left)\s+(?P<n>{_NUM})\s+{_MODS}(?:{_PEOPLE}\s+)?(?:injured|wounded|hurt)\b", re.I),
+    ),
     ("injured", re.compile(rf"\b(?:injuring|wounding|injures|wounds|injured|wounded|hurting)\s+(?P<n>{_NUM})\b", re.I)),
     (
         "injured",
@@ -71,7 +76,8 @@ _WORD_ONLY = {"a", "an"}
 CASUALTY_KEYS = frozenset({"killed", "injured", "shot"})
 _SINGULAR_PERSON = re.compile(
     r"\s+(?:[\w'-]+\s+){0,3}?(?:man|woman|person|child|boy|girl|teen|teenager|officer|"
-    r"victim|baby|infant|toddler|student|resident|worker|bystander|driver|passenger)\b",
+    r"victim|baby|infant|toddler|student|resident|worker|bystander|driver|passenger|brother|sister|son|daughter|"
+    r"father|mother|husband|wife|friend|neighbor)\b",
     re.I,
 )
 
@@ -152,7 +158,10 @@ _ONE_KILLED = re.compile(
 )
 _ONE_HURT = re.compile(
     rf"(?:{_ONE}){_ONE_AUX}(?:critically\s+|seriously\s+|non-fatally\s+|accidentally\s+)?(?:shot|wounded|injured|hurt|"
-    r"hospitali[sz]ed|struck|grazed)\b(?!\s+(?:and\s+killed|and\s+fatally|dead|to\s+death|and\s+died))",
+    r"hospitali[sz]ed|struck|grazed)\b(?!\s+(?:and\s+killed|and\s+fatally|dead|to\s+death|and\s+died))"
+    # "The child is currently in stable but serious condition"
+    rf"|(?:{_ONE})(?:\s*,\s*\d{{1,2}}\s*,)?\s+(?:(?:is|was|remains|remained|currently|still|listed)\s+)*in\s+"
+    r"(?:critical|serious|stable|grave|fair|good)(?:\s+(?:but|and)\s+(?:critical|serious|stable))?\s+condition\b",
     re.I,
 )
 # A sentence about another time or about many incidents: its counts are not of this incident.
@@ -204,9 +213,9 @@ _AND_SELF = re.compile(
 )
 # "shot her 5-year-old son and then herself", "killed his wife, then himself": one victim, then the killer.
 _ONE_THEN_SELF = re.compile(
-    r"\b(?:killing|killed|kills|murdering|murdered|shot|shoots|shooting)\s+(?:his|her|their)\s+(?:[\w'-]+\s+){0,2}?"
+    r"\b(?:killing|killed|kills|murdering|murdered|shot|shoots|shooting)\s+(?:(?:his|her|their)\s+)?(?:[\w'-]+\s+){0,2}?"
     r"(?:wife|husband|son|daughter|child|mother|father|girlfriend|boyfriend|brother|sister|baby|grandmother|"
-    r"grandfather|friend)\b(?:\s*,)?\s+(?:and\s+)?(?:then\s+)?(?:himself|herself)\b",
+    r"grandfather|friend)\b(?:\s*,)?\s+(?:and\s+)?(?:then\s+)?(?:himself|herself|self)\b",
     re.I,
 )
 _MURDER_SUICIDE = re.compile(r"\bmurder[- ]suicide\b", re.I)
@@ -254,3 +263,60 @@ def killed_together(text: str, counted: int | None = None) -> int | None:
     if base is not None and _AND_SELF.search(text) and not _ATTEMPT.search(text) and best is None:
         base += 1
     return base
+
+
+# Someone hurt told as another than the dead or the one already told of: "Teen killed, another wounded", "Another
+# child was hospitalized", "a 7-year-old girl killed, grandmother injured", "her sister and mother were injured".
+_HURT_STATE = (
+    r"(?:(?:critically|seriously|severely|gravely|non-fatally|slightly)\s+)?(?:wounded|injured|hurt|hospitali[sz]ed)"
+    r"|(?:taken|rushed|transported|flown)\s+to\s+(?:a|an|the)\s+(?:[\w'-]+\s+){0,2}?hospital"
+    r"|in\s+(?:critical|serious|stable|grave|fair|good)(?:\s+but\s+stable)?\s+condition|in\s+the\s+hospital"
+)
+_HURT_AUX = (
+    r"(?:\s*,\s*\d{1,2}\s*,)?\s*"
+    r"(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been|remains|remained|also|later)\s+)*"
+)
+_NOT_DEAD_AFTER = r"(?![^.;]*\b(?:died|dies|dead|killed|succumbed)\b)"
+_ANOTHER_HURT = re.compile(
+    rf"\banother(?:\s+(?:[\w'-]+\s+){{0,2}}?(?:{_PERSON_NOUN}|victim|one|person))?{_HURT_AUX}(?:{_HURT_STATE})\b"
+    + _NOT_DEAD_AFTER,
+    re.I,
+)
+_ONE_PART = r"(?:(?:a|an|one|the|his|her|their)\s+)?(?:[\w'-]+\s+){0,2}?" + _PERSON_NOUN
+_PERSON_HURT = re.compile(rf"\b(?P<who>{_ONE_PART})\b{_HURT_AUX}(?:{_HURT_STATE})\b" + _NOT_DEAD_AFTER, re.I)
+_TOGETHER_HURT = re.compile(
+    "(?:" + _PART.replace("@G@", "a") + r")(?:\s*,)?\s+and\s+(?:" + _PART.replace("@G@", "b") + r")"
+    rf"{_HURT_AUX}(?:were\s+|both\s+)*(?:{_HURT_STATE})\b" + _NOT_DEAD_AFTER,
+    re.I,
+)
+_DEAD_IN = re.compile(
+    rf"(?:{_ONE_KILLED.pattern})|(?:{_TOGETHER.pattern})|\bmurder[- ]suicide\b|\b(?:killed|dead|died|dies|slain)\b|"
+    r"\bto\s+death\b|\bsuicide\b",
+    re.I,
+)
+# The killer's other victim, hurt: "shot his 6-year-old brother to death, wounded an older brother".
+_OBJECT_HURT = re.compile(
+    rf"\b(?:wounded|injured|wounding|injuring)\s+(?:(?:his|her|their|a|an|one)\s+)(?:[\w'-]+\s+){{0,2}}?{_PERSON_NOUN}\b"
+    + _NOT_DEAD_AFTER,
+    re.I,
+)
+
+
+def others_hurt(text: str) -> int:
+    """The people a sentence tells as hurt beside the dead or another victim: "Teen killed, another wounded" (1),
+    "An 8-year-old girl has died and her mother remains in the hospital" (1), "her sister and mother were injured
+    by gunfire" (2). 0 where it tells of none (a person shot who later died is no one else)."""
+    best = 0
+    for match in _TOGETHER_HURT.finditer(text):
+        best = max(best, _part_count(match, "a") + _part_count(match, "b"))
+    if best:
+        return best
+    if _ANOTHER_HURT.search(text):
+        return 1
+    dead = [m.span() for m in _DEAD_IN.finditer(text)]
+    if dead:
+        for match in [*_PERSON_HURT.finditer(text), *_OBJECT_HURT.finditer(text)]:
+            start, end = match.span()
+            if not any(a < end and start < b for a, b in dead):
+                return 1
+    return 0

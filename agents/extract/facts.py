@@ -17,6 +17,7 @@ from agents.extract.casualties import (
     OTHER_TIME,
     find_casualties,
     killed_together,
+    others_hurt,
     settle_casualties,
     singular_casualties,
 )
@@ -52,11 +53,24 @@ _NO_ONE_ELSE = re.compile(
 )
 
 
+# "Another child was hospitalized": another person of this incident, not another incident.
+_ANOTHER_PERSON = re.compile(
+    r"\banother(?=\s+(?:[\w'-]+\s+)?(?:man|woman|boy|girl|teen|child|person|victim)\b|"
+    r"\s+(?:(?:was|is)\s+)?(?:wounded|injured|hurt|hospitali[sz]ed)\b)",
+    re.I,
+)
+
+
+def _other_time(text: str) -> bool:
+    return OTHER_TIME.search(_ANOTHER_PERSON.sub("one", text)) is not None
+
+
 def _read(text: str) -> tuple[dict[str, int], dict[str, int]]:
     """(counts the sentence states, one person killed or hurt that it tells without a number). A count of the
     people shot, where the sentence tells neither of dead nor of wounded ("Four people were found shot in the
-    head"), stays ``shot``: everyone hit, the dead among them."""
-    if not _CASUALTY_WORD.search(text) or OTHER_TIME.search(text):
+    head"), stays ``shot``: everyone hit, the dead among them. ``others``: the people it tells as hurt beside the
+    dead or another victim ("Teen killed, another wounded")."""
+    if not _CASUALTY_WORD.search(text) or _other_time(text):
         return {}, {}
     found = find_casualties(text)[0]
     if set(found) == {"shot"} and found["shot"] > 1:
@@ -76,7 +90,7 @@ def _read(text: str) -> tuple[dict[str, int], dict[str, int]]:
 
 _HEADLINE_DEATH = re.compile(r"\b(?:dies|died|dead|killed|slain)\b", re.I)
 _PERSON_WORD = re.compile(
-    r"\b(?:man|woman|boy|girl|teen|teenager|child|toddler|baby|infant|person|student|father|mother|son|daughter|"
+    r"\b(?:man|woman|boy|girl|teen|teenager|child|toddler|baby|infant|person|student|father|mother|son|daughter|victim|"
     r"\d{1,2}[- ]year[- ]old)\b",
     re.I,
 )
@@ -99,8 +113,11 @@ def _read_lead(title: str, sentences: Sequence[str]) -> tuple[int | None, int | 
     one: dict[str, int] = {}
     if _HEADLINE_DEATH.search(title) and _PERSON_WORD.search(title) and not OTHER_TIME.search(title):
         one["killed"] = 1  # "Officials: Boy, 15, who shot himself accidentally in head dies"
+    others = 0  # the hurt told beside the dead or another victim ("Teen killed, another wounded")
     for text in [title, *sentences[:LEAD_SENTENCES]]:
         stated, single = _read(text)
+        if stated or single or _ANOTHER_PERSON.search(text):
+            others = max(others, others_hurt(text))
         if stated == {"injured": 1}:  # "a man was shot": one person hit, who may be the one who died
             stated, single = {}, {**single, "injured": 1}
         for kind, value in stated.items():
@@ -113,11 +130,11 @@ def _read_lead(title: str, sentences: Sequence[str]) -> tuple[int | None, int | 
         # "Four people were found shot"; "all four died": the wounded are those shot who did not die.
         counted["injured"] = max(counted["shot"] - (killed or 0), 0)
     if "injured" in counted:
-        injured: int | None = counted["injured"]
+        injured: int | None = max(counted["injured"], others)
     elif "injured" in one:
-        injured = 0 if killed else one["injured"]
+        injured = others if killed else one["injured"] + others
     else:
-        injured = None
+        injured = others or None
     return killed, injured, wounded_counted
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -90,15 +91,29 @@ def _index() -> dict[str, tuple[City, ...]]:
             region = states.get(admin1) if us else None
             city = City(name, region, countries.get(code, code), population, lat, lon)
             found.setdefault(name.lower(), []).append(city)
+            if name.startswith("The ") and len(name) > 4:
+                # "the Bronx", "The Woodlands": texts leave the article out of the name, and so do addresses
+                short = City(name[4:], region, countries.get(code, code), population, lat, lon)
+                found.setdefault(name[4:].lower(), []).append(short)
     return {
         name: tuple(sorted(cities, key=lambda c: (-c.population, c.region or "", c.country, c.lat, c.lon)))
         for name, cities in found.items()
     }
 
 
+_SAINT = re.compile(r"^(?:st|ste|ft|mt)\.?\s+", re.I)
+_SAINT_WORD = {"st": "saint ", "ste": "sainte ", "ft": "fort ", "mt": "mount "}
+
+
 def cities_named(name: str) -> tuple[City, ...]:
-    """Every known city of that name, most populous first (empty when none)."""
-    return _index().get(name.strip().lower(), ())
+    """Every known city of that name, most populous first (empty when none). "St. Paul" is Saint Paul, "Ft. Myers"
+    Fort Myers, "Mt. Vernon" Mount Vernon."""
+    key = name.strip().lower()
+    found = _index().get(key, ())
+    short = _SAINT.match(key)
+    if not found and short:
+        found = _index().get(_SAINT_WORD[short.group(0).strip(" .")] + key[short.end() :], ())
+    return found
 
 
 def distance_km(a: City, b: City) -> float:

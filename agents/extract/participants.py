@@ -305,6 +305,64 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
             status.discard("injured")  # shot, then died: one victim, dead
         text = ", ".join(s for s in ("killed", "injured", "unharmed", "arrested") if s in status) or None
         out.append(Participant(name=name, age=age, role=role, status=text))
+    return out + _untagged(ctx, ents, out)
+
+
+# A name the tagger missed, where the words around it leave no doubt it is a person's and what happened to them:
+# "Melody Cerros was shot and killed", "Kem Delaney, 19, died", "identified the victim as Ilanye Price".
+_NAME_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?|[A-Z]'[A-Z][a-z]+|[A-Z][a-z]*[A-Z][a-z]+)"
+_UNTAGGED_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+[A-Z]\.)?\s+{_NAME_WORD}(?:\s+(?:Jr\.|Sr\.|II|III))?)"
+_UNTAGGED_VICTIM = re.compile(
+    r"(?:^\s*|[;:]\s+|\n|\bvictim,\s+|\bvictims?\s+(?:was|were|is)\s+|\bidentified\s+(?:(?:him|her)\s+)?as\s+)"
+    + _UNTAGGED_NAME
+    + r"(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\s*,)?\s+(?:later\s+)?(?P<what>died|(?:was\s+)?pronounced\s+dead|"
+    r"(?:was|has\s+been|had\s+been)\s+(?:found\s+dead|(?:fatally\s+)?shot\s+(?:and\s+killed|dead|to\s+death)|killed|"
+    r"fatally\s+(?:shot|wounded)|(?:critically\s+|seriously\s+)?(?:shot|wounded|injured)))\b"
+)
+_UNTAGGED_IDENTIFIED = re.compile(
+    rf"\bidentified\s+the\s+(?:\w+\s+){{0,2}}?(?P<noun>victim|boy|girl|child|man|woman|teen|toddler)s?\s+as\s+"
+    rf"(?:\d{{1,2}}-year-old\s+)?{_UNTAGGED_NAME}(?P<age>\s*,\s*\d{{1,2}}\b)?"
+)
+_NOT_FIRST = frozenset(
+    {"The", "A", "An", "Police", "Officers", "Deputies", "Authorities", "Investigators", "He", "She", "They",
+     "His", "Her", "Their", "When", "After", "Before", "While", "Sheriff", "Officer", "Deputy", "Chief", "Detective",
+     "Sgt", "Lt", "Capt", "Mr", "Mrs", "Ms", "Dr", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday",
+     "Thursday", "Friday", "One", "Two", "Three", "Another", "Both", "Neither", "Family", "Friends", "Neighbors"}
+)  # fmt: skip
+
+
+_UNTAGGED_SENTENCES = 10
+
+
+def _untagged(ctx: Context, ents: CanonicalEntities, known: Sequence[Participant]) -> list[Participant]:
+    """Victims whose names the tagger missed (see :data:`_UNTAGGED_VICTIM`), not told already under their name."""
+    seen = {tuple(p.name.lower().split()[:: len(p.name.split()) - 1]) for p in known}
+    surnames = {p.name.split()[-1].lower() for p in known}
+    other = {e.name for e in ents.entities if e.label not in {"PERSON"}}
+    out: list[Participant] = []
+    for sent in ctx.sents[:_UNTAGGED_SENTENCES]:  # later, an article recalls other incidents and their people
+        text = sent.text
+        if _OTHER_TIME.search(text) or _WITNESS.search(text):
+            continue
+        for pattern in (_UNTAGGED_VICTIM, _UNTAGGED_IDENTIFIED):
+            for m in pattern.finditer(text):
+                name = m.group("name")
+                words = name.split()
+                if words[0] in _NOT_FIRST or any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words):
+                    continue
+                if name in other or any(name in o or o in name for o in other if len(o.split()) > 1):
+                    continue  # a place or an organisation the tagger knows
+                key = (words[0].lower(), words[-1].lower())
+                if key in seen or words[-1].lower() in surnames:
+                    continue
+                what = (m.groupdict().get("what") or "").lower()
+                dead = any(w in what for w in ("killed", "died", "dead", "fatally", "death"))
+                status = "killed" if dead else ("injured" if what else None)
+                raw_age = re.sub(r"\D", "", m.group("age") or "")
+                age = int(raw_age) if raw_age and 0 < int(raw_age) < 110 else None
+                seen.add(key)
+                surnames.add(words[-1].lower())
+                out.append(Participant(name=name, age=age, role="victim", status=status))
     return out
 
 

@@ -38,7 +38,7 @@ def _named_places(ents: CanonicalEntities, text: str, outlet: tuple[int, int]) -
         if e.label in _PLACE_LIKE
     ]
     names = [n for _, at, n in sorted(spans) if at >= 0 and n.lower() not in _NOT_PLACES]
-    return [n for n in names if state_name(n) is None and not _AREA_WORDS.search(n)]
+    return [n for n in names if (state_name(n) is None or _in_district(n)) and not _AREA_WORDS.search(n)]
 
 
 # The part of a headline after " - " or " | " that names the outlet: "… - WQOW TV: Eau Claire, WI", "… | KSLA News 12
@@ -61,7 +61,8 @@ def outlet_start(title: str) -> int:
 def _first_mention(name: str, text: str, outlet: tuple[int, int]) -> int:
     """Where the text first names ``name`` by itself (not as the start of a longer name: "Miami" in "Miami Gardens"),
     outside the headline's outlet name (-1: nowhere else)."""
-    for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)(?! [A-Z])", text):  # "Miami" in "Miami Gardens" is not
+    longer = "" if name.endswith(".") else "(?! [A-Z])"  # "D.C. She": a sentence's end, not a longer name
+    for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w){longer}", text):  # "Miami" in "Miami Gardens" is not
         if not outlet[0] <= match.start() < outlet[1]:
             return match.start()
     return -1
@@ -99,8 +100,34 @@ def dateline(text: str) -> tuple[str, str | None] | None:
 
 
 def _told_again(name: str, text: str) -> bool:
-    """Whether the text names a dateline's city a second time (the headline included; in any case)."""
-    return len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I)) > 1
+    """Whether the text names a dateline's city a second time (the headline included; in any case), not as the
+    town of the hospital the victim was taken to."""
+    found = [m for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I) if not _at_hospital(m, text)]
+    return len(found) > 1
+
+
+# "in a Fargo hospital", "Magnolia Regional Medical Center", "taken to a hospital in Worcester": the town of the
+# hospital the victim was taken to, not where it happened.
+_HOSPITAL_AFTER = re.compile(
+    r"(?:\s+[A-Z][\w.'-]*){0,3}\s+(?:[Hh]ospitals?|Medical\s+Center|Medical\s+Centre|Health\s+System|Trauma|ICU)\b"
+)
+_HOSPITAL_BEFORE = re.compile(
+    r"\b(?:taken|transported|rushed|flown|airlifted|driven|brought|transferred)\s+(?:him|her|them\s+)?to\b"
+    r"[^.;\n]{0,80}\b(?:hospitals?|Hospital|Medical\s+Center|center)\b[^.;\n]{0,25}\bin\s+$"
+)
+
+
+def _at_hospital(match: re.Match[str], text: str) -> bool:
+    return bool(
+        _HOSPITAL_AFTER.match(text, match.end())
+        or _HOSPITAL_BEFORE.search(text[max(0, match.start() - 140) : match.start()])
+    )
+
+
+def _hospital_town(name: str, text: str) -> bool:
+    """Whether the text names a place only as the town of a hospital."""
+    found = list(re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text))
+    return bool(found) and all(_at_hospital(m, text) for m in found)
 
 
 _COMPASS = re.compile(
@@ -162,6 +189,18 @@ def _title_places(title: str, states: Sequence[str]) -> list[str]:
     return [n for *_, n in sorted(found)]  # the longest name first: "Miami Gardens" before "Miami"
 
 
+_RESIDENT = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:man|woman|men|women|teen|teenager|boy|girl|child|toddler|student|senior|officer|resident|"
+    r"couple|family|mother|father|mom|dad|native|deputy)s?\b",
+    re.I,
+)
+
+
+def _end_of(name: str, headline: str) -> int:
+    match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", headline)
+    return match.end() if match else len(headline)
+
+
 def _states_named(ents: CanonicalEntities, pairs: Sequence[CityState]) -> list[str]:
     found = [p.state for p in pairs]
     found += [s for e in ents.entities if e.label == "GPE" and (s := state_name(e.name))]
@@ -185,12 +224,44 @@ def _vote_region(names: Sequence[str]) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
+_DISTRICT = "District of Columbia"
+_CITY_OF_PARTS = 100_000  # a city this large is told in parts: "Southwest Baltimore", "North Stockton"
+
+
+def _part_of(name: str) -> str:
+    """The city a part of it is named for: "Southwest Baltimore" → "Baltimore", "North Stockton" → "Stockton"
+    ("Southeast D.C." → "Washington"); the name itself otherwise."""
+    rest = _COMPASS.sub("", name).strip()
+    if rest[:1].isupper() and not rest.startswith(("Side", "End")):
+        name = rest
+    if _in_district(name):
+        return "Washington"
+    return name
+
+
+def _in_district(name: str) -> bool:
+    """ "D.C.", "Washington, D.C.", "Southeast DC": the District of Columbia."""
+    words = name.replace(",", " ").split()
+    return bool(words) and words[-1] in {"D.C.", "DC"} and len(words) <= 3
+
+
+def _cities(name: str, region: str | None) -> list[City]:
+    """The cities a name may be, of the region where one is given ("D.C." is Washington, whatever state the text
+    names besides)."""
+    if _in_district(name):
+        return [c for c in cities_named("Washington") if c.region == _DISTRICT]
+    # Only a large city is told in parts by the compass: "West Jackson" is more likely a street than Jackson.
+    found = cities_named(name) or [c for c in cities_named(_part_of(name)) if c.population >= _CITY_OF_PARTS]
+    return [c for c in found if region is None or c.region == region]
+
+
 def _choose(names: Sequence[str], region: str | None, trusted: Sequence[str]) -> tuple[str, City | None] | None:
     """The first name that is a city of the region (its largest of that name); without a region, the first name
     that is a city anywhere (its largest). A town the gazetteer does not hold (fewer than 1,000 people) is taken
-    where the text itself writes it as a city: a dateline or a "City, State" pair (``trusted``)."""
+    where the text itself writes it as a city: a dateline or a "City, State" pair (``trusted``). A part of a city
+    named for it ("Southwest Baltimore") is in that city."""
     for name in names:
-        candidates = [c for c in cities_named(name) if region is None or c.region == region]
+        candidates = _cities(name, region)
         if candidates:
             return name, candidates[0]
         if region is not None and name in trusted and not cities_named(name):
@@ -202,7 +273,10 @@ def _enclosing(city: City, others: Sequence[tuple[City, ...]]) -> City | None:
     """A much larger city the text names that this place lies inside of."""
     for group in others:
         for other in group:
-            if other.population >= 5 * max(city.population, 1) and distance_km(city, other) < _NEIGHBOURHOOD_KM:
+            if (
+                other.population >= max(5 * city.population, _CITY_OF_PARTS)
+                and distance_km(city, other) < _NEIGHBOURHOOD_KM
+            ):
                 return other
     return None
 
@@ -259,9 +333,17 @@ def resolve_place(
     firsts += [own_name] if own_name else []
     # A place named for its town ("the Rupert Gun Range", "Riverdale High School") puts the incident in that town.
     firsts += [" ".join(own_name.split()[:n]) for n in (3, 2, 1) if own_name and n < len(own_name.split())]
+    # "Plainfield teen injured while hunting" over "BROOKLYN, Ind. —": the headline tells where the teen lives;
+    # a dateline with its state, or the incident's own place, says where it happened.
     names += [n for n in firsts if n and n not in names]
+    if stated is not None and stated[1] is not None and stated[0] in names:
+        resident = [n for n in names if n != stated[0] and _RESIDENT.match(headline, _end_of(n, headline))]
+        at = names.index(stated[0])
+        names = [n for n in names[:at] if n not in resident] + [stated[0]] + resident + names[at + 1 :]
     names += [n for n in _named_places(ents, text, outlet) if n not in names]
     names += [stated[0]] if stated and stated[0] not in names else []
+    hospital = [n for n in names if _hospital_town(n, text)]  # tried last
+    names = [n for n in names if n not in hospital] + hospital
     if not names:
         return Place(region=states[0], country="United States") if len(states) == 1 else None
     support = _support_names(ents)
@@ -284,6 +366,8 @@ def resolve_place(
     name, chosen = found
     if chosen is None:
         return Place(name=name, city=name, region=chosen_region, country="United States")
+    if chosen.name.lower() != name.lower():  # a part of the city named for it: "Southwest Baltimore"
+        return Place(name=name, city=chosen.name, region=chosen.region, country=chosen.country)
     others = [cities_named(n) for n in [*names, *support] if n != name]
     if police is not None:
         others.insert(0, (police,))  # "Chicago police said": the place is a neighbourhood of Chicago

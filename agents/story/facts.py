@@ -11,9 +11,12 @@ days); type and place are what most reports say.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+
+from rapidfuzz.distance import Levenshtein
 
 from schemas.extraction import ArticleFacts, Participant, Place
 from schemas.story import Conflict, Development, StoryFacts
@@ -37,8 +40,10 @@ _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def name_words(name: str) -> list[str]:
-    """A person's name as lowercase words, without generational suffixes ("Kendall Reed Jr." → kendall, reed)."""
-    return [w.lower() for w in _WORD.findall(name) if w.lower() not in _SUFFIXES]
+    """A person's name as lowercase words without accents or generational suffixes ("Kendall Reed Jr." → kendall,
+    reed; "José Peña" → jose, pena: sources spell a name with and without its accents)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return [w.lower() for w in _WORD.findall(plain) if w.lower() not in _SUFFIXES]
 
 
 def participant_key(name: str) -> tuple[str, str]:
@@ -58,6 +63,11 @@ def _slot_key(key: tuple[str, str], known: Sequence[tuple[str, str]]) -> tuple[s
     if key in known:
         return key
     same = [k for k in known if k[0] == surname]
+    if not same and len(first) > 1 and len(surname) >= 5:
+        # one spelling slip between sources ("Melody Cerros" / "Melody Cuerros", "MacFarlane" / "McFarlane")
+        fits = [k for k in known if k[1] == first and len(k[0]) >= 5 and Levenshtein.distance(k[0], surname) == 1]
+        if len(fits) == 1:
+            return fits[0]
     if not first:
         return same[0] if len(same) == 1 else key
     if len(first) == 1:
@@ -121,12 +131,20 @@ def _participants(ordered: Sequence[FactReport], provenance: Provenance, moved: 
                 provenance[f"participant:{key[0]}|{key[1]}"] = (aid, source)
                 moved.append(aid)
     out = []
-    for slot in merged.values():
+    # How many participants carry each surname: a family's spelling is the one its other members are told by
+    surnames = [{participant_key(n)[0] for n in slot["names"]} for slot in merged.values()]  # type: ignore[attr-defined]
+    for at, slot in enumerate(merged.values()):
         names: list[str] = slot["names"]  # type: ignore[assignment]
+        family = Counter(w for n, words in enumerate(surnames) if n != at for w in words)
         ages: list[int] = slot["ages"]  # type: ignore[assignment]
         roles: list[str] = slot["roles"]  # type: ignore[assignment]
         status = slot["status"]  # type: ignore[assignment]
-        name = max(names, key=lambda n: (len(n.split()), len(n)))
+        # The fullest name; of its spellings, the one most reports give, then the one its family is told by, then
+        # the newest (a later report corrects)
+        fullest = max(len(n.split()) for n in names)
+        counts = Counter(n for n in names if len(n.split()) == fullest)
+        last = {n: at for at, n in enumerate(names)}
+        name = max(counts, key=lambda n: (counts[n], family[participant_key(n)[0]], last[n]))
         age = Counter(ages).most_common(1)[0][0] if ages else None
         role = "suspect" if "suspect" in roles else (_most_common(roles) if roles else None)
         text = ", ".join(s for s in _STATUS_ORDER if s in status) or None
@@ -154,6 +172,8 @@ def fold_facts(reports: Sequence[FactReport]) -> tuple[StoryFacts, Provenance]:
     injured: int | None = None
     for aid, source, _, facts in ordered:
         if facts.injured is not None and (facts.killed is None or killed is None or facts.killed >= killed):
+            if facts.injured == 0 and injured:
+                continue  # a later report of the dead alone does not undo the wounded an earlier one counted
             injured, provenance["injured"] = facts.injured, (aid, source)
     if injured is None:  # no report gives the final toll with its wounded: the newest count of the wounded
         for aid, source, _, facts in ordered:

@@ -62,3 +62,59 @@ def test_datelines_and_outlet_names() -> None:
     title = "Teen shot in Blytheville - KAIT Jonesboro, AR - Region 8 News"
     assert title[: outlet_start(title)] == "Teen shot in Blytheville"
     assert outlet_start("Shooting - what we know") == len("Shooting - what we know")
+
+
+def test_a_part_of_a_city_named_for_it_is_in_that_city(extractor) -> None:  # type: ignore[no-untyped-def]
+    city = _place(
+        extractor,
+        "Four-year-old fatally shot himself in Southwest Baltimore",
+        "A four-year-old boy fatally shot himself at a Southwest Baltimore home Saturday morning, a police "
+        "spokeswoman said.",
+    )
+    assert city == ("Baltimore", "Maryland")
+    city = _place(
+        extractor,
+        "Everybody loved her, family of slain 16-year-old says",
+        "A 16-year-old girl was shot and killed Friday morning outside her mother's home in Southeast D.C. She was "
+        "home from a boarding school she attended in Iowa.",
+    )
+    assert city == ("Washington", "District of Columbia")
+
+
+def test_the_bronx_is_a_city_of_new_york(extractor) -> None:  # type: ignore[no-untyped-def]
+    city = _place(
+        extractor,
+        "Bronx teen fatally shot in apartment was examining pistol",
+        "A 16-year-old died from an accidental gunshot wound inside an apartment Thursday in the Bronx. She once "
+        "danced in Panama, her family said.",
+    )
+    assert city == ("Bronx", "New York")
+
+
+def test_the_hospitals_town_is_not_where_it_happened(extractor) -> None:  # type: ignore[no-untyped-def]
+    city = _place(
+        extractor,
+        "Sheriff's Office investigating accidental shooting of 3-year-old",
+        "The Williams County Sheriff's Office responded to a rural Williston address for a report of a gunshot. "
+        "The child is in stable condition in a Fargo hospital. Officials in North Dakota are investigating.",
+    )
+    assert city == ("Williston", "North Dakota")
+
+
+def test_a_dateline_with_its_state_beats_the_town_a_headline_says_someone_is_from(extractor) -> None:  # type: ignore[no-untyped-def]
+    city = _place(
+        extractor,
+        "Plainfield teen injured while squirrel hunting",
+        "BROOKLYN, Ind. (WISH) — A Plainfield teen was hospitalized after accidentally being shot while squirrel "
+        "hunting Friday night, conservation officers said.",
+    )
+    assert city == ("Brooklyn", "Indiana")
+
+
+def test_st_is_saint(extractor) -> None:  # type: ignore[no-untyped-def]
+    city = _place(
+        extractor,
+        "4th charged in fatal St. Paul shooting",
+        "ST. PAUL, Minn. — A fourth man was charged Wednesday in the shooting death of a teenager, police said.",
+    )
+    assert city == ("Saint Paul", "Minnesota")

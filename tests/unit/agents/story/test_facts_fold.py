@@ -1,0 +1,46 @@
+"""A story's facts folded from its reports as a reader would tell them (agents.story.facts)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from agents.story.facts import fold_facts, name_words
+from schemas.extraction import ArticleFacts, Participant
+
+
+def _day(n: int) -> datetime:
+    return datetime(2026, 3, n, 12, tzinfo=UTC)
+
+
+def test_a_later_report_of_the_dead_alone_keeps_the_wounded_counted_before() -> None:
+    first = ArticleFacts(type="shooting", killed=3, injured=1)
+    later = ArticleFacts(type="shooting", killed=3, injured=0)  # tells only of the dead
+    facts, _ = fold_facts([("a", "A", _day(1), first), ("b", "B", _day(2), later)])
+    assert (facts.killed, facts.injured) == (3, 1)
+    # but the wounded who died are no longer counted hurt
+    first = ArticleFacts(type="shooting", killed=0, injured=1)
+    later = ArticleFacts(type="shooting", killed=1, injured=0)
+    facts, _ = fold_facts([("a", "A", _day(1), first), ("b", "B", _day(2), later)])
+    assert (facts.killed, facts.injured) == (1, 0)
+
+
+def test_one_person_spelled_two_ways_is_one_participant_under_the_family_spelling() -> None:
+    one = ArticleFacts(
+        type="shooting",
+        killed=2,
+        participants=[
+            Participant(name="James Casullo", role="suspect", status="killed"),
+            Participant(name="John Casullo", age=8, role="victim", status="killed"),
+        ],
+    )
+    two = ArticleFacts(type="shooting", killed=2, participants=[Participant(name="John Casulo", role="victim")])
+    facts, _ = fold_facts([("a", "A", _day(1), one), ("b", "B", _day(2), two)])
+    assert sorted(p.name for p in facts.participants) == ["James Casullo", "John Casullo"]
+
+
+def test_accents_do_not_make_two_people() -> None:
+    assert name_words("José Peña") == name_words("Jose Pena") == ["jose", "pena"]
+    one = ArticleFacts(type="shooting", participants=[Participant(name="José Peña", age=30, role="victim")])
+    two = ArticleFacts(type="shooting", participants=[Participant(name="Jose Pena", role="victim", status="killed")])
+    facts, _ = fold_facts([("a", "A", _day(1), one), ("b", "B", _day(2), two)])
+    assert len(facts.participants) == 1 and facts.participants[0].age == 30
