@@ -163,6 +163,7 @@ class Truncated(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     sources: int | None = _total()
+    outlets: int | None = _total()
     events: int | None = _total()
     entities: int | None = _total()
     conflicts: int | None = _total()

@@ -87,6 +87,7 @@ class FoldedEvent(BaseModel):
     article_count: int
     first_ids: list[str]  # its first folded article ids
     outlets: list[int]  # indexes into Folded.outlets
+    unknown: int = 0  # folded articles of it without a named outlet (each its own: ``unknown:<id>``)
 
 
 class FoldedSentence(BaseModel):
@@ -120,6 +121,9 @@ class Folded(BaseModel):
     article_count: int = 0
     outlets: list[str] = Field(default_factory=list)  # every outlet of a folded article, first seen first
     original_outlets: list[int] = Field(default_factory=list)  # outlets of folded originals (not wire copies)
+    # Folded articles without a named outlet: each is its own source (``unknown:<id>``), counted, not listed.
+    unknown_outlets: int = 0
+    unknown_originals: int = 0
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     title: str = ""  # the story's first article's
@@ -162,28 +166,28 @@ def _digest(article_id: str) -> bytes:
 
 
 def with_folded(digests: bytes, article_ids: Iterable[str]) -> bytes:
-    """The sorted 8-byte digests of the folded article ids (``digests``) with ``article_ids`` added: ~11 bytes a
-    folded article in the changelog, so that a redelivered old article is still known (:func:`was_folded`)."""
-    keys = numpy.frombuffer(digests, dtype=">u8")
-    new = numpy.frombuffer(b"".join(_digest(i) for i in sorted(article_ids)), dtype=">u8")
-    return numpy.unique(numpy.concatenate([keys, new])).astype(">u8").tobytes()
+    """The 8-byte digests of the folded article ids (``digests``, oldest first) with ``article_ids`` added: the
+    newest ``FOLDED_IDS_KEPT`` (~11 bytes each in the changelog), so that a redelivered article, which comes back
+    from the uncommitted offsets, is still known long after it was folded (:func:`was_folded`)."""
+    new = b"".join(_digest(i) for i in sorted(article_ids))
+    return (digests + new)[-8 * FOLDED_IDS_KEPT :]
 
 
 def union_folded(mine: bytes, theirs: bytes) -> bytes:
-    """The digests of two stories' folded articles (:func:`with_folded`), together."""
-    both = numpy.concatenate([numpy.frombuffer(mine, dtype=">u8"), numpy.frombuffer(theirs, dtype=">u8")])
-    return numpy.unique(both).astype(">u8").tobytes()
+    """The digests of two stories' folded articles (:func:`with_folded`), together (theirs first: ours are newer
+    here), each once."""
+    both = numpy.concatenate([numpy.frombuffer(theirs, dtype=">u8"), numpy.frombuffer(mine, dtype=">u8")])
+    _, first = numpy.unique(both, return_index=True)
+    return both[numpy.sort(first)].astype(">u8").tobytes()[-8 * FOLDED_IDS_KEPT :]
 
 
 def was_folded(digests: bytes, article_id: str) -> bool:
-    """Whether ``article_id`` is among the folded ones (:func:`with_folded`); a digest collision, one in 2**64 per
-    pair, would take a new article for an old one."""
+    """Whether ``article_id`` is among the folded ones :func:`with_folded` keeps (a digest collision, one in 2**64
+    per pair, would take a new article for an old one)."""
     if not digests:
         return False
-    keys = numpy.frombuffer(digests, dtype=">u8")
     probe = numpy.frombuffer(_digest(article_id), dtype=">u8")[0]
-    at = int(numpy.searchsorted(keys, probe))
-    return at < len(keys) and bool(keys[at] == probe)
+    return bool((numpy.frombuffer(digests, dtype=">u8") == probe).any())
 
 
 def _order_key(a: StoredArticle) -> tuple[str, str]:
@@ -206,7 +210,14 @@ def to_fold(articles: Iterable[StoredArticle], settings: StorySettings) -> list[
     return out
 
 
+FOLDED_IDS_KEPT = 10_000  # folded article ids a story remembers (the newest)
+_UNKNOWN = "unknown:"  # the outlet of an article with neither source nor URL (schemas.article.Article.outlet)
+
+
 def _outlet_index(folded: Folded, outlet: str) -> int:
+    """The outlet's index in the folded outlets (added if new); -1 for an unnamed one (counted, not listed)."""
+    if outlet.startswith(_UNKNOWN):
+        return -1
     try:
         return folded.outlets.index(outlet)
     except ValueError:
@@ -233,7 +244,11 @@ def fold_articles_into(
     copy_of = {s.article_id: s.copy_of for s in view.sources}
     for a in ordered:
         index = _outlet_index(out, a.source)
-        if not copy_of.get(a.article_id) and index not in out.original_outlets:
+        original = not copy_of.get(a.article_id)
+        if index < 0:
+            out.unknown_outlets += 1
+            out.unknown_originals += original
+        elif original and index not in out.original_outlets:
             out.original_outlets.append(index)
         if len(out.first_sources) < settings.max_sources // 2:
             out.first_sources.append(next(s for s in view.sources if s.article_id == a.article_id))
@@ -276,7 +291,8 @@ def _fold_events(
             continue
         ids = sorted({m[0] for m in new_members})
         mine = [owner[k] for k in ((m[0], m[2].start, m[2].trigger) for m in members) if k in owner]
-        outlets = {_outlet_index(out, m[1]) for m in new_members}
+        outlets = {i for i in (_outlet_index(out, m[1]) for m in new_members) if i >= 0}
+        unknown = len({m[0] for m in new_members if m[1].startswith(_UNKNOWN)})
         if mine:
             base = kept[mine[0].id]
             samples = list(base.samples)
@@ -300,6 +316,7 @@ def _fold_events(
                 "article_count": base.article_count + len(ids),
                 "first_ids": (base.first_ids + ids)[: settings.max_event_refs],
                 "outlets": sorted(set(base.outlets) | outlets),
+                "unknown": base.unknown + unknown,
             }
         )
     ranked = sorted(kept.values(), key=lambda e: (-e.article_count, e.id))
@@ -349,13 +366,17 @@ def _fold_sentences(
                     update={
                         "article_count": s.article_count + 1,
                         "article_ids": ([*s.article_ids, a.article_id])[: settings.max_event_refs],
-                        "outlets": sorted(set(s.outlets) | {outlet}),
+                        "outlets": sorted(set(s.outlets) | ({outlet} if outlet >= 0 else set())),
                     }
                 )
             else:
                 pool.append(
                     FoldedSentence(
-                        text=sent, position=idx, article_count=1, article_ids=[a.article_id], outlets=[outlet]
+                        text=sent,
+                        position=idx,
+                        article_count=1,
+                        article_ids=[a.article_id],
+                        outlets=[outlet] if outlet >= 0 else [],
                     )
                 )
                 texts.append(sent)
@@ -402,6 +423,8 @@ def combine_folded(mine: Folded | None, theirs: Folded, settings: StorySettings)
 
     out.original_outlets = sorted(set(out.original_outlets) | set(ours(theirs.original_outlets)))
     out.article_count = mine.article_count + theirs.article_count
+    out.unknown_outlets = mine.unknown_outlets + theirs.unknown_outlets
+    out.unknown_originals = mine.unknown_originals + theirs.unknown_originals
     times = [t for t in (mine.first_seen, mine.last_seen, theirs.first_seen, theirs.last_seen) if t is not None]
     out.first_seen, out.last_seen = (min(times), max(times)) if times else (None, None)
     if theirs.first_seen is not None and (mine.first_seen is None or theirs.first_seen < mine.first_seen):
@@ -419,6 +442,7 @@ def combine_folded(mine: Folded | None, theirs: Folded, settings: StorySettings)
                 "article_count": known.article_count + e.article_count,
                 "first_ids": (known.first_ids + e.first_ids)[: settings.max_event_refs],
                 "outlets": sorted(set(known.outlets) | set(e.outlets)),
+                "unknown": known.unknown + e.unknown,
             }
         )  # fmt: skip
     out.events = sorted(events.values(), key=lambda e: (-e.article_count, e.id))[: settings.folded_events]
@@ -469,6 +493,7 @@ def count_folded_events(
         outlets = folded.outlet_names(i for e in mine for i in e.outlets) | {m[1] for m in members if m[0] in window}
         article_ids = first + live
         total = sum(e.article_count for e in mine) + len(live)
+        sources = len(outlets) + sum(e.unknown for e in mine)
         rename[event.id] = mine[0].id
         out.append(
             event.model_copy(
@@ -477,6 +502,7 @@ def count_folded_events(
                     "article_ids": article_ids,
                     "sources": sorted(outlets),
                     "article_total": total if total != len(article_ids) else None,
+                    "source_total": sources if sources != len(outlets) else None,
                 }
             )
         )
@@ -499,11 +525,19 @@ def _ends(items: list[str], cap: int) -> list[str]:
     return items[:head] + items[len(items) - (cap - head) :]
 
 
-def cap_update(update: StoryUpdate, settings: StorySettings, changed: set[str]) -> StoryUpdate:
+def cap_update(
+    update: StoryUpdate, settings: StorySettings, changed: set[str], *, outlets: int | None = None
+) -> StoryUpdate:
     """``update`` with its lists capped (settings ``max_*``), each capped list with its total beside it. An update
-    within every cap is returned as it is. ``changed``: ids of the events this version changes (always listed)."""
+    within every cap is returned as it is. ``changed``: ids of the events this version changes (always listed);
+    ``outlets``: the story's count of outlets, where the update does not list them all (folded unnamed ones)."""
     fields: dict[str, object] = {}
     totals: dict[str, int] = {}
+    outlet_total = max(outlets or 0, len(update.outlets))
+    if outlet_total > len(update.outlets) or len(update.outlets) > settings.max_outlets:
+        named_first = sorted(update.outlets, key=lambda o: (o.startswith(_UNKNOWN), o))[: settings.max_outlets]
+        fields["outlets"] = sorted(named_first)
+        totals["outlets"] = outlet_total
     if len(update.sources) < update.article_count or len(update.sources) > settings.max_sources:
         head = settings.max_sources // 2
         sources = (

@@ -35,6 +35,7 @@ class StorySettings(BaseModel):
     folded_fact_reports: int = Field(default=24, ge=2)  # the first reports, and those with the highest tolls
     # The caps of a StoryUpdate's lists.
     max_sources: int = Field(default=100, ge=2)  # the first reports and the most recent
+    max_outlets: int = Field(default=100, ge=1)  # named outlets first, by name
     max_events: int = Field(default=50, ge=1)  # the most reported, plus every event this version changes
     max_event_refs: int = Field(default=20, ge=1)  # each event's sources and article ids
     max_entities: int = Field(default=50, ge=1)  # by mentions

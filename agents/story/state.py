@@ -547,6 +547,7 @@ def _tell_story(
     independent = {a.source for a in originals} | (
         folded.outlet_names(folded.original_outlets) if folded is not None else set()
     )
+    unnamed = folded.unknown_originals if folded is not None else 0  # each its own source, counted not listed
     title = folded.title if folded is not None else ordered[0].title
     update = StoryUpdate(
         story_id=story_id,
@@ -574,7 +575,7 @@ def _tell_story(
         ],
         outlets=sorted(outlets),
         article_count=len(ordered) + (folded.article_count if folded is not None else 0),
-        independent_source_count=len(independent),
+        independent_source_count=len(independent) + unnamed,
         first_seen=min(times) if times else None,
         last_seen=max(times) if times else None,
     )
@@ -690,7 +691,8 @@ def _emit(
         )
     fresh = set(new_ids)
     changed = {e.id for e in view.events if fresh & set(e.article_ids)}
-    view = cap_update(view, settings, changed)
+    outlets = len(view.outlets) + (folded.unknown_outlets if folded is not None else 0)
+    view = cap_update(view, settings, changed, outlets=outlets)
     if last is not None and not merged and not extra and _same_content(view, last):
         return state.model_copy(update={"packed_articles": packed}), None
     version = state.version + 1

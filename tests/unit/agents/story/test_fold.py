@@ -15,7 +15,7 @@ from streams.ingest.readers import read_records
 SMALL = StorySettings(window_articles=6, fold_batch=2)  # a window of 4 to 6 articles: folds early and often
 WHOLE = StorySettings(  # never folds nor caps: the whole story, as the story stage told it before folding
     window_articles=100_000, max_sources=100_000, max_events=100_000, max_event_refs=100_000,
-    max_entities=100_000, max_conflict_sources=100_000,
+    max_entities=100_000, max_conflict_sources=100_000, max_outlets=100_000,
 )  # fmt: skip
 
 
@@ -195,3 +195,22 @@ def test_a_big_story_merged_into_another_brings_its_folded_articles_counts(examp
     assert apply_article(step.state, "s-big", theirs[0], SMALL).duplicate
     # The absorb message, redelivered, changes nothing.
     assert apply_message(step.state, absorb, SMALL).duplicate
+
+
+def test_articles_without_a_named_outlet_are_counted_not_listed(examples: list[ArticleExtraction]) -> None:
+    # No source, no URL: each article is its own outlet ("unknown:<id>"); no fingerprints, so none is a wire copy.
+    unnamed = [
+        ex.model_copy(
+            update={"article": ex.article.model_copy(update={"source": None, "url": None}), "text_fingerprint": []}
+        )
+        for ex in live(examples, 40)
+    ]
+    settings = SMALL.model_copy(update={"max_outlets": 10})
+    state, updates = fold(unnamed, settings)
+    _, whole = fold(unnamed, WHOLE)
+    last = updates[-1]
+    assert len(whole[-1].outlets) == 40 and whole[-1].independent_source_count == 40
+    assert len(last.outlets) <= 10 and last.truncated is not None and last.truncated.outlets == 40
+    assert unnamed[-1].article.outlet in last.outlets  # the window's are listed
+    assert last.independent_source_count == 40
+    assert state.folded is not None and state.folded.outlets == []  # counted, never listed in the state
