@@ -44,7 +44,7 @@ __all__ = [
     "parsed_text",
 ]
 
-EXTRACTOR_VERSION = "10"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
+EXTRACTOR_VERSION = "11"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
 # blanked; 6: the main incident's facts; 7: figurative "blasted" / "on fire", counts of other times left out;
 # 8: entity junk (function words, stances, link text), facts read closer; 9: place by dateline, police and
 # outlet name, participants by apposition and ages, the shot who died not counted hurt

@@ -57,9 +57,12 @@ _AGE_BEFORE = re.compile(
 )
 _SAY = frozenset({"say", "tell", "add", "state", "explain", "describe", "recall", "according", "speak", "write"})
 # Words of a sentence that tell what happened to the people it names with their ages.
-_DIED = re.compile(r"\b(?:died|dies|dead|killed|slain|murdered|fatal(?:ly)?|pronounced|homicide|death|bodies)\b", re.I)
+_DIED = re.compile(
+    r"\b(?:died|dies|dead|deceased|killed|slain|murdered|fatal(?:ly)?|pronounced|homicide|death|bodies)\b", re.I
+)
 _HURT_CUE = re.compile(
-    r"\b(?:shot|shooting|wounded|injured|hurt|hospital(?:i[sz]ed)?|gunshot|struck|critical|stable|surgery|victims?|"
+    r"\b(?:shot|shooting|wounded|injured|injury|injuries|hurt|hospital(?:i[sz]ed)?|gunshot|struck|critical|stable|"
+    r"surgery|victims?|"
     r"survivors?)\b",
     re.I,
 )
@@ -90,7 +93,7 @@ _SHOOTER_AFTER = re.compile(
 )
 # A list of the people an incident happened to: "The other victims were ...", "Injured were ...".
 _LIST_CUE = re.compile(
-    r"\b(?:(?P<hurt>injured|wounded|hurt|treated\s+for\s+[\w\s\"“”]{0,30}?injuries)\s+(?:were|are)|"
+    r"\b(?:(?P<hurt>injured|wounded|hurt|treated\s+for\s+[\w\s\"“”]{0,30}?injuries[\"”]?)\s+(?:were|are)|"
     r"(?P<dead>killed|dead|slain)\s+(?:were|are)|victims?\s+(?:were|are|was|is)|identified\s+the\s+victims?\s+as)\b",
     re.I,
 )
@@ -111,6 +114,11 @@ _NAMED_AS = re.compile(
     r"|\bidentified\s+the\s+(?:\w+\s+){0,3}?" + _PERSON_NOUN + r"\s+(?:who|that)\s+(?:died|was\s+\w+)\s+as\s+$"
     r"|\b(?:dead|deceased|slain|injured|wounded)\s+" + _PERSON_NOUN + r"\s+(?:is|was)\s+$",
     re.I,
+)
+_IDENTIFIED_AS = re.compile(r"\bidentified\s+(?:\w+\s+){0,2}?as\s+(?P<noun>)$", re.I)
+# Any person told with an age ("a 16-year-old boy", "the 2-year-old"), not a suspect.
+_AGED_PERSON = re.compile(
+    rf"\b({_AGE_NUMBER})[- ]year[- ]old\b(?!\s+(?:\w+\s+)?(?:{'|'.join(sorted(_SUSPECT_NOUNS))})\b)", re.I
 )
 _SUSPECT_CUE = re.compile(
     r"\b(?:arrested|charged|charges?|booked|accused|suspects?|gunman|shooter|custody|indicted|jailed|faces?|"
@@ -138,6 +146,9 @@ _OTHER_TIME = re.compile(
 )
 # Those who saw it: "Two of his cousins, both 18, witnessed the shooting."
 _WITNESS = re.compile(r"\b(?:witness(?:ed|es)?|eyewitness(?:es)?)\b", re.I)
+# A picture's credit: the photographer is no participant.
+_CREDIT_BEFORE = re.compile(r"\b(?:Photo(?:graph)?s?|Image|Credit|Courtesy|Video)(?:\s+by)?\s*[:|]?\s*$", re.I)
+_CREDIT_AFTER = re.compile(r"\s*\|\s*[A-Z]|\s*/\s*(?:AP|Staff|Getty|Reuters)\b|,\s+(?:staff\s+)?photographer\b")
 _ARREST_CUE = re.compile(r"\b(?:arrested|charged|booked|in\s+custody|indicted|jailed|detained)\b", re.I)
 
 
@@ -174,11 +185,17 @@ def _age(span: Span, text: str) -> int | None:
 def _age_of_noun(before: str, text: str) -> int | None:
     """The age the text gives the person noun a name is set beside: "A 3-year-old boy was shot … The boy, Devon
     Quinn, was in his dad's car" (one age for that noun in the whole text, else none)."""
-    m = _PERSON_APPOS.search(before) or _NAMED_AS.search(before)
-    noun = m.group("noun").lower() if m is not None and m.group("noun") else None
-    if noun is None or noun == "victim":
+    m = _PERSON_APPOS.search(before) or _NAMED_AS.search(before) or _IDENTIFIED_AS.search(before)
+    if m is None:
         return None
-    ages = {parse_number(a.group(1)) for a in re.finditer(rf"\b({_AGE_NUMBER})[- ]year[- ]old\s+{noun}\b", text, re.I)}
+    noun = m.group("noun").lower() if m.group("noun") else None
+    ages = set()
+    if noun is not None and noun != "victim":
+        ages = {
+            parse_number(a.group(1)) for a in re.finditer(rf"\b({_AGE_NUMBER})[- ]year[- ]old\s+{noun}\b", text, re.I)
+        }
+    if not ages:  # "A 16-year-old boy was shot … The victim, identified as Deandre Banks": the one age the text gives
+        ages = {parse_number(a.group(1)) for a in _AGED_PERSON.finditer(text)}
     age = int(ages.pop() or 0) if len(ages) == 1 else 0
     return age if 0 < age < 110 else None
 
@@ -223,6 +240,20 @@ def _read_text(span: Span, text: str) -> tuple[str | None, set[str]]:
     return "victim", {"injured"}
 
 
+def _speaks(tok: Token) -> bool:
+    """The mention is who says something ("said Lay, 69"; "Marie Black, 47, said"), not told to police."""
+    while tok.dep_ in {"compound", "flat"} and tok.head is not tok:
+        tok = tok.head
+    head = tok.head
+    if tok.dep_ != "nsubj":
+        return False
+    if head.lemma_.lower() not in _SAY:  # "Black, 47, was at work ... and said she doesn't know"
+        head = next((c for c in head.children if c.dep_ == "conj" and c.lemma_.lower() in _SAY), None)
+        if head is None:
+            return False
+    return not any(c.dep_ in {"dobj", "dative"} and _OFFICIAL.search(c.text) for c in head.children)
+
+
 def _read_mention(tok: Token) -> tuple[str | None, set[str]]:
     """(role, statuses) one mention gives its person, from the clause it stands in."""
     nouns = _appositive_nouns(tok)
@@ -265,6 +296,7 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
     official = {e.id for e in ents.entities if any(_OFFICIAL.search(r) for r in e.roles)}
     span_at = {i: span for span in ctx.ents_spans for i in range(span.start, span.end)}
     sentences_of: dict[str, list[int]] = {}  # person id -> the sentences that name them, in order
+    speakers: set[tuple[str, int]] = set()  # (person, sentence) where the article quotes them ("said Lay, 69")
     for i, eid in ctx.person_positions:
         if ctx.sent_of[i] not in sentences_of.setdefault(eid, []):
             sentences_of[eid].append(ctx.sent_of[i])
@@ -273,6 +305,10 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
             continue
         tok = doc[i]
         span = span_at.get(i, doc[i : i + 1])
+        if _CREDIT_BEFORE.search(ctx.text, max(0, span.start_char - 24), span.start_char) or _CREDIT_AFTER.match(
+            ctx.text, span.end_char
+        ):
+            continue  # "Photo: Mike Glenn, Chronicle"; "(Henry Sturm | Houston Chronicle)": who took the picture
         role: str | None = None
         status: set[str] = set()
         # "Last year, a 4-year-old boy, Kamarion Posey, shot himself": a sentence of another incident gives no role.
@@ -281,13 +317,15 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
             if role is None:
                 role, status = _read_text(span, ctx.text)
         age = _age(span, ctx.text)
+        if _speaks(tok):
+            speakers.add((eid, ctx.sent_of[i]))
         before = found.get(eid)
         if before is None:
             order.append(eid)
             found[eid] = (role, status, age)
         else:
             found[eid] = (before[0] or role, before[1] | status, before[2] or age)
-    _read_aged(ctx, found, order, official, sentences_of)
+    _read_aged(ctx, found, order, official, sentences_of, speakers)
     out = []
     for eid in order:
         role, status, age = found[eid]
@@ -296,7 +334,7 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         raw = ents.names.get(eid, eid)
         name = _clean_name(raw)
         if len(name.split()) < 2 and len(raw.split()) == 1:
-            name = _family_name(raw, eid, ctx, ents, sentences_of)
+            name = _family_name(raw, eid, ctx, ents, sentences_of, official, speakers)
         elif len(name.split()) < 2 and age is not None and _surname_like(raw):
             name = raw  # "Kyle Sheriff, 17,": a surname that is also a word of office, told with an age
         if len(name.split()) < 2:
@@ -368,25 +406,44 @@ def _untagged(ctx: Context, ents: CanonicalEntities, known: Sequence[Participant
 
 _FAMILY = re.compile(
     r"\b(?:son|sons|daughter|daughters|child|children|brother|brothers|sister|sisters|wife|husband|mother|father|"
-    r"family|twins?|siblings?|grandson|granddaughter|nephew|niece|cousin)\b",
+    r"twins?|siblings?|grandson|granddaughter|nephew|niece|cousin)\b",
     re.I,
 )
 
 
 def _family_name(
-    first: str, eid: str, ctx: Context, ents: CanonicalEntities, sentences_of: dict[str, list[int]]
+    first: str,
+    eid: str,
+    ctx: Context,
+    ents: CanonicalEntities,
+    sentences_of: dict[str, list[int]],
+    official: set[str],
+    speakers: set[tuple[str, int]],
 ) -> str:
     """A first name alone, told as family of a person named in full in the same sentence ("Russell Smith, his wife,
-    Shawna Smith, and their two children, 6-year-old Tylee and 2-year-old Blake"): the family's surname."""
+    Shawna Smith, and their two children, 6-year-old Tylee and 2-year-old Blake"): the family's surname. Not from
+    an official's name or one who speaks ("Devon's brother …, police spokesman Anthony Guglielmi said"), nor where
+    the sentence tells of a family only ("an attorney for Tyre's family, Sean Walton"), nor for a word that is
+    a name of someone the article names in full ("Willis" of "Zion Willis")."""
     words = first.split()
     if len(words) != 1 or not words[0][:1].isupper():
         return first
+    full_named = [ents.names.get(e, "").split() for e in sentences_of if e != eid and ents.labels.get(e) == "PERSON"]
+    if any(words[0] == n[-1] for n in full_named if len(n) >= 2):
+        return first  # "Willis" of "Zion Willis", told by one name: not someone else's kin
     for n in sorted(sentences_of.get(eid, [])):
         if not _FAMILY.search(ctx.sents[n].text):
             continue
         for i, other in ctx.person_positions:
-            if other != eid and ctx.sent_of[i] == n and ents.labels.get(other) == "PERSON":
-                full = ents.names.get(other, "").split()
+            if (
+                other != eid
+                and ctx.sent_of[i] == n
+                and ents.labels.get(other) == "PERSON"
+                and other not in official
+                and (other, n) not in speakers
+                and ctx.doc[i].dep_ != "poss"  # "Weston's girlfriend": the kin of that one, not of this one
+            ):
+                full = _clean_name(ents.names.get(other, "")).split()  # no "Dance Theater", no spokesman's name
                 if len(full) >= 2 and full[0] != words[0]:
                     return f"{words[0]} {full[-1]}"
     return first
@@ -398,16 +455,17 @@ def _read_aged(
     order: list[str],
     official: set[str],
     sentences_of: dict[str, list[int]],
+    speakers: set[tuple[str, int]],
 ) -> None:
     """People the parse gave no role but the article names with an age in a sentence about the incident ("Police
     identified them as Jane Doe, 33, and John Roe, 37"): news gives ages for the people an incident happened to or
-    was done by. A suspect where the sentence tells of an arrest or a charge, else a victim; their fate from the
-    sentence's words."""
+    was done by, and for the neighbours and relatives it quotes (the sentences where they speak are left out). A
+    suspect where the sentence tells of an arrest or a charge, else a victim; their fate from the sentence's words."""
     for eid in order:
         role, _, age = found[eid]
         if role is not None or age is None or eid in official:
             continue
-        read = _fate([ctx.sents[n].text for n in sorted(sentences_of.get(eid, []))])
+        read = _fate([ctx.sents[n].text for n in sorted(sentences_of.get(eid, [])) if (eid, n) not in speakers])
         if read is not None:
             found[eid] = (read[0], read[1], age)
 

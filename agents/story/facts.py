@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from schemas.extraction import ArticleFacts, Participant, Place
 from schemas.story import Conflict, Development, StoryFacts
@@ -70,6 +70,11 @@ def _slot_key(key: tuple[str, str], known: Sequence[tuple[str, str]]) -> tuple[s
             return fits[0]
     if not first:
         return same[0] if len(same) == 1 else key
+    if len(first) >= 5:
+        # one slip in the first name between sources ("Rachel" / "Rachael", "Kirsten" / "Kristen")
+        fits = [k for k in same if len(k[1]) >= 5 and k[1][0] == first[0] and OSA.distance(k[1], first) == 1]
+        if len(fits) == 1:
+            return fits[0]
     if len(first) == 1:
         fits = [k for k in same if k[1].startswith(first)]
         return fits[0] if len(fits) == 1 else key

@@ -44,3 +44,16 @@ def test_accents_do_not_make_two_people() -> None:
     two = ArticleFacts(type="shooting", participants=[Participant(name="Jose Pena", role="victim", status="killed")])
     facts, _ = fold_facts([("a", "A", _day(1), one), ("b", "B", _day(2), two)])
     assert len(facts.participants) == 1 and facts.participants[0].age == 30
+
+
+def test_a_first_name_spelled_two_ways_is_one_participant() -> None:
+    one = ArticleFacts(type="shooting", participants=[Participant(name="Rachel Johnson", age=30, role="victim")])
+    two = ArticleFacts(type="shooting", participants=[Participant(name="Rachael Johnson", role="victim")])
+    three = ArticleFacts(type="shooting", participants=[Participant(name="Rachael Johnson", status="killed")])
+    facts, _ = fold_facts([("a", "A", _day(1), one), ("b", "B", _day(2), two), ("c", "C", _day(3), three)])
+    assert [(p.name, p.age, p.status) for p in facts.participants] == [("Rachael Johnson", 30, "killed")]
+    # two of one family whose first names differ by more than a slip stay two
+    kin = ArticleFacts(type="shooting", participants=[Participant(name="Jaden Smith", role="victim")])
+    facts, _ = fold_facts([("a", "A", _day(1), kin), ("b", "B", _day(2), ArticleFacts(type="shooting", participants=[
+        Participant(name="Jayla Smith", role="victim")]))])  # fmt: skip
+    assert len(facts.participants) == 2
