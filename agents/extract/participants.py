@@ -244,8 +244,8 @@ def _speaks(tok: Token) -> bool:
     """The mention is who says something ("said Lay, 69"; "Marie Black, 47, said"), not told to police."""
     while tok.dep_ in {"compound", "flat"} and tok.head is not tok:
         tok = tok.head
-    head = tok.head
-    if tok.dep_ != "nsubj":
+    head: Token | None = tok.head
+    if tok.dep_ != "nsubj" or head is None:
         return False
     if head.lemma_.lower() not in _SAY:  # "Black, 47, was at work ... and said she doesn't know"
         head = next((c for c in head.children if c.dep_ == "conj" and c.lemma_.lower() in _SAY), None)
