@@ -23,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 import numpy
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,6 +56,7 @@ __all__ = [
     "content_words",
     "count_folded_events",
     "fold_articles_into",
+    "story_order",
     "summary_candidate",
     "to_fold",
     "union_folded",
@@ -190,14 +192,15 @@ def was_folded(digests: bytes, article_id: str) -> bool:
     return bool((numpy.frombuffer(digests, dtype=">u8") == probe).any())
 
 
-def _order_key(a: StoredArticle) -> tuple[str, str]:
+def story_order(a: StoredArticle) -> tuple[str, str]:
+    """A story's order of its articles: when seen, then by id."""
     return (a.seen_at.isoformat() if a.seen_at else "", a.article_id)
 
 
 def to_fold(articles: Iterable[StoredArticle], settings: StorySettings) -> list[StoredArticle]:
     """The articles to fold now: none while the story is within its window; past it, the oldest down to
     ``window_articles - fold_batch``, and any more than ``window_days`` older than the newest."""
-    ordered = sorted(articles, key=_order_key)
+    ordered = sorted(articles, key=story_order)
     if len(ordered) <= settings.window_articles:
         return []
     keep = max(1, settings.window_articles - settings.fold_batch)
@@ -211,7 +214,8 @@ def to_fold(articles: Iterable[StoredArticle], settings: StorySettings) -> list[
 
 
 FOLDED_IDS_KEPT = 10_000  # folded article ids a story remembers (the newest)
-_UNKNOWN = "unknown:"  # the outlet of an article with neither source nor URL (schemas.article.Article.outlet)
+_UNKNOWN = "unknown:"
+_T = TypeVar("_T")  # the outlet of an article with neither source nor URL (schemas.article.Article.outlet)
 
 
 def _outlet_index(folded: Folded, outlet: str) -> int:
@@ -240,7 +244,7 @@ def fold_articles_into(
         )
     if folded is None and view.sources:
         out.title = next((a.title for a in leaving if a.article_id == view.sources[0].article_id), view.title)
-    ordered = sorted(leaving, key=_order_key)
+    ordered = sorted(leaving, key=story_order)
     copy_of = {s.article_id: s.copy_of for s in view.sources}
     for a in ordered:
         index = _outlet_index(out, a.source)
@@ -258,10 +262,7 @@ def fold_articles_into(
     entity_lists = [out.entities, *(a.entities for a in ordered)]
     entity_ids = entity_id_map(entity_lists)
     out.events = _fold_events(out, ordered, view, entity_ids, settings)
-    out.entities = [
-        Entity(id=e.id, name=e.name, label=e.label, mentions=e.mentions, aliases=e.aliases[:10])
-        for e in merge_entities(entity_lists, id_map=entity_ids)[: settings.folded_entities]
-    ]
+    out.entities = _top_entities(entity_lists, entity_ids, settings)
     out.offices = _fold_offices(out.offices, ordered)
     out.sentences = _fold_sentences(out, ordered, copy_of, settings)
     out.fact_reports = _fold_facts(out.fact_reports, ordered, settings)
@@ -380,10 +381,21 @@ def _fold_sentences(
                     )
                 )
                 texts.append(sent)
-    keep = sorted(range(len(pool)), key=lambda i: (-pool[i].article_count, pool[i].position, i))[
-        : settings.folded_sentences
+    return _top_sentences(pool, settings)
+
+
+def _top_sentences(pool: list[FoldedSentence], settings: StorySettings) -> list[FoldedSentence]:
+    """The ``folded_sentences`` candidates most articles say (the earliest first among equals), in pool order."""
+    keep = sorted(range(len(pool)), key=lambda i: (-pool[i].article_count, pool[i].position, i))
+    return [pool[i] for i in sorted(keep[: settings.folded_sentences])]
+
+
+def _top_entities(lists: list[list[Entity]], entity_ids: Mapping[str, str], settings: StorySettings) -> list[Entity]:
+    """The story entities of ``lists`` with their mention totals, the ``folded_entities`` most mentioned."""
+    return [
+        Entity(id=e.id, name=e.name, label=e.label, mentions=e.mentions, aliases=e.aliases[:10])
+        for e in merge_entities(lists, id_map=entity_ids)[: settings.folded_entities]
     ]
-    return [pool[i] for i in sorted(keep)]
 
 
 def _fold_facts(
@@ -447,14 +459,10 @@ def combine_folded(mine: Folded | None, theirs: Folded, settings: StorySettings)
         )  # fmt: skip
     out.events = sorted(events.values(), key=lambda e: (-e.article_count, e.id))[: settings.folded_events]
     lists = [mine.entities, theirs.entities]
-    out.entities = [
-        Entity(id=e.id, name=e.name, label=e.label, mentions=e.mentions, aliases=e.aliases[:10])
-        for e in merge_entities(lists, id_map=entity_id_map(lists))[: settings.folded_entities]
-    ]
+    out.entities = _top_entities(lists, entity_id_map(lists), settings)
     out.offices = [*mine.offices, *(o for o in theirs.offices if o not in mine.offices)][:_MAX_OFFICES]
     pool = [*mine.sentences, *(c.model_copy(update={"outlets": ours(c.outlets)}) for c in theirs.sentences)]
-    keep = sorted(range(len(pool)), key=lambda i: (-pool[i].article_count, pool[i].position, i))
-    out.sentences = [pool[i] for i in sorted(keep[: settings.folded_sentences])]
+    out.sentences = _top_sentences(pool, settings)
     reports = sorted(
         [*mine.fact_reports, *theirs.fact_reports], key=lambda r: (r.published is None, r.published, r.article_id)
     )
@@ -517,7 +525,7 @@ def count_folded_events(
 # --- caps -----------------------------------------------------------------------------------------------------
 
 
-def _ends(items: list[str], cap: int) -> list[str]:
+def _ends(items: list[_T], cap: int) -> list[_T]:
     """The first and the most recent of a list in story order, ``cap`` in all."""
     if len(items) <= cap:
         return items
@@ -539,13 +547,7 @@ def cap_update(
         fields["outlets"] = sorted(named_first)
         totals["outlets"] = outlet_total
     if len(update.sources) < update.article_count or len(update.sources) > settings.max_sources:
-        head = settings.max_sources // 2
-        sources = (
-            update.sources
-            if len(update.sources) <= settings.max_sources
-            else (update.sources[:head] + update.sources[len(update.sources) - (settings.max_sources - head) :])
-        )
-        fields["sources"] = sources
+        fields["sources"] = _ends(update.sources, settings.max_sources)
         totals["sources"] = update.article_count
     events = list(update.events)
     if len(events) > settings.max_events:

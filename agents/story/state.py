@@ -22,6 +22,7 @@ from agents.story.fold import (
     content_words,
     count_folded_events,
     fold_articles_into,
+    story_order,
     summary_candidate,
     to_fold,
     union_folded,
@@ -289,10 +290,6 @@ class StoryStep(BaseModel):
     too_large: str | None = None
 
 
-def _order_key(a: StoredArticle) -> tuple[str, str]:
-    return (a.seen_at.isoformat() if a.seen_at else "", a.article_id)
-
-
 def syndication_groups(articles: list[StoredArticle], threshold: float) -> dict[str, str | None]:
     """Map article id → id of the original it copies (None for originals). ``articles`` in story order.
 
@@ -508,7 +505,7 @@ def _tell_story(
 ) -> tuple[StoryUpdate, Provenance]:
     """:func:`build_story`, and where its facts come from (what :func:`developments` needs). ``folded``: a big
     story's articles that left its window (``articles`` are the window's)."""
-    ordered = sorted(articles, key=_order_key)
+    ordered = sorted(articles, key=story_order)
     copy_of = syndication_groups(ordered, settings.syndication_threshold)
     reports: list[Report] = [(a.article_id, a.source, f) for a in ordered for f in a.events]
     entity_lists = [a.entities for a in ordered]
