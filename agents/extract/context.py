@@ -118,7 +118,7 @@ def build_context(doc: Doc, ents: CanonicalEntities, text: str | None = None) ->
         if ents.labels.get(eid) != "PERSON":
             continue
         tok = doc[i]
-        if tok.head.i in ents.token_ids and ents.token_ids[tok.head.i] == eid and tok.head is not tok:
+        if tok.head.i in ents.token_ids and ents.token_ids[tok.head.i] == eid and tok.head.i != i:
             continue  # not the root of its mention
         persons_all.append((i, eid))
         if tok.dep_ in {"nsubj", "nsubjpass"} and not _inside(tok.idx, quoted):

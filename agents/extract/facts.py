@@ -24,7 +24,7 @@ from agents.extract.casualties import (
 from agents.extract.context import Context
 from agents.extract.entities import CanonicalEntities
 from agents.extract.lexicon import INCIDENT_TYPES
-from agents.extract.participants import incident_participants
+from agents.extract.participants import incident_participants, lone_victim_age
 from agents.extract.places import city_states, state_name
 from agents.extract.placing import resolve_place
 from schemas.extraction import ArticleFacts, EventFrame
@@ -187,6 +187,8 @@ def article_facts(
         injured = 0
     elif injured is not None and killed is None:
         killed = 0
+    if (killed or 0) + (injured or 0) == 1:
+        people = lone_victim_age(people, ctx)
     when = main.when if main.when and len(main.when) == 10 else (published.isoformat() if published else None)
     pairs = city_states(ctx.text)
     city = main.attributes.get("city")

@@ -19,7 +19,7 @@ from agents.extract.entities import CanonicalEntities
 from agents.extract.numbers import parse_number
 from schemas.extraction import EventFrame, Participant
 
-__all__ = ["incident_participants"]
+__all__ = ["incident_participants", "lone_victim_age"]
 
 _KILL = frozenset({"kill", "murder", "slay", "execute", "strangle", "gun", "fatally", "dead", "death"})
 _HURT = frozenset({"wound", "injure", "hurt", "hospitalize", "hospitalise", "graze", "hit", "strike", "stab"})
@@ -37,9 +37,12 @@ _OFFICIAL = re.compile(
     re.I,
 )
 _AGE_AFTER = re.compile(
-    r"^\s*,\s*(?:age\s+|aged\s+|both\s+)?(\d{1,2})(?![- ]year)\s*(?:[,;.)–—-]|\s+(?:and|of|from|who|was|is)\b|$)"
+    r"^\s*,\s*(?:age\s+|aged\s+|both\s+|also\s+)?(\d{1,2})(?![- ]year)"
+    r"\s*(?:[,;.)–—-]|\s+(?:and|of|from|who|was|is)\b|$)"
     r"|^\s+(?:was|is)\s+(\d{1,2})\s+years?\s+old\b"
 )
+# "Jane Doe and John Roe, both 18": the first of two people told with one age ("Jane Doe, also 18": the second).
+_BOTH_AFTER = re.compile(r"^\s+and\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*\s*,\s*both\s+(\d{1,2})\b(?![- ]year)")
 _AGE_PAREN = re.compile(r"^\s*\((\d{1,2})\)")
 _AGE_WORDS = (
     "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
@@ -173,7 +176,8 @@ def _lemmas(tok: Token) -> set[str]:
 def _age(span: Span, text: str) -> int | None:
     after = text[span.end_char : span.end_char + 60]
     before = text[max(0, span.start_char - 70) : span.start_char]
-    m = _AGE_AFTER.match(after) or _AGE_PAREN.match(after) or _AGE_APPOS_AFTER.match(after)
+    before = before[before.rfind("\n") + 1 :]  # an age is told on the name's own line ("… of 15-year-old\n\nJohn Roe")
+    m = _AGE_AFTER.match(after) or _AGE_PAREN.match(after) or _AGE_APPOS_AFTER.match(after) or _BOTH_AFTER.match(after)
     if m is None:
         m = _AGE_BEFORE.search(before)
     if m is None:
@@ -344,6 +348,27 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         text = ", ".join(s for s in ("killed", "injured", "unharmed", "arrested") if s in status) or None
         out.append(Participant(name=name, age=age, role=role, status=text))
     return out + _untagged(ctx, ents, out)
+
+
+def lone_victim_age(people: list[Participant], ctx: Context) -> list[Participant]:
+    """The one victim of an incident of one victim, named without an age, where the text gives one age to whoever
+    was killed or hurt ("A 2-year-old child was critically injured … The child, Jane Doe, …"): that age is the
+    victim's. Not where the article names several victims, nor where its sentences of the dead and hurt give
+    different ages, an age it gives a named person aside (the caller checks the incident's count is one)."""
+    victims = [p for p in people if p.role == "victim"]
+    if len(victims) != 1 or victims[0].age is not None:
+        return people
+    known = {p.age for p in people if p.age is not None}
+    ages: set[int] = set()
+    for sent in ctx.sents:
+        text = sent.text
+        if _OTHER_TIME.search(text) or not (_DIED.search(text) or _HURT_CUE.search(text)):
+            continue
+        ages |= {int(parse_number(a.group(1)) or 0) for a in _AGED_PERSON.finditer(text)}
+    ages -= known
+    if len(ages) != 1 or not 0 < (age := ages.pop()) < 110:
+        return people
+    return [p.model_copy(update={"age": age}) if p is victims[0] else p for p in people]
 
 
 # A name the tagger missed, where the words around it leave no doubt it is a person's and what happened to them:
