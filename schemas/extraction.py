@@ -91,6 +91,9 @@ class ArticleFacts(BaseModel):
     killed: int | None = None
     injured: int | None = None
     participants: list[Participant] = Field(default_factory=list)
+    # People the article names in full with an age beside them ("Jane Doe, 34,"), participants here or not: another
+    # report of the story may name them as participants without their age.
+    ages: dict[str, int] = Field(default_factory=dict)
 
 
 class ArticleExtraction(BaseModel):

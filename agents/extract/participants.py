@@ -19,7 +19,7 @@ from agents.extract.entities import CanonicalEntities
 from agents.extract.numbers import parse_number
 from schemas.extraction import EventFrame, Participant
 
-__all__ = ["incident_participants", "lone_victim_age"]
+__all__ = ["incident_participants", "lone_victim_age", "told_ages"]
 
 _KILL = frozenset({"kill", "murder", "slay", "execute", "strangle", "gun", "fatally", "dead", "death"})
 _HURT = frozenset({"wound", "injure", "hurt", "hospitalize", "hospitalise", "graze", "hit", "strike", "stab"})
@@ -174,16 +174,69 @@ def _lemmas(tok: Token) -> set[str]:
 
 
 def _age(span: Span, text: str) -> int | None:
-    after = text[span.end_char : span.end_char + 60]
-    before = text[max(0, span.start_char - 70) : span.start_char]
+    age = _told_age(span.start_char, span.end_char, text)
+    if age is None:
+        before = text[max(0, span.start_char - 70) : span.start_char]
+        return _age_of_noun(before[before.rfind("\n") + 1 :], text)
+    return age
+
+
+def _told_age(start: int, end: int, text: str) -> int | None:
+    """The age written right beside a name at ``start:end`` ("Jane Doe, 23,", "23-year-old Jane Doe")."""
+    after = text[end : end + 60]
+    before = text[max(0, start - 70) : start]
     before = before[before.rfind("\n") + 1 :]  # an age is told on the name's own line ("… of 15-year-old\n\nJohn Roe")
     m = _AGE_AFTER.match(after) or _AGE_PAREN.match(after) or _AGE_APPOS_AFTER.match(after) or _BOTH_AFTER.match(after)
     if m is None:
         m = _AGE_BEFORE.search(before)
     if m is None:
-        return _age_of_noun(before, text)
+        return None
     age = int(parse_number(next(g for g in m.groups() if g)) or 0)
     return age if 0 < age < 110 else None
+
+
+def _with_told_ages(people: list[Participant], text: str) -> list[Participant]:
+    """A participant found without an age where another mention of their full name has one beside it ("The other
+    victims were Jane Doe, …" and, further down, "— Jane Doe, 34, of Elm Street"): that age, when all agree."""
+    out = []
+    for person in people:
+        if person.age is None and len(person.name.split()) >= 2:
+            ages = _told_ages(person.name, text)
+            if len(ages) == 1:
+                person = person.model_copy(update={"age": ages.pop()})
+        out.append(person)
+    return out
+
+
+def _told_ages(name: str, text: str) -> set[int]:
+    """The ages written beside each whole mention of ``name`` in ``text``."""
+    ages: set[int] = set()
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            age = _told_age(at, end, text)
+            if age is not None:
+                ages.add(age)
+        at = text.find(name, end)
+    return ages
+
+
+def told_ages(people: Sequence[Participant], ents: CanonicalEntities, text: str) -> dict[str, int]:
+    """The people an article names in full with one age beside them ("— Jane Doe, 34, of Elm Street"; "23-year-old
+    John Roe"), its participants or not: where another report names them as victims or suspects without an age, the
+    story takes it from here. A name told with two different ages gives none."""
+    names = {p.name for p in people}
+    names.update(_clean_name(e.name) for e in ents.entities if e.label == "PERSON")
+    # and names the tagger missed ("— Jane Doe, 24, of Elm Street"; "Sixteen-year-old John Roe")
+    names.update(m.group("name") for m in _NAME_PAIR.finditer(text))
+    out: dict[str, int] = {}
+    for name in sorted(names):
+        if len(name.split()) >= 2:
+            ages = _told_ages(name, text)
+            if len(ages) == 1:
+                out[name] = ages.pop()
+    return out
 
 
 def _age_of_noun(before: str, text: str) -> int | None:
@@ -258,6 +311,62 @@ def _speaks(tok: Token) -> bool:
     return not any(c.dep_ in {"dobj", "dative"} and _OFFICIAL.search(c.text) for c in head.children)
 
 
+# A noun that tells what happened to the person it is "of": "the deaths of Jane Doe and her daughter", "the bodies of
+# …", "Doe's murder" (dead); "the arrest of John Roe" (arrested).
+_DEATH_NOUNS = frozenset({"death", "murder", "killing", "slaying", "body", "homicide"})
+
+
+def _noun_of(tok: Token) -> tuple[str, set[str]] | None:
+    """(role, statuses) a death or arrest noun gives the person it is of ("the murders of A and B", "Doe's death")."""
+    root = tok
+    while root.dep_ in {"compound", "flat"} and root.head is not root:
+        root = root.head
+    if root.ent_type_ != "PERSON":
+        return None  # "the death of a Glen Flora man": the name is a place's, told of someone else
+    if root.dep_ == "poss":
+        noun = root.head
+    else:
+        while root.dep_ in {"appos", "conj"} and root.head is not root:
+            root = root.head
+        if root.dep_ != "pobj" or root.head.lower_ != "of":
+            return None
+        noun = root.head.head
+    lemma = noun.lemma_.lower()
+    if lemma in _DEATH_NOUNS or noun.lower_ == "deaths":
+        return "victim", set()  # dead, but not counted: "the murders of two girls" may be of two incidents
+    if lemma == "arrest" and noun.pos_ == "NOUN":
+        return "suspect", {"arrested"}
+    return None
+
+
+_CONDITIONS = frozenset({"critical", "stable", "serious", "fair", "grave", "guarded"})
+_WOUNDS = frozenset({"wound", "injury", "gunshot"})
+
+
+def _state_of(verb: Token) -> set[str] | None:
+    """What a clause says became of its subject, with no verb of shooting: "Jane Doe and John Roe were deceased"
+    (dead); "Doe is in critical condition", "Doe suffered a gunshot wound", "Doe was treated for a wound" (hurt)."""
+    lemma = verb.lemma_.lower()
+    kids = list(verb.children)
+    if lemma == "be" and any(c.dep_ == "acomp" and c.lower_ in {"dead", "deceased"} for c in kids):
+        return {"killed"}
+    if lemma in {"suffer", "sustain"}:
+        for obj in (c for c in kids if c.dep_ == "dobj" and c.lemma_.lower() in _WOUNDS):
+            words = {a.lower_ for a in obj.children}
+            return {"killed"} if words & {"fatal", "mortal"} else {"injured"}
+    if lemma == "treat" and any(c.dep_ == "nsubjpass" for c in kids):
+        return {"injured"}
+    if lemma in {"be", "list", "remain"}:
+        for prep in (c for c in kids if c.dep_ == "prep" and c.lower_ == "in"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                words = {a.lower_ for a in obj.children}
+                if obj.lemma_.lower() == "condition" and words & _CONDITIONS:
+                    return {"injured"}
+                if obj.lemma_.lower() == "hospital" or "hospital" in words:
+                    return {"injured"}
+    return None
+
+
 def _read_mention(tok: Token) -> tuple[str | None, set[str]]:
     """(role, statuses) one mention gives its person, from the clause it stands in."""
     nouns = _appositive_nouns(tok)
@@ -272,11 +381,17 @@ def _read_mention(tok: Token) -> tuple[str | None, set[str]]:
     if head.lemma_.lower() in _SAY and rel in {"nsubj", "nsubjpass"}:
         return role, status
     passive = rel in {"nsubjpass"} or (rel == "dobj")
+    told = _noun_of(tok)
+    if told is not None:
+        return told if role is None or told[0] == role else (role, status)
     if rel == "pobj" and head.lower_ == "as" and head.head.lemma_.lower() == "identify":
         ident = {c.lemma_.lower() for c in head.head.children if c.dep_ in {"dobj", "nsubjpass"}}
         if ident & _VICTIM_NOUNS or not ident & _SUSPECT_NOUNS:
             role = role or ("suspect" if ident & _SUSPECT_NOUNS else "victim")
         return role, status
+    state = _state_of(head) if rel in {"nsubj", "nsubjpass"} else None
+    if state is not None:  # "suffered a gunshot wound and later died": dead
+        return role or "victim", {"killed"} if lemmas & (_KILL | _DIE) else state
     if passive or (rel == "nsubj" and lemmas & _DIE):
         if lemmas & _ARREST:
             return "suspect", {"arrested"}
@@ -339,15 +454,21 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         name = _clean_name(raw)
         if len(name.split()) < 2 and len(raw.split()) == 1:
             name = _family_name(raw, eid, ctx, ents, sentences_of, official, speakers)
+            if len(name.split()) < 2:
+                name = _first_name_before(raw, ctx, ents)
         elif len(name.split()) < 2 and age is not None and _surname_like(raw):
             name = raw  # "Kyle Sheriff, 17,": a surname that is also a word of office, told with an age
         if len(name.split()) < 2:
             continue  # a surname alone was already counted under the full name; junk words cut away
-        if "killed" in status:
-            status.discard("injured")  # shot, then died: one victim, dead
-        text = ", ".join(s for s in ("killed", "injured", "unharmed", "arrested") if s in status) or None
-        out.append(Participant(name=name, age=age, role=role, status=text))
-    return out + _untagged(ctx, ents, out)
+        out.append(Participant(name=name, age=age, role=role, status=_status_text(status)))
+    return _with_told_ages(out + _untagged(ctx, ents, out), ctx.text)
+
+
+def _status_text(status: set[str]) -> str | None:
+    """The statuses as the report gives them ("killed, arrested")."""
+    if "killed" in status:
+        status = status - {"injured"}  # shot, then died: one victim, dead
+    return ", ".join(s for s in ("killed", "injured", "unharmed", "arrested") if s in status) or None
 
 
 def lone_victim_age(people: list[Participant], ctx: Context) -> list[Participant]:
@@ -375,17 +496,52 @@ def lone_victim_age(people: list[Participant], ctx: Context) -> list[Participant
 # "Melody Cerros was shot and killed", "Kem Delaney, 19, died", "identified the victim as Ilanye Price".
 _NAME_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?|[A-Z]'[A-Z][a-z]+|[A-Z][a-z]*[A-Z][a-z]+)"
 _UNTAGGED_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+[A-Z]\.)?\s+{_NAME_WORD}(?:\s+(?:Jr\.|Sr\.|II|III))?)"
+_NAME_PAIR = re.compile(_UNTAGGED_NAME)  # two or three capitalised words: a name, tagged or not
 _UNTAGGED_VICTIM = re.compile(
-    r"(?:^\s*|[;:]\s+|\n|\bvictim,\s+|\bvictims?\s+(?:was|were|is)\s+|\bidentified\s+(?:(?:him|her)\s+)?as\s+)"
+    r"(?:^\s*|[;:]\s+|\n|\bvictim,\s+|\bvictims?\s+(?:was|were|is)\s+|\bidentified\s+(?:(?:him|her)\s+)?as\s+|"
+    r"\b(?:say|says|said)\s+(?:that\s+)?)"
     + _UNTAGGED_NAME
     + r"(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\s*,)?\s+(?:later\s+)?(?P<what>died|(?:was\s+)?pronounced\s+dead|"
     r"(?:was|has\s+been|had\s+been)\s+(?:found\s+dead|(?:fatally\s+)?shot\s+(?:and\s+killed|dead|to\s+death)|killed|"
     r"fatally\s+(?:shot|wounded)|(?:critically\s+|seriously\s+)?(?:shot|wounded|injured)))\b"
 )
 _UNTAGGED_IDENTIFIED = re.compile(
-    rf"\bidentified\s+the\s+(?:\w+\s+){{0,2}}?(?P<noun>victim|boy|girl|child|man|woman|teen|toddler)s?\s+as\s+"
+    rf"\bidentified\s+the\s+(?:\w+\s+){{0,2}}?(?P<noun>victim|boy|girl|child|man|woman|teen|toddler)s?"
+    rf"(?:\s+(?:to|by)\s+[\w ]{{1,30}}?)?\s+as\s+"
     rf"(?:\d{{1,2}}-year-old\s+)?{_UNTAGGED_NAME}(?P<age>\s*,\s*\d{{1,2}}\b)?"
 )
+# Told as the one it happened to, or the one who did it: "The boy is identified as Jane Doe"; "The suspect has been
+# identified as 19-year-old John Roe".
+_UNTAGGED_NAMED = re.compile(
+    rf"\b(?P<noun>victim|boy|girl|child|man|woman|teen|teenager|toddler|infant|baby|suspect|shooter|gunman)\s+"
+    rf"(?:is|was|has\s+been|had\s+been)\s+(?:identified\s+as|named)\s+(?:(?P<before>\d{{1,2}})-year-old\s+)?"
+    rf"{_UNTAGGED_NAME}(?![\w'’-]|\s+[A-Z][a-z])(?P<age>\s*,\s*\d{{1,2}}\b)?"
+)
+# A list of the people an incident happened to or was done by, told as such: "The other victims were …", "identified
+# the victims as …", "The injured victims, …, were taken", "The suspects have been identified as: …".
+_LIST_OPEN = re.compile(
+    r"\b(?:(?:the\s+)?(?:(?:other|injured|wounded|dead|four|three|two|five|six)\s+)?(?:victims?|suspects?|dead|injured|"
+    r"wounded)\s+(?:were|are|was|is|have\s+been|had\s+been)(?:\s+identified(?:\s+\w+){0,4}?\s+as)?|"
+    r"identified\s+the\s+(?:(?:other|injured|wounded|dead)\s+)?(?:victims?|suspects?|dead)\s+as|"
+    r"(?:boys|girls|men|women|children|teens|teenagers|brothers|sisters|siblings)\s+(?:were|have\s+been|had\s+been)\s+"
+    r"identified(?:\s+\w+){0,4}?\s+as|"
+    r"[Tt]he\s+(?:(?:other|injured|wounded|dead)\s+)?(?:victims|suspects)\s*,|"
+    r"(?P<death>(?:deaths?|murders?|killings?|slayings?)\s+of))\s*:?\s+",
+    re.I,
+)
+_LIST_ITEM = re.compile(
+    rf"(?:(?P<before>\d{{1,2}})-year-old\s+(?:(?:twins?|brothers?|sisters?)\s+)?)?{_UNTAGGED_NAME}(?![\w'’-])"
+    r"(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\b)?"
+    r"(?:\s*,\s*(?:of|from)\s+[A-Z][\w.'’ ]{0,40}?(?=\s*[,;.]|\s+and\b|$))?"
+    r"(?=\s*(?:[,;.:)]|and\b|were\b|are\b|was\b|$))"  # a name, not "Los Angeles residents"
+)
+# A name the tagger missed, told with an age: "Police arrested Tristan Roe, 28, of Westfield"; "19-year-old Jane Doe was
+# found dead" (their part and fate from the sentence, as for the people named with an age).
+_UNTAGGED_AGED = re.compile(
+    rf"(?:(?<![\w-])(?P<before>\d{{1,2}})-year-old\s+)?{_UNTAGGED_NAME}"
+    r"(?![\w'’-]|\s+[A-Z][a-z])(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\s*,)?"
+)
+_LIST_SEP = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
 _NOT_FIRST = frozenset(
     {"The", "A", "An", "Police", "Officers", "Deputies", "Authorities", "Investigators", "He", "She", "They",
      "His", "Her", "Their", "When", "After", "Before", "While", "Sheriff", "Officer", "Deputy", "Chief", "Detective",
@@ -398,34 +554,93 @@ _UNTAGGED_SENTENCES = 10
 
 
 def _untagged(ctx: Context, ents: CanonicalEntities, known: Sequence[Participant]) -> list[Participant]:
-    """Victims whose names the tagger missed (see :data:`_UNTAGGED_VICTIM`), not told already under their name."""
+    """Victims whose names the tagger missed (see :data:`_UNTAGGED_VICTIM`), and people of a list told as the victims
+    or the suspects (see :data:`_LIST_OPEN`), not told already under their name."""
     seen = {tuple(p.name.lower().split()[:: len(p.name.split()) - 1]) for p in known}
     surnames = {p.name.split()[-1].lower() for p in known}
     other = {e.name for e in ents.entities if e.label not in {"PERSON"}}
+    places = {e.name for e in ents.entities if e.label in {"GPE", "LOC"}}
     out: list[Participant] = []
-    for sent in ctx.sents[:_UNTAGGED_SENTENCES]:  # later, an article recalls other incidents and their people
+    for n, sent in enumerate(ctx.sents):
         text = sent.text
         if _OTHER_TIME.search(text) or _WITNESS.search(text):
             continue
-        for pattern in (_UNTAGGED_VICTIM, _UNTAGGED_IDENTIFIED):
-            for m in pattern.finditer(text):
-                name = m.group("name")
-                words = name.split()
-                if words[0] in _NOT_FIRST or any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words):
-                    continue
-                if name in other or any(name in o or o in name for o in other if len(o.split()) > 1):
-                    continue  # a place or an organisation the tagger knows
-                key = (words[0].lower(), words[-1].lower())
-                if key in seen or words[-1].lower() in surnames:
-                    continue
-                what = (m.groupdict().get("what") or "").lower()
-                dead = any(w in what for w in ("killed", "died", "dead", "fatally", "death"))
-                status = "killed" if dead else ("injured" if what else None)
-                raw_age = re.sub(r"\D", "", m.group("age") or "")
-                age = int(raw_age) if raw_age and 0 < int(raw_age) < 110 else None
-                seen.add(key)
-                surnames.add(words[-1].lower())
-                out.append(Participant(name=name, age=age, role="victim", status=status))
+        # later, an article recalls other incidents and their people: only a list told as the victims is read there
+        for name, raw, role, status, how in _untagged_names(text, lists_only=n >= _UNTAGGED_SENTENCES):
+            words = name.split()
+            if words[0] in _NOT_FIRST or any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words):
+                continue
+            if any(w.lower() in _PLACE_NAME_WORDS for w in words):
+                continue
+            if (how in {"aged", "named"} and name in places) or (
+                not how and (name in other or any(name in o or o in name for o in other if len(o.split()) > 1))
+            ):
+                continue  # a place or an organisation the tagger knows (in a list of victims, the list says who)
+            key = (words[0].lower(), words[-1].lower())
+            if key in seen or (words[-1].lower() in surnames and not how):
+                continue  # a list names each one: "Kevin Pimentel, Brady Pimentel and Trevor Pimentel"
+            raw_age = re.sub(r"\D", "", raw)
+            age = int(raw_age) if raw_age and 0 < int(raw_age) < 110 else None
+            seen.add(key)
+            surnames.add(words[-1].lower())
+            out.append(Participant(name=name, age=age, role=role, status=status))
+    return out
+
+
+def _untagged_names(text: str, *, lists_only: bool = False) -> list[tuple[str, str, str, str | None, str]]:
+    """(name, age text, role, status, how) of the people a sentence names as victims or suspects; how: "list" where told
+    in a list of them, "aged" where told with an age (a firm has no age), "named" where told as who the victim or the
+    suspect is: a person's name, whatever else the tagger took it for."""
+    out: list[tuple[str, str, str, str | None, str]] = []
+    for pattern in () if lists_only else (_UNTAGGED_VICTIM, _UNTAGGED_IDENTIFIED):
+        for m in pattern.finditer(text):
+            what = (m.groupdict().get("what") or "").lower()
+            dead = any(w in what for w in ("killed", "died", "dead", "fatally", "death"))
+            status = "killed" if dead else ("injured" if what else None)
+            how = "named" if pattern is _UNTAGGED_IDENTIFIED else ""
+            out.append((m.group("name"), m.group("age") or "", "victim", status, how))
+    if not lists_only:
+        for m in _UNTAGGED_NAMED.finditer(text):
+            role = "suspect" if m.group("noun") in _SUSPECT_NOUNS else "victim"
+            out.append((m.group("name"), m.group("age") or m.group("before") or "", role, None, "named"))
+    for cue in _LIST_OPEN.finditer(text):
+        if cue.group("death") and lists_only:
+            continue  # "the killing of Jane Doe" far down an article: often of another incident it recalls
+        said = cue.group(0).lower()
+        role = "suspect" if "suspect" in said else "victim"
+        status = None
+        if role == "victim" and re.search(r"\b(?:dead|killed|slain|deceased)\b", said):
+            status = "killed"
+        elif role == "victim" and re.search(r"\b(?:injured|wounded|hurt)\b", said):
+            status = "injured"
+        pos = cue.end()
+        while (item := _LIST_ITEM.match(text, pos)) is not None:
+            out.append((item.group("name"), item.group("age") or item.group("before") or "", role, status, "list"))
+            pos = item.end()
+            sep = _LIST_SEP.match(text, pos)
+            if sep is None:
+                break
+            pos = sep.end()
+    if not lists_only:
+        pos = 0
+        while (hit := _UNTAGGED_AGED.search(text, pos)) is not None:
+            pos = hit.start("name") + 1
+            if re.search(r"[A-Z][\w'’.-]*\s+$", text[: hit.start("name")]):
+                continue  # "Indianapolis Metro Police": a name runs on before it
+            pos = hit.end()
+            if not (hit.group("before") or hit.group("age")):
+                continue
+            name = hit.group("name")
+            if re.search(r"\b(?:of|from|in|at|near)\s+$", text[: hit.start("name")]):
+                continue  # "Jane Doe, of West Haven, 26,": where someone lives
+            if re.search(
+                rf"\b(?:said|says|told|according\s+to)\s+(?:\w+\s+){{0,3}}{re.escape(name)}", text
+            ) or re.match(r"\s*(?:,\s*\d{1,2}\s*,)?\s*(?:said|says|told)\b", text[hit.end("name") :]):
+                continue  # who speaks: "said neighbour Jane Doe, 45"
+            read = _fate([text])
+            if read is not None:
+                fate = ", ".join(sorted(read[1])) or None
+                out.append((name, hit.group("age") or hit.group("before") or "", read[0], fate, "aged"))
     return out
 
 
@@ -472,6 +687,54 @@ def _family_name(
                 if len(full) >= 2 and full[0] != words[0]:
                     return f"{words[0]} {full[-1]}"
     return first
+
+
+# Words written before a surname that are no first name: titles, and words that open a sentence.
+_TITLES = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "rev", "reverend", "pastor", "father", "coach", "judge", "sen", "rep",
+     "gov", "mayor", "officer", "deputy", "trooper", "sheriff", "chief", "detective", "sergeant", "sgt", "lt",
+     "capt", "captain", "lieutenant", "corporal", "cpl", "agent", "prosecutor", "attorney", "president", "sir"}
+)  # fmt: skip
+
+
+def _first_name_before(surname: str, ctx: Context, ents: CanonicalEntities) -> str:
+    """A surname the tagger kept alone ("Galarza" of "19-year-old Justice Galarza"; "Peek" of "identified the child as
+    Sincere Peek"), where the text writes one first name right before it: the full name. Not where it writes two
+    different first names, a title ("Officer Peek") or a capitalised word opening a sentence, nor where the article
+    names someone in full with that word ("Braison" of "Braison Howard")."""
+    if not surname[:1].isupper() or len(surname) < 2:
+        return surname
+    for e in ents.entities:
+        full = ents.names.get(e.id, "").split()
+        if e.label == "PERSON" and len(full) >= 2 and surname in full:
+            return surname  # the full name is told ("Braison" of "Braison Howard"): that person, already counted
+    firsts = set()
+    for tok in ctx.doc:
+        if tok.text != surname:
+            continue
+        words: list[Token] = []
+        j = tok.i - 1
+        while j >= 0 and len(words) < 3 and _name_word(ctx.doc[j]):
+            words.insert(0, ctx.doc[j])
+            j -= 1
+        if 1 <= len(words) <= 2 and not words[0].is_sent_start:  # a capitalised word opening a sentence: no name
+            firsts.add(" ".join(w.text for w in words))
+    return f"{firsts.pop()} {surname}" if len(firsts) == 1 else surname
+
+
+def _name_word(tok: Token) -> bool:
+    """A word that may be a first or middle name before a surname: a proper noun, not a title or a common word."""
+    text = tok.text
+    return (
+        tok.pos_ == "PROPN"
+        and bool(tok.whitespace_)
+        and tok.ent_type_ in {"PERSON", ""}
+        and re.fullmatch(_NAME_WORD, text) is not None
+        and not tok.is_stop
+        and text.lower() not in _TITLES
+        and text.lower() not in _NOT_NAME_WORDS
+        and text not in _NOT_FIRST
+    )
 
 
 def _read_aged(

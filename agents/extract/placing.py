@@ -20,6 +20,7 @@ from schemas.extraction import Place
 __all__ = ["dateline", "outlet_start", "resolve_place"]
 
 _NEIGHBOURHOOD_KM = 20.0  # a place this close to a city five times its size is part of it
+_POLICE_KM = 40.0  # as far from the centre of a large city as its own police work
 _NOT_PLACES = frozenset({"u.s.", "us", "united states", "america", "usa", "the united states"})
 _PLACE_LIKE = frozenset({"GPE", "LOC", "PERSON", "ORG", "NORP"})
 
@@ -38,7 +39,47 @@ def _named_places(ents: CanonicalEntities, text: str, outlet: tuple[int, int]) -
         if e.label in _PLACE_LIKE
     ]
     names = [n for _, at, n in sorted(spans) if at >= 0 and n.lower() not in _NOT_PLACES]
-    return [n for n in names if (state_name(n) is None or _in_district(n)) and not _AREA_WORDS.search(n)]
+    names = [n for n in names if (state_name(n) is None or _in_district(n)) and not _AREA_WORDS.search(n)]
+    kin = _person_words(ents)
+    out: list[str] = []
+    for n in names:
+        if n in kin:
+            continue
+        out.append(n)
+        school = _SCHOOL.match(n)
+        if school:  # "Riverdale High School students": the school is named for its town
+            out.append(school.group(1))
+    return list(dict.fromkeys(out))
+
+
+_SCHOOL = re.compile(r"^((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) (?:High|Middle|Elementary|Junior High) School$")
+
+
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?")
+
+
+def _person_words(ents: CanonicalEntities) -> set[str]:
+    """The first and last names of the people the text names in full ("Copeland" of "Samyah Copeland", "Morgan" of
+    "Morgan Slaight"): told alone they are the person again, not a town of that name. A name the gazetteer holds as a
+    whole ("Boiling Springs") is no person's, nor a large city's name outside a person's ("Denver Broncos")."""
+    out: set[str] = set()
+    for e in ents.entities:
+        words = e.name.split()
+        if e.label not in {"PERSON", "GPE", "ORG", "FAC"} or len(words) != 2 or cities_named(e.name):
+            continue
+        if (
+            all(_NAME_WORD.fullmatch(w) for w in words)
+            and not _AREA_WORDS.search(e.name)
+            and not _COMPASS.search(e.name)
+        ):
+            # The tagger calls some people places or organisations, but "Denver Broncos" is a team of Denver: a
+            # large city's name in an entity not tagged as a person stays a place.
+            out.update(w for w in words if e.label == "PERSON" or not _large_city(w))
+    return out
+
+
+def _large_city(name: str) -> bool:
+    return any(c.population >= _CITY_OF_PARTS for c in cities_named(name))
 
 
 # The part of a headline after " - " or " | " that names the outlet: "… - WQOW TV: Eau Claire, WI", "… | KSLA News 12
@@ -58,13 +99,39 @@ def outlet_start(title: str) -> int:
     return len(title)
 
 
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \w matches
+
+
+def _mentions(name: str, text: str, *, fold: bool = False) -> list[tuple[int, int]]:
+    """Where ``text`` names ``name`` as a whole word or words, no word character on either side (``fold``: in any
+    case). Plain string search: a regex built for each name would be compiled anew for nearly every name of every
+    article."""
+    hay, needle = (text.lower(), name.lower()) if fold else (text, name)
+    if not needle or len(hay) != len(text) or len(needle) != len(name):  # (lower() changed a length: rare scripts)
+        flags = re.I if fold else 0
+        return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags)]
+    out: list[tuple[int, int]] = []
+    at = hay.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if (at == 0 or not _is_word(text[at - 1])) and (end == len(text) or not _is_word(text[end])):
+            out.append((at, end))
+            at = hay.find(needle, end)
+        else:
+            at = hay.find(needle, at + 1)
+    return out
+
+
 def _first_mention(name: str, text: str, outlet: tuple[int, int]) -> int:
     """Where the text first names ``name`` by itself (not as the start of a longer name: "Miami" in "Miami Gardens"),
     outside the headline's outlet name (-1: nowhere else)."""
-    longer = "" if name.endswith(".") else "(?! [A-Z])"  # "D.C. She": a sentence's end, not a longer name
-    for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w){longer}", text):  # "Miami" in "Miami Gardens" is not
-        if not outlet[0] <= match.start() < outlet[1]:
-            return match.start()
+    for start, end in _mentions(name, text):
+        # "D.C. She": a sentence's end; "Miami Gardens": a longer name
+        if not name.endswith(".") and text[end : end + 1] == " " and "A" <= text[end + 1 : end + 2] <= "Z":
+            continue
+        if not outlet[0] <= start < outlet[1]:
+            return start
     return -1
 
 
@@ -73,6 +140,13 @@ def _first_mention(name: str, text: str, outlet: tuple[int, int]) -> int:
 _DATELINE = re.compile(
     r"^[ \t]*(?:\((?P<paren>[A-Z][A-Z .'’-]{2,30})\)|(?P<city>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]*){0,3}))"
     r"(?:,\s*(?P<state>[A-Z][A-Za-z.]{1,14}(?:\s[A-Z][a-z.]+)?))?\s*(?:\([^)\n]{1,30}\)\s*)?(?:--|[-—–])(?:\s|$)",
+    re.M,
+)
+# "Killingly (AP) —", "Glen Flora, Wis. (WQOW) -": a dateline in the text's own case, told by the agency's or the
+# station's letters in brackets.
+_AGENCY_DATELINE = re.compile(
+    r"^[ \t]*(?P<city>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})(?:,\s*(?P<state>[A-Z][A-Za-z.]{1,14}(?:\s[A-Z][a-z.]+)?))?"
+    r"\s*\((?:AP|[A-Z][A-Z0-9 -]{1,9})\)\s*(?:--|[-—–])(?:\s|$)",
     re.M,
 )
 _DATELINE_LINES = 6
@@ -84,10 +158,10 @@ def dateline(text: str) -> tuple[str, str | None] | None:
     headline; None without a dateline, or for a county's or a state's name ("HENRY COUNTY, Ind." / "WASHINGTON")."""
     lines = text.split("\n")[1:]
     head = "\n".join([line for line in lines if line.strip()][:_DATELINE_LINES])
-    match = _DATELINE.search(head)
+    match = _DATELINE.search(head) or _AGENCY_DATELINE.search(head)
     if match is None:
         return None
-    raw = (match.group("paren") or match.group("city") or "").strip()
+    raw = (match.groupdict().get("paren") or match.group("city") or "").strip()
     if _NOT_DATELINE.search(raw) or _call_letters_alone(raw) or raw.endswith(("COUNTY", "PARISH")):
         return None
     name = " ".join(w.capitalize() if w.isalpha() else w.title() for w in raw.split())
@@ -102,7 +176,7 @@ def dateline(text: str) -> tuple[str, str | None] | None:
 def _told_again(name: str, text: str) -> bool:
     """Whether the text names a dateline's city a second time (the headline included; in any case), not as the
     town of the hospital the victim was taken to."""
-    found = [m for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I) if not _at_hospital(m, text)]
+    found = [span for span in _mentions(name, text, fold=True) if not _at_hospital(span, text)]
     return len(found) > 1
 
 
@@ -117,17 +191,15 @@ _HOSPITAL_BEFORE = re.compile(
 )
 
 
-def _at_hospital(match: re.Match[str], text: str) -> bool:
-    return bool(
-        _HOSPITAL_AFTER.match(text, match.end())
-        or _HOSPITAL_BEFORE.search(text[max(0, match.start() - 140) : match.start()])
-    )
+def _at_hospital(span: tuple[int, int], text: str) -> bool:
+    start, end = span
+    return bool(_HOSPITAL_AFTER.match(text, end) or _HOSPITAL_BEFORE.search(text[max(0, start - 140) : start]))
 
 
 def _hospital_town(name: str, text: str) -> bool:
     """Whether the text names a place only as the town of a hospital."""
-    found = list(re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text))
-    return bool(found) and all(_at_hospital(m, text) for m in found)
+    found = _mentions(name, text)
+    return bool(found) and all(_at_hospital(span, text) for span in found)
 
 
 _COMPASS = re.compile(
@@ -189,6 +261,92 @@ def _title_places(title: str, states: Sequence[str]) -> list[str]:
     return [n for *_, n in sorted(found)]  # the longest name first: "Miami Gardens" before "Miami"
 
 
+_HEADLINE_AT = re.compile(
+    r"\b(?:in|near|outside|(?:north|south|east|west)(?:east|west)?\s+of)\s+((?:[A-Z][a-z]+[ -]){0,2}[A-Z][a-z]+)",
+    re.I,
+)
+
+
+def _headline_towns(headline: str) -> list[str]:
+    """Towns of the United States a headline puts the incident in, near or beside ("… in Elgin", "… East of
+    Bozeman"), the longest name first."""
+    out = []
+    for match in _HEADLINE_AT.finditer(headline):
+        words = match.group(1).split()
+        if not words[0][:1].isupper():
+            continue
+        for size in range(len(words), 0, -1):
+            name = " ".join(words[:size])
+            if state_name(name) is None and any(c.country == "United States" for c in cities_named(name)):
+                out.append(name)
+                break
+    return out
+
+
+# The incident's own sentence: one that tells of casualties or of where "it happened" ("A 2-year-old boy was shot
+# and killed near his home in Denmark", "The shooting happened … at a home on Farmers Crossing Road in White Plains").
+_CASUALTY_SENTENCE = re.compile(
+    r"\b(?:shot|shooting|shootings|killed|dead|died|dies|wounded|injured|murdered|slain|stabbed|gunfire|fatally|"
+    r"happened|occurred)\b",
+    re.I,
+)
+_INCIDENT_AT = re.compile(
+    r"\b(?:in|near|outside(?:\s+of)?|suburb\s+of)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
+    r"((?:[A-Z][a-z]+[ -]){0,2}[A-Z][a-z]+)(?![\w-])",
+)
+# What follows a capitalized name that makes it no town: a possessive ("Pittsburgh's Allentown neighborhood"), a
+# county, a street or a hospital.
+_NOT_TOWN_AFTER = re.compile(
+    r"['’]s?\b|\s*(?:County|Parish|Township|Borough|Co\.|Hospital|Medical|Regional|Area|Drive|Street|St\.|Road|"
+    r"Rd\.|Avenue|Ave\.|Lane|Boulevard|Blvd\.|Highway|Way|Court|Trail|Park)\b"
+)
+_AT_HOSPITAL_BEFORE = re.compile(r"\b(?:hospital|medical center)\b[^.]*$", re.I)
+_INCIDENT_LINES = 12  # the lead: the first paragraphs after the headline
+# A sentence ends after a word's full stop, not an abbreviation's ("9 a.m. Monday", "Sept. 19", "Lt. Jane Doe").
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[a-z]{3}[.!?])|(?<=[A-Z][a-z]{4}[.!?])|(?<=\d[.!?])|(?<=[.!?][\"”]))\s+(?=[A-Z\"“])"
+)
+_TIME_WORDS = frozenset(
+    "January February March April May June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday".split()
+)
+
+
+def _incident_towns(text: str) -> list[str]:
+    """The town the lead's first sentence of the incident puts it in ("… shot and killed near his home in Denmark",
+    "… died after an accidental shooting in Elgin Friday"): not the headline's (read apart), nor a hospital's town,
+    a county, a street, a state or a part of a city; a name the gazetteer lacks is given as the text writes it."""
+    at = 0
+    seen = 0
+    for line in text.split("\n"):
+        start, at = at, at + len(line) + 1
+        if not line.strip() or start == 0:
+            continue
+        seen += 1
+        if seen > _INCIDENT_LINES:
+            break
+        for sentence in _SENTENCE_END.split(line):
+            if not _CASUALTY_SENTENCE.search(sentence):
+                continue
+            for match in _INCIDENT_AT.finditer(sentence):
+                raw = match.group(1)
+                words = raw.replace("-", " ").split()
+                if (
+                    _NOT_TOWN_AFTER.match(sentence, match.end(1))
+                    or _AREA_WORDS.search(raw)
+                    or _COMPASS.search(raw)
+                    or words[0] in _TIME_WORDS
+                    or _AT_HOSPITAL_BEFORE.search(sentence, 0, match.start())
+                ):
+                    continue
+                while words and (words[-1] in _TIME_WORDS or state_name(words[-1]) is not None):
+                    words = words[:-1]  # "in Elgin Friday", "in Ivanhoe Texas"
+                name = " ".join(words)
+                if words and not any(state_name(w) for w in words) and name.lower() not in _NOT_PLACES:
+                    return [name]  # the whole name: "Pine Hollow" is not Pine
+    return []
+
+
 _RESIDENT = re.compile(
     r"\s+(?:[a-z]+\s+)?(?:man|woman|men|women|teen|teenager|boy|girl|child|toddler|student|senior|officer|resident|"
     r"couple|family|mother|father|mom|dad|native|deputy)s?\b",
@@ -197,8 +355,8 @@ _RESIDENT = re.compile(
 
 
 def _end_of(name: str, headline: str) -> int:
-    match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", headline)
-    return match.end() if match else len(headline)
+    found = _mentions(name, headline)
+    return found[0][1] if found else len(headline)
 
 
 def _states_named(ents: CanonicalEntities, pairs: Sequence[CityState]) -> list[str]:
@@ -255,7 +413,9 @@ def _cities(name: str, region: str | None) -> list[City]:
     return [c for c in found if region is None or c.region == region]
 
 
-def _choose(names: Sequence[str], region: str | None, trusted: Sequence[str]) -> tuple[str, City | None] | None:
+def _choose(
+    names: Sequence[str], region: str | None, trusted: Sequence[str], lacking: Sequence[str] = ()
+) -> tuple[str, City | None] | None:
     """The first name that is a city of the region (its largest of that name); without a region, the first name
     that is a city anywhere (its largest). A town the gazetteer does not hold (fewer than 1,000 people) is taken
     where the text itself writes it as a city: a dateline or a "City, State" pair (``trusted``). A part of a city
@@ -266,17 +426,16 @@ def _choose(names: Sequence[str], region: str | None, trusted: Sequence[str]) ->
             return name, candidates[0]
         if region is not None and name in trusted and not cities_named(name):
             return name, None
+        if region is not None and name in lacking and not _cities(name, region):
+            return name, None
     return None
 
 
-def _enclosing(city: City, others: Sequence[tuple[City, ...]]) -> City | None:
+def _enclosing(city: City, others: Sequence[tuple[City, ...]], within: float = _NEIGHBOURHOOD_KM) -> City | None:
     """A much larger city the text names that this place lies inside of."""
     for group in others:
         for other in group:
-            if (
-                other.population >= max(5 * city.population, _CITY_OF_PARTS)
-                and distance_km(city, other) < _NEIGHBOURHOOD_KM
-            ):
+            if other.population >= max(5 * city.population, _CITY_OF_PARTS) and distance_km(city, other) < within:
                 return other
     return None
 
@@ -340,6 +499,9 @@ def resolve_place(
         resident = [n for n in names if n != stated[0] and _RESIDENT.match(headline, _end_of(n, headline))]
         at = names.index(stated[0])
         names = [n for n in names[:at] if n not in resident] + [stated[0]] + resident + names[at + 1 :]
+    if not states:  # "Three People Dead East of Bozeman": a headline's town after "in", "near", "east of"
+        names += [n for n in _headline_towns(headline) if n not in names]
+    lead = list(names)  # the headline's towns and the frame's, the dateline's: before the incident sentence's
     names += [n for n in _named_places(ents, text, outlet) if n not in names]
     names += [stated[0]] if stated and stated[0] not in names else []
     hospital = [n for n in names if _hospital_town(n, text)]  # tried last
@@ -357,8 +519,21 @@ def resolve_place(
         # No state named, but the text's places agree on one: the headline's towns of that state come first.
         in_title = _title_places(headline, [chosen_region])
         names = [*in_title, *(n for n in names if n not in in_title)]
+    # The lead's incident sentence names the town before the text's other places do ("A 2-year-old boy was shot
+    # near his home in Denmark" over a page's other stories). A town the gazetteer lacks in the text's own state is
+    # taken as the text writes it, unless the text names a large city of that state it may be a part of.
+    towns = _incident_towns(text) if chosen_region is not None else []
+    lacking: list[str] = []
+    own_states = [*_states_named(ents, pairs), *([stated[1]] if stated and stated[1] else [])]
+    large = [c for n in [*names, *support] for c in _cities(n, chosen_region) if c.population >= _CITY_OF_PARTS]
+    if police is None and not large and chosen_region in own_states:
+        lacking = [n for n in towns if not _cities(n, chosen_region) and _town_like(n)]
+    towns = [n for n in towns if _cities(n, chosen_region) or n in lacking]
+    if towns:
+        at = max((names.index(n) + 1 for n in lead if n in names and n not in hospital), default=0)
+        names = list(dict.fromkeys([*names[:at], *towns, *names[at:]]))
     trusted = [n for n in [*(p.city for p in pairs), *([stated[0]] if told and stated else [])] if _town_like(n)]
-    found = _choose(names, chosen_region, trusted)
+    found = _choose(names, chosen_region, trusted, lacking)
     if found is None and police is not None:  # no town the gazetteer knows, but the police's city
         return Place(name=police.name, city=police.name, region=police.region, country=police.country)
     if found is None:
@@ -372,6 +547,8 @@ def resolve_place(
     if police is not None:
         others.insert(0, (police,))  # "Chicago police said": the place is a neighbourhood of Chicago
     larger = _enclosing(chosen, others)
+    if larger is None and police is not None and _enclosing(chosen, [(police,)], _POLICE_KM) is not None:
+        larger = police  # "San Diego police" at "Rancho Penasquitos": a city's police work inside its limits
     if larger is not None and larger.region == chosen.region:
         return Place(name=name, city=larger.name, region=larger.region, country=larger.country)
     return Place(name=name, city=chosen.name, region=chosen.region or chosen_region, country=chosen.country)

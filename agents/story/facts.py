@@ -135,9 +135,17 @@ def _participants(ordered: Sequence[FactReport], provenance: Provenance, moved: 
             if before and status != before:  # a status that moved forward: a development of this report
                 provenance[f"participant:{key[0]}|{key[1]}"] = (aid, source)
                 moved.append(aid)
+    # Ages other reports give people they name in full ("Jane Doe, 34,"), for participants told without one
+    told: dict[tuple[str, str], list[int]] = {}
+    for *_, facts in ordered:
+        for told_name, told_age in facts.ages.items():
+            key = _slot_key(participant_key(told_name), list(merged))
+            if key in merged:
+                told.setdefault(key, []).append(told_age)
     out = []
     # How many participants carry each surname: a family's spelling is the one its other members are told by
     surnames = [{participant_key(n)[0] for n in slot["names"]} for slot in merged.values()]  # type: ignore[attr-defined]
+    _keys = list(merged)
     for at, slot in enumerate(merged.values()):
         names: list[str] = slot["names"]  # type: ignore[assignment]
         family = Counter(w for n, words in enumerate(surnames) if n != at for w in words)
@@ -150,6 +158,8 @@ def _participants(ordered: Sequence[FactReport], provenance: Provenance, moved: 
         counts = Counter(n for n in names if len(n.split()) == fullest)
         last = {n: at for at, n in enumerate(names)}
         name = max(counts, key=lambda n: (counts[n], family[participant_key(n)[0]], last[n]))
+        if not ages:
+            ages = told.get(_keys[at], [])
         age = Counter(ages).most_common(1)[0][0] if ages else None
         role = "suspect" if "suspect" in roles else (_most_common(roles) if roles else None)
         text = ", ".join(s for s in _STATUS_ORDER if s in status) or None

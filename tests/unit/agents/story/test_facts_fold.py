@@ -57,3 +57,21 @@ def test_a_first_name_spelled_two_ways_is_one_participant() -> None:
     facts, _ = fold_facts([("a", "A", _day(1), kin), ("b", "B", _day(2), ArticleFacts(type="shooting", participants=[
         Participant(name="Jayla Smith", role="victim")]))])  # fmt: skip
     assert len(facts.participants) == 2
+
+
+def test_an_age_another_report_gives_a_person_it_names_fills_the_participant() -> None:
+    """One report lists the victims without ages; another names one of them with an age but not as a victim (a
+    bulleted list the parse does not read): the story's participant has that age. Ages of people who are no
+    participant add no one."""
+    listing = ArticleFacts(
+        type="shooting",
+        killed=2,
+        participants=[Participant(name="Nia Ward", role="victim"), Participant(name="Tomas Reyes", role="victim")],
+    )
+    bullets = ArticleFacts(type="shooting", killed=2, ages={"Nia Ward": 24, "Linda Park": 51})
+    facts, _ = fold_facts([("a", "A", _day(1), listing), ("b", "B", _day(1), bullets)])
+    assert {p.name: p.age for p in facts.participants} == {"Nia Ward": 24, "Tomas Reyes": None}
+    # a participant's own age wins over one told elsewhere
+    listing.participants[0] = Participant(name="Nia Ward", age=25, role="victim")
+    facts, _ = fold_facts([("a", "A", _day(1), listing), ("b", "B", _day(1), bullets)])
+    assert {p.name: p.age for p in facts.participants}["Nia Ward"] == 25
