@@ -109,10 +109,20 @@ _FAMILY_SIZE = re.compile(r"\b(?:father|mother|parent|dad|mom|grand(?:father|mot
 _NEGATED = re.compile(r"\b(?:no|not|not\s+a\s+single)\s*$", re.I)
 
 
+# A word every pattern of _CASUALTY_PATTERNS needs (any case): a sentence without one states no count.
+_CASUALTY_WORD = re.compile(r"kill|dead|died|murder|slain|shot|fatal|gunned|injur|wound|hurt|hospital|death", re.I)
+# A word _ONE_KILLED or _ONE_HURT needs.
+_SINGULAR_WORD = re.compile(
+    r"shot|kill|fatal|dies|died|dead|slain|murder|gunned|wound|injur|hurt|hospital|struck|grazed|condition", re.I
+)
+
+
 def find_casualties(text: str) -> tuple[dict[str, int], int]:
     """Counts and the offset of the first phrase that states one."""
     found: dict[str, int] = {}
     first = len(text)
+    if not _CASUALTY_WORD.search(text):
+        return found, first  # (one search instead of every pattern's)
     for kind, pattern in _CASUALTY_PATTERNS:
         for match in pattern.finditer(text):
             raw = match.group("n").strip()
@@ -179,6 +189,8 @@ def singular_casualties(text: str) -> dict[str, int]:
 
     Killed wins over hurt for the sentence ("a man was shot and later died").
     """
+    if not _SINGULAR_WORD.search(text):
+        return {}
     if _ONE_KILLED.search(text):
         return {"killed": 1}
     if _ONE_HURT.search(text):

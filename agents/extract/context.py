@@ -35,6 +35,7 @@ class Context:
     quoted: list[tuple[int, int]]  # character spans of quotations
     text: str  # doc.text, joined once (the property rebuilds it on every access)
     ents_spans: tuple[Span, ...]  # doc.ents, built once
+    sent_texts: list[str]  # each sentence's text, sliced once (Span.text joins its tokens on every access)
 
     def sent(self, tok: Token) -> Span:
         return self.sents[self.sent_of[tok.i]]
@@ -141,6 +142,7 @@ def build_context(doc: Doc, ents: CanonicalEntities, text: str | None = None) ->
         quoted,
         text,
         tuple(doc.ents),
+        [text[s.start_char : s.end_char] for s in sents],
     )
 
 

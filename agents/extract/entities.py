@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy
 from rapidfuzz.distance import Levenshtein
+from spacy.attrs import IS_ALPHA, IS_LOWER, LOWER, POS
 from spacy.strings import get_string_id
+from spacy.symbols import ADJ, ADV, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from schemas.extraction import Entity
@@ -297,13 +299,26 @@ def _alone_on_its_line(span: Span) -> bool:
     return bool(span[0].is_sent_start) and (after == len(doc) or bool(doc[after].is_sent_start))
 
 
+_COMMON_POS_IDS = numpy.array([NOUN, VERB, ADJ, ADV], dtype=numpy.uint64)  # _COMMON_POS as symbols
+
+
+def _lowercase_common_words(doc: Doc, start: int) -> set[int]:
+    """The LOWER ids of the words from ``start`` on written in lowercase as nouns, verbs, adjectives or adverbs
+    (from the Doc's attribute arrays: no Token object per word)."""
+    if start >= len(doc):
+        return set()
+    arr = doc.to_array([LOWER, IS_LOWER, IS_ALPHA, POS])[start:]
+    keep = (arr[:, 1] != 0) & (arr[:, 2] != 0) & numpy.isin(arr[:, 3], _COMMON_POS_IDS)
+    return {int(x) for x in arr[keep, 0]}
+
+
 def canonicalize_entities(doc: Doc) -> CanonicalEntities:
     """Group the doc's entity mentions into canonical entities (deterministic)."""
     mentions: list[_Mention] = []
     title_end = _first_line_end(doc)
     # Words the text below the headline uses as common words (in lowercase), minus the words of its longer
     # names ("Felt" is Mark Felt's surname however often the text says "felt"). A headline alone has none.
-    written_lower = {t.lower for t in doc[title_end:] if t.is_lower and t.is_alpha and t.pos_ in _COMMON_POS}
+    written_lower = _lowercase_common_words(doc, title_end)
     lower_anywhere = set(written_lower)
     written_lower -= {t.lower for span in doc.ents if len(span) > 1 and span.start >= title_end for t in span}
     for span in doc.ents:

@@ -272,12 +272,14 @@ def extract_events(
             m.actors = [a for a in m.actors if not a.startswith("np:")]
         m.roles = {p: ctx.roles[p] for p in m.entities if p in ctx.roles}
         m.names = {p: ents.names[p] for p in m.entities if p in ents.names}
-    _attach_figures(sents, ordered)
+    _attach_figures(sents, ordered, ctx.sent_texts)
     frames = _fold(ordered)
     _date_main_incident(frames, times, published, ctx)
     pairs = city_states(ctx.text) if any(m.kind in INCIDENT_TYPES for m in frames) else []
     return [
-        _frame(m, sents, _incident_place(m, ctx.text, ents, pairs) if m.kind in INCIDENT_TYPES else (None, None))
+        _frame(
+            m, ctx.sent_texts, _incident_place(m, ctx.text, ents, pairs) if m.kind in INCIDENT_TYPES else (None, None)
+        )
         for m in frames
     ]
 
@@ -312,11 +314,11 @@ def frame_at_token(
         mention.actors = [a for a in mention.actors if not a.startswith("np:")]
     mention.roles = {p: ctx.roles[p] for p in mention.entities if p in ctx.roles}
     mention.names = {p: ents.names[p] for p in mention.entities if p in ents.names}
-    _attach_figures(ctx.sents, [mention])
+    _attach_figures(ctx.sents, [mention], ctx.sent_texts)
     place: tuple[str | None, str | None] = (None, None)
     if kind in INCIDENT_TYPES:
         place = _incident_place(mention, ctx.text, ents, city_states(ctx.text))
-    return _frame(mention, ctx.sents, place)
+    return _frame(mention, ctx.sent_texts, place)
 
 
 def speakers(tok: Token, ctx: Context) -> list[str]:
@@ -411,14 +413,14 @@ def _attach_place(mention: _Mention, tok: Token, places: Sequence[Span], ctx: Co
                 return
 
 
-def _attach_figures(sents: Sequence[Span], mentions: list[_Mention]) -> None:
+def _attach_figures(sents: Sequence[Span], mentions: list[_Mention], texts: Sequence[str]) -> None:
     """Durations, casualty counts and amounts of a sentence go to the nearest fitting mention."""
     by_sent: dict[int, list[_Mention]] = {}
     for m in mentions:
         by_sent.setdefault(m.sent_index, []).append(m)
     last_incident: _Mention | None = None
     for index, sent in enumerate(sents):
-        text = sent.text
+        text = texts[index]
         here = by_sent.get(index, [])
         incidents = [m for m in here if m.kind in INCIDENT_TYPES]
         durable = [m for m in here if m.kind in DURATION_TYPES]
@@ -575,7 +577,7 @@ def _fold(mentions: list[_Mention]) -> list[_Mention]:
     return frames
 
 
-def _frame(m: _Mention, sents: Sequence[Span], place: tuple[str | None, str | None]) -> EventFrame:
+def _frame(m: _Mention, texts: Sequence[str], place: tuple[str | None, str | None]) -> EventFrame:
     attributes: dict[str, str | int | float] = dict(m.attributes)
     if CASUALTY_KEYS & attributes.keys():
         counts = {k: int(v) for k, v in attributes.items() if k in CASUALTY_KEYS}
@@ -598,7 +600,7 @@ def _frame(m: _Mention, sents: Sequence[Span], place: tuple[str | None, str | No
         when_text=m.when_text,
         where=m.where,
         attributes=dict(sorted(attributes.items())),
-        sentence=sents[m.sent_index].text.strip(),
+        sentence=texts[m.sent_index].strip(),
         sentence_index=m.sent_index,
         start=m.start,
         end=m.end,

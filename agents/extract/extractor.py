@@ -173,7 +173,7 @@ def extract_from_doc(doc: Doc, article: Article) -> ArticleExtraction:
     return ArticleExtraction(
         article=article,
         extractor_version=EXTRACTOR_VERSION,
-        sentences=[text for s in ctx.sents if (text := s.text.strip())],
+        sentences=[t.strip() for t in ctx.sent_texts if t.strip()],
         entities=ents.entities,
         events=events,
         quotes=extract_quotes(doc, ents, ctx),

@@ -155,7 +155,7 @@ def article_facts(
 ) -> ArticleFacts:
     """The facts of one article's main incident (all None when it reports none)."""
     main = main_incident(events)
-    sentences = [t for sent in ctx.sents[: LEAD_SENTENCES + 2] if (t := sent.text.strip())]
+    sentences = [t.strip() for t in ctx.sent_texts[: LEAD_SENTENCES + 2] if t.strip()]
     title, body = (sentences[0], sentences[1:]) if sentences else ("", [])
     killed, injured, wounded_counted = _read_lead(title, body)
     if main is None:

@@ -187,7 +187,7 @@ def _told_age(start: int, end: int, text: str) -> int | None:
     before = text[max(0, start - 70) : start]
     before = before[before.rfind("\n") + 1 :]  # an age is told on the name's own line ("… of 15-year-old\n\nJohn Roe")
     m = _AGE_AFTER.match(after) or _AGE_PAREN.match(after) or _AGE_APPOS_AFTER.match(after) or _BOTH_AFTER.match(after)
-    if m is None:
+    if m is None and "year" in before.lower():  # (what _AGE_BEFORE needs: "…-year-old")
         m = _AGE_BEFORE.search(before)
     if m is None:
         return None
@@ -431,7 +431,7 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         role: str | None = None
         status: set[str] = set()
         # "Last year, a 4-year-old boy, Kamarion Posey, shot himself": a sentence of another incident gives no role.
-        if not _OTHER_TIME.search(ctx.sents[ctx.sent_of[i]].text):
+        if not _OTHER_TIME.search(ctx.sent_texts[ctx.sent_of[i]]):
             role, status = _read_mention(tok)
             if role is None:
                 role, status = _read_text(span, ctx.text)
@@ -481,8 +481,7 @@ def lone_victim_age(people: list[Participant], ctx: Context) -> list[Participant
         return people
     known = {p.age for p in people if p.age is not None}
     ages: set[int] = set()
-    for sent in ctx.sents:
-        text = sent.text
+    for text in ctx.sent_texts:
         if _OTHER_TIME.search(text) or not (_DIED.search(text) or _HURT_CUE.search(text)):
             continue
         ages |= {int(parse_number(a.group(1)) or 0) for a in _AGED_PERSON.finditer(text)}
@@ -561,8 +560,7 @@ def _untagged(ctx: Context, ents: CanonicalEntities, known: Sequence[Participant
     other = {e.name for e in ents.entities if e.label not in {"PERSON"}}
     places = {e.name for e in ents.entities if e.label in {"GPE", "LOC"}}
     out: list[Participant] = []
-    for n, sent in enumerate(ctx.sents):
-        text = sent.text
+    for n, text in enumerate(ctx.sent_texts):
         if _OTHER_TIME.search(text) or _WITNESS.search(text):
             continue
         # later, an article recalls other incidents and their people: only a list told as the victims is read there
@@ -672,7 +670,7 @@ def _family_name(
     if any(words[0] == n[-1] for n in full_named if len(n) >= 2):
         return first  # "Willis" of "Zion Willis", told by one name: not someone else's kin
     for n in sorted(sentences_of.get(eid, [])):
-        if not _FAMILY.search(ctx.sents[n].text):
+        if not _FAMILY.search(ctx.sent_texts[n]):
             continue
         for i, other in ctx.person_positions:
             if (
@@ -753,7 +751,7 @@ def _read_aged(
         role, _, age = found[eid]
         if role is not None or age is None or eid in official:
             continue
-        read = _fate([ctx.sents[n].text for n in sorted(sentences_of.get(eid, [])) if (eid, n) not in speakers])
+        read = _fate([ctx.sent_texts[n] for n in sorted(sentences_of.get(eid, [])) if (eid, n) not in speakers])
         if read is not None:
             found[eid] = (read[0], read[1], age)
 
