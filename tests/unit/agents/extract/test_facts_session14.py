@@ -3,12 +3,8 @@ agents.extract.facts). Hand-written sentences."""
 
 from __future__ import annotations
 
-from schemas import Article, ArticleFacts
-
-
-def _facts(extractor, title: str, text: str) -> ArticleFacts:  # type: ignore[no-untyped-def]
-    [ex] = extractor.extract([Article(id="a", title=title, text=text)])
-    return ex.facts  # type: ignore[no-any-return]
+from schemas import ArticleFacts
+from tests.unit.agents.extract.reading import facts_of as _facts
 
 
 def _ages(facts: ArticleFacts) -> dict[str, int | None]:

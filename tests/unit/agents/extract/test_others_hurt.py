@@ -4,12 +4,7 @@
 from __future__ import annotations
 
 from agents.extract.facts import read_casualties
-from schemas import Article, ArticleFacts
-
-
-def _facts(extractor, title: str, text: str) -> ArticleFacts:  # type: ignore[no-untyped-def]
-    [ex] = extractor.extract([Article(id="a", title=title, text=text)])
-    return ex.facts  # type: ignore[no-any-return]
+from tests.unit.agents.extract.reading import facts_of as _facts
 
 
 def test_another_wounded_beside_the_dead_is_counted() -> None:
