@@ -258,8 +258,8 @@ class StoryIndex:
         if published is not None and (self._clock is None or published > self._clock):
             self._clock = published
         feats = self._prune(article_features(extraction))
-        best_id, best_score, joins = self._best_story(feats, published)
-        if best_id is not None and joins:
+        best_id, best_score = self._best_story(feats, published)
+        if best_id is not None and best_score >= self.settings.threshold:
             story = self._stories[best_id]
             new = False
         else:
@@ -397,34 +397,11 @@ class StoryIndex:
         kept = {k: terms[k] for k in _first_keys(weights, keys, limit)}  # (ranked: the heaviest first)
         return ArticleFeatures(families={**feats.families, "terms": kept}, headline=feats.headline)
 
-    def _best_story(self, feats: ArticleFeatures, published: float | None) -> tuple[str | None, float, bool]:
-        """The best candidate story, its similarity, and whether the article joins it."""
+    def _best_story(self, feats: ArticleFeatures, published: float | None) -> tuple[str | None, float]:
         scored = self._score(feats, published)
         if not scored:
-            return None, 0.0, False
-        best, score = scored[0][2], -scored[0][0]
-        if score >= self.settings.threshold:
-            return best, score, True
-        second = -scored[1][0] if len(scored) > 1 else 0.0
-        return best, score, self._follow_up(feats, published, self._stories[best], score, second)
-
-    def _follow_up(
-        self, feats: ArticleFeatures, published: float | None, story: _Story, score: float, second: float
-    ) -> bool:
-        """A dated report below the threshold that still joins its best story: one dated within
-        ``follow_up_days`` of it, naming one of its places, with no rival (``follow_up_ratio`` × the second best
-        at most) and at least ``follow_up_floor`` — the shape of an incident's follow-up that words alone miss
-        ("Arrest made after teen is shot" days after "Girl shot in chest while getting ready for prom")."""
-        s = self.settings
-        if score < s.follow_up_floor or score < s.follow_up_ratio * second:
-            return False
-        first, last = story.first_ts, story.last_ts
-        if published is None or first is None or last is None:
-            return False
-        if max(0.0, first - published, published - last) / _DAY > s.follow_up_days:
-            return False
-        places = story.profile.cues.features
-        return any(k[:2] == "p:" and k in places for k in feats.families["cues"])
+            return None, 0.0
+        return scored[0][2], -scored[0][0]
 
     def _score(self, feats: ArticleFeatures, published: float | None) -> list[tuple[float, int, str]]:
         """Candidate stories as (−similarity, first_seq, story id), best first (ties: older story first).

@@ -82,17 +82,6 @@ class ClusterSettings(BaseModel):
         description="Two stories whose entity vectors agree less than this (cosine) count as disjoint events "
         "(their merge similarity is multiplied by disjoint_penalty).",
     )
-    follow_up_floor: float = Field(
-        0.04,
-        description="A dated article scoring below the threshold still joins its best story when it scores at least "
-        "this, is dated within follow_up_days of the story, names one of its places, and scores at least "
-        "follow_up_ratio × the second best story (a follow-up of an incident with new words: an arrest, a charge). "
-        "Above the threshold turns this off.",
-    )
-    follow_up_days: float = Field(
-        3.0, description="See follow_up_floor: days between the article and the story's dates."
-    )
-    follow_up_ratio: float = Field(2.0, description="See follow_up_floor: how far ahead of the second best story.")
     max_age_days: float = Field(
         90.0,
         description=(

@@ -219,33 +219,6 @@ def test_named_month_waives_time_decay_for_follow_ups() -> None:
     assert outcomes == {"named": False, "unnamed": True, "off": True}
 
 
-def test_a_dated_follow_up_below_the_threshold_joins_only_where_nothing_else_could_be_its_story() -> None:
-    """An incident's follow-up in new words (an arrest days after the shooting) scores under the threshold; it
-    still joins when it is dated within follow_up_days, names one of the story's places, and no other story
-    comes close. A follow-up elsewhere, weeks later, undated, or with a rival as close stays apart."""
-    first = "teen shot chest apartment party friday night hospital"
-    later = "arrest suspect charged attempted murder teen shot apartment"
-    rival = "teen shot apartment party robbery saturday hospital"
-    s = ClusterSettings(threshold=0.9, threshold_single=0.9, follow_up_floor=0.01, merge_threshold=2)
-
-    def joins(
-        *, place: str = "memphis", days: float = 1, dated: bool = True, with_rival: bool = False, floor: float = 0.01
-    ) -> bool:
-        index = StoryIndex(s.model_copy(update={"follow_up_floor": floor}))
-        a = index.assign(ext("a", first, places=("memphis",), published=T0))
-        if with_rival:  # an older shooting in the same city, a story of its own
-            assert index.assign(ext("r", rival, places=("memphis",), published=T0 - timedelta(days=5))).new_story
-        when = T0 + timedelta(days=days) if dated else None
-        return index.assign(ext("b", later, places=(place,), published=when)).story_id == a.story_id
-
-    assert joins()
-    assert not joins(place="nashville")
-    assert not joins(days=10)
-    assert not joins(dated=False)
-    assert not joins(with_rival=True)
-    assert not joins(floor=0.95)  # a floor above the threshold turns the rule off
-
-
 def test_profiles_are_capped() -> None:
     index = StoryIndex(ClusterSettings(max_terms=5))
     a = index.assign(ext("a", " ".join(f"w{i}" for i in range(50))))
