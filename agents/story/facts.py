@@ -145,7 +145,7 @@ def _participants(ordered: Sequence[FactReport], provenance: Provenance, moved: 
     out = []
     # How many participants carry each surname: a family's spelling is the one its other members are told by
     surnames = [{participant_key(n)[0] for n in slot["names"]} for slot in merged.values()]  # type: ignore[attr-defined]
-    _keys = list(merged)
+    keys = list(merged)
     for at, slot in enumerate(merged.values()):
         names: list[str] = slot["names"]  # type: ignore[assignment]
         family = Counter(w for n, words in enumerate(surnames) if n != at for w in words)
@@ -159,7 +159,7 @@ def _participants(ordered: Sequence[FactReport], provenance: Provenance, moved: 
         last = {n: at for at, n in enumerate(names)}
         name = max(counts, key=lambda n: (counts[n], family[participant_key(n)[0]], last[n]))
         if not ages:
-            ages = told.get(_keys[at], [])
+            ages = told.get(keys[at], [])
         age = Counter(ages).most_common(1)[0][0] if ages else None
         role = "suspect" if "suspect" in roles else (_most_common(roles) if roles else None)
         text = ", ".join(s for s in _STATUS_ORDER if s in status) or None
