@@ -214,8 +214,8 @@ def to_fold(articles: Iterable[StoredArticle], settings: StorySettings) -> list[
 
 
 FOLDED_IDS_KEPT = 10_000  # folded article ids a story remembers (the newest)
-_UNKNOWN = "unknown:"
-_T = TypeVar("_T")  # the outlet of an article with neither source nor URL (schemas.article.Article.outlet)
+_UNKNOWN = "unknown:"  # the outlet of an article with neither source nor URL (schemas.article.Article.outlet)
+_T = TypeVar("_T")  # the items of a capped list (_ends)
 
 
 def _outlet_index(folded: Folded, outlet: str) -> int:
