@@ -29,6 +29,7 @@ __all__ = [
     "CanonicalEntities",
     "canonicalize_entities",
     "entity_slug",
+    "name_spans",
     "name_tokens",
     "name_words_match",
     "names_match",
@@ -297,6 +298,30 @@ def _alone_on_its_line(span: Span) -> bool:
     while after < len(doc) and doc[after].is_space:
         after += 1
     return bool(span[0].is_sent_start) and (after == len(doc) or bool(doc[after].is_sent_start))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \w matches
+
+
+def name_spans(name: str, text: str, *, fold: bool = False) -> list[tuple[int, int]]:
+    """Where ``text`` names ``name`` as a whole word or words, no word character on either side (``fold``: in any
+    case). Plain string search: a regex built for each name would be compiled anew for nearly every name of every
+    article."""
+    hay, needle = (text.lower(), name.lower()) if fold else (text, name)
+    if not needle or len(hay) != len(text) or len(needle) != len(name):  # (lower() changed a length: rare scripts)
+        flags = re.I if fold else 0
+        return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags)]
+    out: list[tuple[int, int]] = []
+    at = hay.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if (at == 0 or not _is_word(text[at - 1])) and (end == len(text) or not _is_word(text[end])):
+            out.append((at, end))
+            at = hay.find(needle, end)
+        else:
+            at = hay.find(needle, at + 1)
+    return out
 
 
 _COMMON_POS_IDS = numpy.array([NOUN, VERB, ADJ, ADV], dtype=numpy.uint64)  # _COMMON_POS as symbols

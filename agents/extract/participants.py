@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from agents.extract.context import Context
-from agents.extract.entities import CanonicalEntities
+from agents.extract.entities import CanonicalEntities, name_spans
 from agents.extract.numbers import parse_number
 from schemas.extraction import EventFrame, Participant
 
@@ -210,16 +210,7 @@ def _with_told_ages(people: list[Participant], text: str) -> list[Participant]:
 
 def _told_ages(name: str, text: str) -> set[int]:
     """The ages written beside each whole mention of ``name`` in ``text``."""
-    ages: set[int] = set()
-    at = text.find(name)
-    while at >= 0:
-        end = at + len(name)
-        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
-            age = _told_age(at, end, text)
-            if age is not None:
-                ages.add(age)
-        at = text.find(name, end)
-    return ages
+    return {age for start, end in name_spans(name, text) if (age := _told_age(start, end, text)) is not None}
 
 
 def told_ages(people: Sequence[Participant], ents: CanonicalEntities, text: str) -> dict[str, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from agents.extract.entities import CanonicalEntities
+from agents.extract.entities import CanonicalEntities, name_spans
 from agents.extract.gazetteer import City, cities_named, distance_km
 from agents.extract.places import CityState, state_name
 from schemas.extraction import Place
@@ -99,34 +99,10 @@ def outlet_start(title: str) -> int:
     return len(title)
 
 
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"  # what \w matches
-
-
-def _mentions(name: str, text: str, *, fold: bool = False) -> list[tuple[int, int]]:
-    """Where ``text`` names ``name`` as a whole word or words, no word character on either side (``fold``: in any
-    case). Plain string search: a regex built for each name would be compiled anew for nearly every name of every
-    article."""
-    hay, needle = (text.lower(), name.lower()) if fold else (text, name)
-    if not needle or len(hay) != len(text) or len(needle) != len(name):  # (lower() changed a length: rare scripts)
-        flags = re.I if fold else 0
-        return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags)]
-    out: list[tuple[int, int]] = []
-    at = hay.find(needle)
-    while at >= 0:
-        end = at + len(needle)
-        if (at == 0 or not _is_word(text[at - 1])) and (end == len(text) or not _is_word(text[end])):
-            out.append((at, end))
-            at = hay.find(needle, end)
-        else:
-            at = hay.find(needle, at + 1)
-    return out
-
-
 def _first_mention(name: str, text: str, outlet: tuple[int, int]) -> int:
     """Where the text first names ``name`` by itself (not as the start of a longer name: "Miami" in "Miami Gardens"),
     outside the headline's outlet name (-1: nowhere else)."""
-    for start, end in _mentions(name, text):
+    for start, end in name_spans(name, text):
         # "D.C. She": a sentence's end; "Miami Gardens": a longer name
         if not name.endswith(".") and text[end : end + 1] == " " and "A" <= text[end + 1 : end + 2] <= "Z":
             continue
@@ -176,7 +152,7 @@ def dateline(text: str) -> tuple[str, str | None] | None:
 def _told_again(name: str, text: str) -> bool:
     """Whether the text names a dateline's city a second time (the headline included; in any case), not as the
     town of the hospital the victim was taken to."""
-    found = [span for span in _mentions(name, text, fold=True) if not _at_hospital(span, text)]
+    found = [span for span in name_spans(name, text, fold=True) if not _at_hospital(span, text)]
     return len(found) > 1
 
 
@@ -198,7 +174,7 @@ def _at_hospital(span: tuple[int, int], text: str) -> bool:
 
 def _hospital_town(name: str, text: str) -> bool:
     """Whether the text names a place only as the town of a hospital."""
-    found = _mentions(name, text)
+    found = name_spans(name, text)
     return bool(found) and all(_at_hospital(span, text) for span in found)
 
 
@@ -355,7 +331,7 @@ _RESIDENT = re.compile(
 
 
 def _end_of(name: str, headline: str) -> int:
-    found = _mentions(name, headline)
+    found = name_spans(name, headline)
     return found[0][1] if found else len(headline)
 
 
