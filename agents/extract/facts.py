@@ -24,7 +24,7 @@ from agents.extract.casualties import (
 from agents.extract.context import Context
 from agents.extract.entities import CanonicalEntities
 from agents.extract.lexicon import INCIDENT_TYPES
-from agents.extract.participants import incident_participants, lone_victim_age, told_ages
+from agents.extract.participants import incident_participants, lone_victim_age, told_ages, with_told_ages
 from agents.extract.places import city_states, state_name
 from agents.extract.placing import resolve_place
 from schemas.extraction import ArticleFacts, EventFrame
@@ -166,6 +166,8 @@ def article_facts(
         kind = "shooting" if _GUN.search(" ".join([title, *body[:LEAD_SENTENCES]])) else "casualties"
         main = EventFrame(type=kind, trigger=kind)
     people = incident_participants(doc, ents, ctx, main)
+    ages = told_ages(people, ents, ctx.text)  # the full names the article gives one age beside, participants or not
+    people = with_told_ages(people, ages)
     lead_killed = killed is not None and injured is None
     if killed is None and injured is None:
         killed, injured = _count(main.attributes.get("killed")), _count(main.attributes.get("injured"))
@@ -209,5 +211,5 @@ def article_facts(
         killed=killed,
         injured=injured,
         participants=people,
-        ages=told_ages(people, ents, ctx.text),
+        ages=ages,
     )

@@ -19,7 +19,7 @@ from agents.extract.entities import CanonicalEntities, name_spans
 from agents.extract.numbers import parse_number
 from schemas.extraction import EventFrame, Participant
 
-__all__ = ["incident_participants", "lone_victim_age", "told_ages"]
+__all__ = ["incident_participants", "lone_victim_age", "told_ages", "with_told_ages"]
 
 _KILL = frozenset({"kill", "murder", "slay", "execute", "strangle", "gun", "fatally", "dead", "death"})
 _HURT = frozenset({"wound", "injure", "hurt", "hospitalize", "hospitalise", "graze", "hit", "strike", "stab"})
@@ -195,17 +195,11 @@ def _told_age(start: int, end: int, text: str) -> int | None:
     return age if 0 < age < 110 else None
 
 
-def _with_told_ages(people: list[Participant], text: str) -> list[Participant]:
+def with_told_ages(people: list[Participant], ages: dict[str, int]) -> list[Participant]:
     """A participant found without an age where another mention of their full name has one beside it ("The other
-    victims were Jane Doe, …" and, further down, "— Jane Doe, 34, of Elm Street"): that age, when all agree."""
-    out = []
-    for person in people:
-        if person.age is None and len(person.name.split()) >= 2:
-            ages = _told_ages(person.name, text)
-            if len(ages) == 1:
-                person = person.model_copy(update={"age": ages.pop()})
-        out.append(person)
-    return out
+    victims were Jane Doe, …" and, further down, "— Jane Doe, 34, of Elm Street"): that age (``ages``, of
+    :func:`told_ages`)."""
+    return [p.model_copy(update={"age": ages[p.name]}) if p.age is None and p.name in ages else p for p in people]
 
 
 def _told_ages(name: str, text: str) -> set[int]:
@@ -452,7 +446,7 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         if len(name.split()) < 2:
             continue  # a surname alone was already counted under the full name; junk words cut away
         out.append(Participant(name=name, age=age, role=role, status=_status_text(status)))
-    return _with_told_ages(out + _untagged(ctx, ents, out), ctx.text)
+    return out + _untagged(ctx, ents, out)
 
 
 def _status_text(status: set[str]) -> str | None:
