@@ -100,6 +100,14 @@ class OutputClock:
         self.consumer.close()
 
 
+def warm_up_texts(partitions: int) -> list[str]:
+    """The texts of the warm-up articles a worker reads before a timed run (one per input partition)."""
+    return [
+        f"Warm-up article {p}. The city council of Springfield met on Monday to discuss the new budget."
+        for p in range(partitions)
+    ]
+
+
 @dataclass
 class Session:
     """A fresh embedded broker and ``workers`` worker processes, ready (warmed up) on entry."""
@@ -146,9 +154,8 @@ class Session:
         """One tiny article per input partition, sent until each is reflected (group formed, spaCy loaded)."""
         topic = self.settings.topic(ARTICLES)
         ids = set()
-        for p in range(self.article_partitions):
+        for p, text in enumerate(warm_up_texts(self.article_partitions)):
             aid = f"warm-up-{p}"
-            text = f"Warm-up article {p}. The city council of Springfield met on Monday to discuss the new budget."
             raw = json.dumps({"id": aid, "title": f"Warm-up {p}", "text": text, "source": "bench"}).encode()
             self.producer.send(topic, key=aid.encode(), value=raw, partition=p)
             ids.add(aid)
