@@ -70,3 +70,13 @@ def test_parts_needing_the_eval_files_say_they_are_skipped(tmp_path: Path) -> No
     assert [s.split(":")[0] for s in res.skipped] == ["cluster", "memory", "story"]
     assert all("skipped" in s and "STORYWIRE_EVAL_DIR" in s for s in said), said
     assert not res.cluster and not res.memory and not res.story and not res.errors
+
+
+def test_the_raw_pass_runs_in_a_fresh_process_and_reports_its_rate(tmp_path: Path) -> None:
+    """Row (1), the end-to-end ratio's basis: spaCy in a new process, as each round's worker is."""
+    from bench.run_bench import measure_pipe_fresh
+
+    texts = ["The mayor of Springfield opened the new bridge on Monday.", "Two people were hurt in a crash."] * 3
+    rate = measure_pipe_fresh(texts, partitions=2, workdir=tmp_path)
+    assert rate > 0
+    assert (tmp_path / "pipe-texts.json").exists()
