@@ -44,6 +44,9 @@ _AGE_AFTER = re.compile(
 # "Jane Doe and John Roe, both 18": the first of two people told with one age ("Jane Doe, also 18": the second).
 _BOTH_AFTER = re.compile(r"^\s+and\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*\s*,\s*both\s+(\d{1,2})\b(?![- ]year)")
 _AGE_PAREN = re.compile(r"^\s*\((\d{1,2})\)")
+# A baby's age in months ("21-month-old Jane Doe"; "Jane Doe, 17 months,"; "Jane Doe, age 17 months"): whole years.
+_MONTHS_BEFORE = re.compile(r"\b(\d{1,2})[- ]month[- ]old\s+(?:\w+\s+){0,2}$", re.I)
+_MONTHS_AFTER = re.compile(r"^\s*,\s*(?:age\s+|aged\s+)?(\d{1,2})\s+months?(?:\s+old)?\b")
 _AGE_WORDS = (
     "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
     "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -123,6 +126,7 @@ _IDENTIFIED_AS = re.compile(r"\bidentified\s+(?:\w+\s+){0,2}?as\s+(?P<noun>)$", 
 _AGED_PERSON = re.compile(
     rf"\b({_AGE_NUMBER})[- ]year[- ]old\b(?!\s+(?:\w+\s+)?(?:{'|'.join(sorted(_SUSPECT_NOUNS))})\b)", re.I
 )
+_NAME_NEXT = re.compile(r"\s+[A-Z][a-z][\w'’-]*\s+[A-Z][\w'’-]+\b(?!\s+[A-Z])(?!\s+" + _PERSON_NOUN + r"\b)")
 _SUSPECT_CUE = re.compile(
     r"\b(?:arrested|charged|charges?|booked|accused|suspects?|gunman|shooter|custody|indicted|jailed|faces?|"
     r"pleaded|convicted|sentenced|turned\s+(?:the\s+gun\s+on\s+)?himself|killing\s+himself|murder-suicide)\b",
@@ -173,11 +177,13 @@ def _lemmas(tok: Token) -> set[str]:
     return out
 
 
-def _age(span: Span, text: str) -> int | None:
-    age = _told_age(span.start_char, span.end_char, text)
+def _age(start: int, end: int, text: str) -> int | None:
+    """The age of the person named at ``start:end``: told beside the name, else told of the noun it is set beside
+    ("The boy, Devon Quinn, …": the boy's age)."""
+    age = _told_age(start, end, text)
     if age is None:
-        before = text[max(0, span.start_char - 70) : span.start_char]
-        return _age_of_noun(before[before.rfind("\n") + 1 :], text)
+        before = text[max(0, start - 70) : start]
+        return _age_of_noun(before[before.rfind("\n") + 1 :], text, start)
     return age
 
 
@@ -190,7 +196,8 @@ def _told_age(start: int, end: int, text: str) -> int | None:
     if m is None and "year" in before.lower():  # (what _AGE_BEFORE needs: "…-year-old")
         m = _AGE_BEFORE.search(before)
     if m is None:
-        return None
+        months = _MONTHS_AFTER.match(after) or (_MONTHS_BEFORE.search(before) if "month" in before.lower() else None)
+        return int(months.group(1)) // 12 if months is not None else None
     age = int(parse_number(next(g for g in m.groups() if g)) or 0)
     return age if 0 < age < 110 else None
 
@@ -224,22 +231,45 @@ def told_ages(people: Sequence[Participant], ents: CanonicalEntities, text: str)
     return out
 
 
-def _age_of_noun(before: str, text: str) -> int | None:
-    """The age the text gives the person noun a name is set beside: "A 3-year-old boy was shot … The boy, Devon
-    Quinn, was in his dad's car" (one age for that noun in the whole text, else none)."""
+def _age_of_noun(before: str, text: str, at: int) -> int | None:
+    """The age the text gives the person noun a name is set beside at ``at``: "A 3-year-old boy was shot … The boy,
+    Devon Quinn, was in his dad's car". "The boy" is the last boy given an age before it ("A 3-year-old boy shot
+    himself … The boy is identified as Marques Green", though a 14-year-old boy is shot further down); with none
+    before, the one age the whole text gives that noun, else none."""
     m = _PERSON_APPOS.search(before) or _NAMED_AS.search(before) or _IDENTIFIED_AS.search(before)
     if m is None:
         return None
     noun = m.group("noun").lower() if m.group("noun") else None
     ages = set()
     if noun is not None and noun != "victim":
-        ages = {
-            parse_number(a.group(1)) for a in re.finditer(rf"\b({_AGE_NUMBER})[- ]year[- ]old\s+{noun}\b", text, re.I)
-        }
+        told = [
+            (a.start(), parse_number(a.group(1)))
+            for a in re.finditer(rf"\b({_AGE_NUMBER})[- ]year[- ]old\s+{noun}\b", text, re.I)
+        ]
+        earlier = [age for start, age in told if start < at]
+        ages = {earlier[-1]} if earlier else {age for _, age in told}
     if not ages:  # "A 16-year-old boy was shot … The victim, identified as Deandre Banks": the one age the text gives
-        ages = {parse_number(a.group(1)) for a in _AGED_PERSON.finditer(text)}
+        ages = set(_unnamed_ages(text))
     age = int(ages.pop() or 0) if len(ages) == 1 else 0
     return age if 0 < age < 110 else None
+
+
+def _unnamed_ages(text: str) -> set[int]:
+    """The ages ``text`` gives people ("a 16-year-old boy", "the 2-year-old"), but not a suspect's, nor one told
+    beside a full name ("9-year-old Jamyla Bolden was shot … last week"): that age is that person's."""
+    return {
+        int(parse_number(a.group(1)) or 0)
+        for a in _AGED_PERSON.finditer(text)
+        if not (_NAME_NEXT.match(text, a.end()) and not _title_case_line(text, a.start()))
+    }
+
+
+def _title_case_line(text: str, at: int) -> bool:
+    """Whether the line holding ``at`` capitalises (nearly) every word, as headlines do ("16-Year-Old Accidentally
+    Shot"): capitals there do not mark a name."""
+    line = text[text.rfind("\n", 0, at) + 1 : (end if (end := text.find("\n", at)) >= 0 else len(text))]
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _appositive_nouns(tok: Token) -> set[str]:
@@ -420,7 +450,7 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
             role, status = _read_mention(tok)
             if role is None:
                 role, status = _read_text(span, ctx.text)
-        age = _age(span, ctx.text)
+        age = _age(span.start_char, span.end_char, ctx.text)
         if _speaks(tok):
             speakers.add((eid, ctx.sent_of[i]))
         before = found.get(eid)
@@ -469,7 +499,7 @@ def lone_victim_age(people: list[Participant], ctx: Context) -> list[Participant
     for text in ctx.sent_texts:
         if _OTHER_TIME.search(text) or not (_DIED.search(text) or _HURT_CUE.search(text)):
             continue
-        ages |= {int(parse_number(a.group(1)) or 0) for a in _AGED_PERSON.finditer(text)}
+        ages |= _unnamed_ages(text)
     ages -= known
     if len(ages) != 1 or not 0 < (age := ages.pop()) < 110:
         return people
@@ -564,6 +594,8 @@ def _untagged(ctx: Context, ents: CanonicalEntities, known: Sequence[Participant
                 continue  # a list names each one: "Kevin Pimentel, Brady Pimentel and Trevor Pimentel"
             raw_age = re.sub(r"\D", "", raw)
             age = int(raw_age) if raw_age and 0 < int(raw_age) < 110 else None
+            if age is None and how == "named" and (where := name_spans(name, ctx.text)):
+                age = _age(*where[0], ctx.text)  # "A 3-year-old boy … The boy is identified as Marques Green"
             seen.add(key)
             surnames.add(words[-1].lower())
             out.append(Participant(name=name, age=age, role=role, status=status))

@@ -1,0 +1,58 @@
+"""Session 15: the ages of babies, of "the boy" named later, and ages that belong to someone else
+(agents.extract.participants). Hand-written articles."""
+
+from __future__ import annotations
+
+from schemas import ArticleFacts
+from tests.unit.agents.extract.reading import facts_of as _facts
+
+
+def _ages(facts: ArticleFacts) -> dict[str, int | None]:
+    return {p.name: p.age for p in facts.participants}
+
+
+def test_a_baby_told_in_months_is_given_whole_years(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "Toddler shot at home in Fairview",
+        "A toddler was shot inside a home in Fairview on Sunday, police said.\n\nInvestigators say Amara Quist, "
+        "age 17 months, suffered a single gunshot wound to the leg and is expected to recover.\n\nLater that day "
+        "21-month-old Jonah Pettibone was shot and killed by a relative in Hartwell.",
+    )
+    ages = _ages(facts)
+    assert ages.get("Amara Quist") == 1
+    assert ages.get("Jonah Pettibone") == 1
+
+
+def test_the_boy_named_later_is_the_last_boy_given_an_age_before(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "Boy, 3, shoots himself with gun found in purse",
+        "RIVERTON, Ohio — Riverton police say a 3-year-old boy shot himself while playing with a handgun he found "
+        "inside his mother's purse.\n\nThe boy is identified as Tobias Wrenfield. He was pronounced dead at a "
+        "hospital.\n\nIn another case, a 16-year-old boy is charged with reckless homicide after shooting a "
+        "14-year-old boy on June 3 while the two were playing with a gun.",
+    )
+    assert _ages(facts).get("Tobias Wrenfield") == 3
+
+
+def test_an_age_told_beside_another_name_is_not_the_victims(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "Toddler dies after shooting in north county",
+        "A toddler died after he was shot in a home in north county on Tuesday.\n\nThe toddler has been identified "
+        "as Carver Ellsworth.\n\nPolice are calling this a tragic event weeks after 9-year-old Jamila Bolderwood "
+        "was shot and killed as she did her homework.",
+    )
+    assert "Carver Ellsworth" in _ages(facts)
+    assert _ages(facts)["Carver Ellsworth"] is None  # 9 is Jamila Bolderwood's age, not his
+
+
+def test_a_headline_in_title_case_gives_its_age_to_the_lone_victim(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "16-Year-Old Accidentally Shot At Home",
+        "Deputies say Marisol Quintanar was playing with a gun someone dropped off at her home when it fired. "
+        "Quintanar suffered a minor hand injury.",
+    )
+    assert _ages(facts).get("Marisol Quintanar") == 16
