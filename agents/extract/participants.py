@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
 from agents.extract.context import Context
 from agents.extract.entities import CanonicalEntities, name_spans
+from agents.extract.gazetteer import cities_named
 from agents.extract.numbers import parse_number
+from agents.extract.places import state_name
 from schemas.extraction import EventFrame, Participant
 
 __all__ = ["incident_participants", "lone_victim_age", "told_ages", "with_told_ages"]
@@ -220,8 +223,15 @@ def told_ages(people: Sequence[Participant], ents: CanonicalEntities, text: str)
     story takes it from here. A name told with two different ages gives none."""
     names = {p.name for p in people}
     names.update(_clean_name(e.name) for e in ents.entities if e.label == "PERSON")
-    # and names the tagger missed ("— Jane Doe, 24, of Elm Street"; "Sixteen-year-old John Roe")
-    names.update(m.group("name") for m in _NAME_PAIR.finditer(text))
+    # and names the tagger missed or took for a firm or a place ("— Jane Doe, 24, of Elm Street"; "Sixteen-year-old
+    # John Roe"), not the capitals of a headline or a place ("16-Year-Old Accidentally Shot\n\nThe", "But Black",
+    # "Cedar Rapids", "Bladensburg High")
+    names.update(
+        name
+        for m in _NAME_PAIR.finditer(text)
+        if "\n" not in (name := m.group("name")) and not cities_named(name) and state_name(name) is None
+        and not any(w.lower() in STOP_WORDS or w.lower() in _NOT_NAME_WORDS | _PLACE_NAME_WORDS for w in name.split())
+    )  # fmt: skip
     out: dict[str, int] = {}
     for name in sorted(names):
         if len(name.split()) >= 2:

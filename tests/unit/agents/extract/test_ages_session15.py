@@ -56,3 +56,16 @@ def test_a_headline_in_title_case_gives_its_age_to_the_lone_victim(extractor) ->
         "Quintanar suffered a minor hand injury.",
     )
     assert _ages(facts).get("Marisol Quintanar") == 16
+
+
+def test_ages_are_kept_for_names_not_for_places(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "Teen Shot Himself In Cedar Rapids",
+        "A Cedar Rapids, 15, boy was hurt on Friday.\n\n"
+        "The victims were identified as Nijara Wardlow, 24, of New Haven, and Ivetta Sterlingham, 25, "
+        "of West Haven.",
+    )
+    assert facts.ages.get("Nijara Wardlow") == 24
+    assert facts.ages.get("Ivetta Sterlingham") == 25
+    assert not {"Cedar Rapids", "New Haven", "West Haven"} & set(facts.ages)
