@@ -91,7 +91,7 @@ _SUSPECT_AFTER = re.compile(
     r"accused|faces|facing|pleaded|turned\s+himself\s+in|taken\s+into\s+custody)\b",
 )
 _SUSPECT_BEFORE = re.compile(
-    r"\b(?:arrested|charged|booked|indicted|identified\s+the\s+(?:suspect|shooter|gunman)\s+as|suspect|"
+    r"\b(?:arrested|charged|booked|indicted|identif(?:ied|ies)\s+the\s+(?:suspect|shooter|gunman)\s+as|suspect|"
     r"shooter|gunman)\s*,?\s*(?:(?:is|was|as)\s+)?(?:\d{1,2}-year-old\s+)?$",
     re.I,
 )
@@ -103,7 +103,7 @@ _SHOOTER_AFTER = re.compile(
 # A list of the people an incident happened to: "The other victims were ...", "Injured were ...".
 _LIST_CUE = re.compile(
     r"\b(?:(?P<hurt>injured|wounded|hurt|treated\s+for\s+[\w\s\"“”]{0,30}?injuries[\"”]?)\s+(?:were|are)|"
-    r"(?P<dead>killed|dead|slain)\s+(?:were|are)|victims?\s+(?:were|are|was|is)|identified\s+the\s+victims?\s+as)\b",
+    r"(?P<dead>killed|dead|slain)\s+(?:were|are)|victims?\s+(?:were|are|was|is)|identif(?:ied|ies)\s+the\s+victims?\s+as)\b",
     re.I,
 )
 # Just before a name: the person the story is about, set beside the name ("The boy, Devon Quinn, was in his dad's
@@ -120,7 +120,7 @@ _PERSON_APPOS = re.compile(
 # Ezequiel Melendez"; "identified the toddler that died as Paxton Shannon"; "The dead student is Colin Brough".
 _NAMED_AS = re.compile(
     r"\b" + _PERSON_NOUN_GROUP + r"s?\s+(?:(?:is|was|has\s+been|had\s+been)\s+)?(?:named|identified\s+as)\s+$"
-    r"|\bidentified\s+the\s+(?:\w+\s+){0,3}?" + _PERSON_NOUN + r"\s+(?:who|that)\s+(?:died|was\s+\w+)\s+as\s+$"
+    r"|\bidentif(?:ied|ies)\s+the\s+(?:\w+\s+){0,3}?" + _PERSON_NOUN + r"\s+(?:who|that)\s+(?:died|was\s+\w+)\s+as\s+$"
     r"|\b(?:dead|deceased|slain|injured|wounded)\s+" + _PERSON_NOUN + r"\s+(?:is|was)\s+$",
     re.I,
 )
@@ -530,7 +530,7 @@ _UNTAGGED_VICTIM = re.compile(
     r"fatally\s+(?:shot|wounded)|(?:critically\s+|seriously\s+)?(?:shot|wounded|injured)))\b"
 )
 _UNTAGGED_IDENTIFIED = re.compile(
-    rf"\bidentified\s+the\s+(?:\w+\s+){{0,2}}?(?P<noun>victim|boy|girl|child|man|woman|teen|toddler)s?"
+    rf"\bidentif(?:ied|ies)\s+the\s+(?:\w+\s+){{0,2}}?(?P<noun>victim|boy|girl|child|man|woman|teen|toddler)s?"
     rf"(?:\s+(?:to|by)\s+[\w ]{{1,30}}?)?\s+as\s+"
     rf"(?:\d{{1,2}}-year-old\s+)?{_UNTAGGED_NAME}(?P<age>\s*,\s*\d{{1,2}}\b)?"
 )
@@ -546,7 +546,7 @@ _UNTAGGED_NAMED = re.compile(
 _LIST_OPEN = re.compile(
     r"\b(?:(?:the\s+)?(?:(?:other|injured|wounded|dead|four|three|two|five|six)\s+)?(?:victims?|suspects?|dead|injured|"
     r"wounded)\s+(?:were|are|was|is|have\s+been|had\s+been)(?:\s+identified(?:\s+\w+){0,4}?\s+as)?|"
-    r"identified\s+the\s+(?:(?:other|injured|wounded|dead)\s+)?(?:victims?|suspects?|dead)\s+as|"
+    r"identif(?:ied|ies)\s+the\s+(?:(?:other|injured|wounded|dead)\s+)?(?:victims?|suspects?|dead)\s+as|"
     r"(?:boys|girls|men|women|children|teens|teenagers|brothers|sisters|siblings)\s+(?:were|have\s+been|had\s+been)\s+"
     r"identified(?:\s+\w+){0,4}?\s+as|"
     r"[Tt]he\s+(?:(?:other|injured|wounded|dead)\s+)?(?:victims|suspects)\s*,|"

@@ -69,3 +69,15 @@ def test_ages_are_kept_for_names_not_for_places(extractor) -> None:  # type: ign
     assert facts.ages.get("Nijara Wardlow") == 24
     assert facts.ages.get("Ivetta Sterlingham") == 25
     assert not {"Cedar Rapids", "New Haven", "West Haven"} & set(facts.ages)
+
+
+def test_a_victim_identified_in_the_present_tense(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "UPDATE: Toddler dies after shooting in Marion County",
+        "A 3-year-old boy died after he was shot at a home on Friday.\n\nUPDATE: The Marion County Sheriff's Office "
+        "identifies the toddler that died as Tyler Morgan.",
+    )
+    people = {p.name: p for p in facts.participants}
+    assert people["Tyler Morgan"].role == "victim"
+    assert people["Tyler Morgan"].age == 3
