@@ -566,6 +566,15 @@ _UNTAGGED_AGED = re.compile(
     r"(?![\w'’-]|\s+[A-Z][a-z])(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\s*,)?"
 )
 _LIST_SEP = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
+# First names that share one surname, told as what happened to them or what they did: "The bodies of Clarence and
+# Shauna Washington, both 35, were found"; "Michael, Connor, Jaeci and Kailey Westerhuis were shot dead".
+_FIRST_NAME = r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?"
+_SHARED_SURNAME = re.compile(
+    rf"(?P<firsts>(?:{_FIRST_NAME},\s+)*{_FIRST_NAME}),?\s+and\s+(?P<last>{_FIRST_NAME})\s+(?P<surname>{_NAME_WORD})"
+    rf"(?![\w'’-]|\s+[A-Z])(?:\s*,\s*both\s+(?P<age>\d{{1,2}})\b\s*,?)?(?P<after>\s+(?:were|are|have\s+been|had\s+been)\s+"
+    r"(?:\w+\s+){0,2}?(?P<what>shot|killed|dead|wounded|injured|slain|murdered|arrested|charged)\b)?"
+)
+_SHARED_SURNAME_BEFORE = re.compile(r"\b(?:bodies|deaths?|murders?|killings?|slayings?)\s+of\s+$", re.I)
 _NOT_FIRST = frozenset(
     {"The", "A", "An", "Police", "Officers", "Deputies", "Authorities", "Investigators", "He", "She", "They",
      "His", "Her", "Their", "When", "After", "Before", "While", "Sheriff", "Officer", "Deputy", "Chief", "Detective",
@@ -589,7 +598,7 @@ def _untagged(ctx: Context, ents: CanonicalEntities, known: Sequence[Participant
         if _OTHER_TIME.search(text) or _WITNESS.search(text):
             continue
         # later, an article recalls other incidents and their people: only a list told as the victims is read there
-        for name, raw, role, status, how in _untagged_names(text, lists_only=n >= _UNTAGGED_SENTENCES):
+        for name, raw, role, status, how in _untagged_names(text, ctx.text, lists_only=n >= _UNTAGGED_SENTENCES):
             words = name.split()
             if words[0] in _NOT_FIRST or any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words):
                 continue
@@ -612,7 +621,7 @@ def _untagged(ctx: Context, ents: CanonicalEntities, known: Sequence[Participant
     return out
 
 
-def _untagged_names(text: str, *, lists_only: bool = False) -> list[tuple[str, str, str, str | None, str]]:
+def _untagged_names(text: str, whole: str, *, lists_only: bool = False) -> list[tuple[str, str, str, str | None, str]]:
     """(name, age text, role, status, how) of the people a sentence names as victims or suspects; how: "list" where told
     in a list of them, "aged" where told with an age (a firm has no age), "named" where told as who the victim or the
     suspect is: a person's name, whatever else the tagger took it for."""
@@ -646,6 +655,7 @@ def _untagged_names(text: str, *, lists_only: bool = False) -> list[tuple[str, s
             if sep is None:
                 break
             pos = sep.end()
+    out.extend(_shared_surname(text, whole))
     if not lists_only:
         pos = 0
         while (hit := _UNTAGGED_AGED.search(text, pos)) is not None:
@@ -666,6 +676,31 @@ def _untagged_names(text: str, *, lists_only: bool = False) -> list[tuple[str, s
             if read is not None:
                 fate = ", ".join(sorted(read[1])) or None
                 out.append((name, hit.group("age") or hit.group("before") or "", read[0], fate, "aged"))
+    return out
+
+
+def _shared_surname(text: str, whole: str) -> list[tuple[str, str, str, str | None, str]]:
+    """The people of a family named by first name before their shared surname (:data:`_SHARED_SURNAME`), where the
+    sentence ``text`` tells what happened to them or what they did; not where a first word is a surname elsewhere in
+    the article, ``whole`` ("Hicks and Cody Throneberry were charged": two surnames)."""
+    out: list[tuple[str, str, str, str | None, str]] = []
+    for m in _SHARED_SURNAME.finditer(text):
+        before = _SHARED_SURNAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        what = (m.group("what") or "").lower()
+        if before is None and not what:
+            continue
+        if re.search(r"[A-Z][\w'’.-]*\s+$", text[max(0, m.start() - 30) : m.start()]):
+            continue  # "Kyle Zientek and Nicholas Piring": the first word ends another full name
+        firsts = [*re.split(r",\s+", m.group("firsts")), m.group("last")]
+        if any(f in _NOT_FIRST or f.lower() in STOP_WORDS or re.search(rf"[A-Z][a-z]+\s+{f}\b", whole) for f in firsts):
+            continue
+        role = "suspect" if what in {"arrested", "charged"} else "victim"
+        status = "arrested" if what == "arrested" else None
+        if role == "victim" and (before is not None or what in {"killed", "dead", "slain", "murdered"}):
+            status = "killed"
+        elif what in {"wounded", "injured"}:
+            status = "injured"
+        out.extend((f"{f} {m.group('surname')}", m.group("age") or "", role, status, "list") for f in firsts)
     return out
 
 

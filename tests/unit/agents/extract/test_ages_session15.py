@@ -81,3 +81,17 @@ def test_a_victim_identified_in_the_present_tense(extractor) -> None:  # type: i
     people = {p.name: p for p in facts.participants}
     assert people["Tyler Morgan"].role == "victim"
     assert people["Tyler Morgan"].age == 3
+
+
+def test_first_names_sharing_a_surname_are_each_a_person(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "Family of five found dead in Elmhurst home",
+        "Deputies found the bodies of Clarence and Shauna Washburne, both 35, and their three daughters in a home on "
+        "Birch Lane on Sunday, the sheriff said.\n\nOwen Hicks was questioned by deputies. Hicks and Cody Tanner "
+        "were charged with burglary.",
+    )
+    people = {p.name: p for p in facts.participants}
+    assert people["Clarence Washburne"].status == "killed" and people["Clarence Washburne"].age == 35
+    assert people["Shauna Washburne"].role == "victim"
+    assert "Hicks Tanner" not in people  # two surnames, not a family
