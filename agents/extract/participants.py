@@ -76,7 +76,10 @@ _HURT_CUE = re.compile(
     re.I,
 )
 # Right after a name: what happened to that person ("Jane Doe, 23, was shot and killed"; "John Roe was arrested").
-_AFTER_NAME = r"(?:\s*,\s*(?:\d{1,2}|age\s+\d{1,2})\s*,)?(?:\s*,\s*(?:of|from)\s+[A-Z][\w .'-]{0,30},)?\s+"
+_AFTER_NAME = (
+    r"(?:\s*,\s*(?:\d{1,2}|age\s+\d{1,2})\s*,)?(?:\s*,\s*(?:of|from)\s+[A-Z][\w .'-]{0,30},"
+    r"|\s+of\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?(?:\s*,\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)?)?\s*,)?\s+"
+)  # "Jane Doe, 23, of Elm Grove, was …"; "Briar Newsome of Carlton, Georgia, was pronounced dead"
 _VICTIM_AFTER = re.compile(
     _AFTER_NAME + r"(?:(?:was|is|had\s+been|has\s+been|were|later|also)\s+)*(?P<what>(?:fatally\s+)?shot|killed|"
     r"wounded|injured|struck|hit|died|dies|pronounced\s+dead|found\s+dead|found\s+shot|slain|murdered|"
@@ -460,6 +463,9 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
             role, status = _read_mention(tok)
             if role is None:
                 role, status = _read_text(span, ctx.text)
+            elif not status:  # "The teen, identified as Jane Doe of Carlton, died": the words after tell the fate
+                told_role, told_status = _read_text(span, ctx.text)
+                status = told_status if told_role == role else status
         age = _age(span.start_char, span.end_char, ctx.text)
         if _speaks(tok):
             speakers.add((eid, ctx.sent_of[i]))
@@ -525,7 +531,9 @@ _UNTAGGED_VICTIM = re.compile(
     r"(?:^\s*|[;:]\s+|\n|\bvictim,\s+|\bvictims?\s+(?:was|were|is)\s+|\bidentified\s+(?:(?:him|her)\s+)?as\s+|"
     r"\b(?:say|says|said)\s+(?:that\s+)?)"
     + _UNTAGGED_NAME
-    + r"(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\s*,)?\s+(?:later\s+)?(?P<what>died|(?:was\s+)?pronounced\s+dead|"
+    + r"(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\s*,)?"
+    + r"(?:\s+of\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?(?:\s*,\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)?)?\s*,)?"  # of Carlton,
+    + r"\s+(?:later\s+)?(?P<what>died|(?:was\s+)?pronounced\s+dead|"
     r"(?:was|has\s+been|had\s+been)\s+(?:found\s+dead|(?:fatally\s+)?shot\s+(?:and\s+killed|dead|to\s+death)|killed|"
     r"fatally\s+(?:shot|wounded)|(?:critically\s+|seriously\s+)?(?:shot|wounded|injured)))\b"
 )
@@ -631,7 +639,8 @@ def _untagged_names(text: str, whole: str, *, lists_only: bool = False) -> list[
             what = (m.groupdict().get("what") or "").lower()
             dead = any(w in what for w in ("killed", "died", "dead", "fatally", "death"))
             status = "killed" if dead else ("injured" if what else None)
-            how = "named" if pattern is _UNTAGGED_IDENTIFIED else ""
+            # told as who the victim is: a person's name, whatever the tagger took it for
+            how = "named" if pattern is _UNTAGGED_IDENTIFIED or m.group(0).startswith("identified") else ""
             out.append((m.group("name"), m.group("age") or "", "victim", status, how))
     if not lists_only:
         for m in _UNTAGGED_NAMED.finditer(text):

@@ -95,3 +95,23 @@ def test_first_names_sharing_a_surname_are_each_a_person(extractor) -> None:  # 
     assert people["Clarence Washburne"].status == "killed" and people["Clarence Washburne"].age == 35
     assert people["Shauna Washburne"].role == "victim"
     assert "Hicks Tanner" not in people  # two surnames, not a family
+
+
+def test_a_victim_named_with_the_town_they_came_from(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "Teen killed in hunting accident near Oglethorpe County line",
+        "A 15-year-old was killed in a hunting accident on Saturday.\n\nThe teen, identified as Brielle Nessmith of "
+        "Carlton, died at the scene, Capt. Ray Hollister said.",
+    )
+    people = {p.name: p for p in facts.participants}
+    assert people["Brielle Nessmith"].role == "victim"
+    assert people["Brielle Nessmith"].status == "killed"
+
+
+def test_a_name_the_tagger_missed_told_with_a_town_before_the_fate() -> None:
+    from agents.extract.participants import _untagged_names
+
+    text = "The teen, identified as Briar Nessmith of Carlton, died at the scene."
+    found = {name: (role, status, how) for name, _, role, status, how in _untagged_names(text, text)}
+    assert found.get("Briar Nessmith") == ("victim", "killed", "named")  # "named": kept even if tagged as a firm
