@@ -3,12 +3,8 @@
 
 from __future__ import annotations
 
-from schemas import ArticleFacts
+from tests.unit.agents.extract.reading import ages_of as _ages
 from tests.unit.agents.extract.reading import facts_of as _facts
-
-
-def _ages(facts: ArticleFacts) -> dict[str, int | None]:
-    return {p.name: p.age for p in facts.participants}
 
 
 def test_a_baby_told_in_months_is_given_whole_years(extractor) -> None:  # type: ignore[no-untyped-def]

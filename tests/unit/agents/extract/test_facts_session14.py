@@ -3,12 +3,8 @@ agents.extract.facts). Hand-written sentences."""
 
 from __future__ import annotations
 
-from schemas import ArticleFacts
+from tests.unit.agents.extract.reading import ages_of as _ages
 from tests.unit.agents.extract.reading import facts_of as _facts
-
-
-def _ages(facts: ArticleFacts) -> dict[str, int | None]:
-    return {p.name: p.age for p in facts.participants}
 
 
 def test_the_one_victim_takes_the_one_age_the_report_gives_the_hurt(extractor) -> None:  # type: ignore[no-untyped-def]
