@@ -229,12 +229,7 @@ def told_ages(people: Sequence[Participant], ents: CanonicalEntities, text: str)
     # and names the tagger missed or took for a firm or a place ("— Jane Doe, 24, of Elm Street"; "Sixteen-year-old
     # John Roe"), not the capitals of a headline or a place ("16-Year-Old Accidentally Shot\n\nThe", "But Black",
     # "Cedar Rapids", "Bladensburg High")
-    names.update(
-        name
-        for m in _NAME_PAIR.finditer(text)
-        if "\n" not in (name := m.group("name")) and not cities_named(name) and state_name(name) is None
-        and not any(w.lower() in STOP_WORDS or w.lower() in _NOT_NAME_WORDS | _PLACE_NAME_WORDS for w in name.split())
-    )  # fmt: skip
+    names.update(_plausible_names(text))
     out: dict[str, int] = {}
     for name in sorted(names):
         if len(name.split()) >= 2:
@@ -242,6 +237,17 @@ def told_ages(people: Sequence[Participant], ents: CanonicalEntities, text: str)
             if len(ages) == 1:
                 out[name] = ages.pop()
     return out
+
+
+def _plausible_names(text: str, end: int | None = None) -> list[str]:
+    """Two or three capitalised words in ``text`` (up to ``end``) that may be a person's name, in order: not across a
+    line break, nor with a stop word, nor a known city or state ("Shot\n\nThe", "But Black", "Cedar Rapids")."""
+    return [
+        name
+        for m in _NAME_PAIR.finditer(text, 0, len(text) if end is None else end)
+        if "\n" not in (name := m.group("name")) and not cities_named(name) and state_name(name) is None
+        and not any(w.lower() in STOP_WORDS or w.lower() in _NOT_NAME_WORDS | _PLACE_NAME_WORDS for w in name.split())
+    ]  # fmt: skip
 
 
 def _age_of_noun(before: str, text: str, at: int) -> int | None:
@@ -605,6 +611,11 @@ _MONTHS = frozenset(
 )
 _KIN_DEAD = re.compile(r"\b(?:bodies|killed|killing|dead|slain|murdered|fatally)\b", re.I)
 _KIN_HURT = re.compile(r"\b(?:wounded|injured|shot)\b", re.I)
+_KIN_AFTER = re.compile(
+    rf"(?:(?:{_AGE_NUMBER})[- ]year[- ]old\s+)?{_FIRST_NAME},?\s+who\s+(?:was|were)\s+(?:\w+\s+)?"
+    r"(?:shot|killed|wounded|injured)\b",
+    re.I,
+)
 _SHARED_SURNAME_BEFORE = re.compile(r"\b(?:bodies|deaths?|murders?|killings?|slayings?)\s+of\s+$", re.I)
 _NOT_FIRST = frozenset(
     {"The", "A", "An", "Police", "Officers", "Deputies", "Authorities", "Investigators", "He", "She", "They",
@@ -714,16 +725,18 @@ def _untagged_names(text: str, whole: str, *, lists_only: bool = False) -> list[
 
 def _kin(text: str) -> list[tuple[str, str, str, str | None, str]]:
     """The children or spouse a sentence names by first name after their relation to a person it names in full
-    (:data:`_KIN_OPEN`), where it tells of deaths or wounds: the family's surname with each first name, victims."""
-    dead, hurt = _KIN_DEAD.search(text), _KIN_HURT.search(text)
-    if dead is None and hurt is None:
-        return []
+    (:data:`_KIN_OPEN`), where it tells of their deaths or wounds: before them ("shot his wife Brenda", "the bodies of
+    … and their two children, …"), or right after ("her son, 16-year-old Freland, who was shot"). Each is a victim
+    with the family's surname: the last full name before the relation."""
     out: list[tuple[str, str, str, str | None, str]] = []
     for cue in _KIN_OPEN.finditer(text):
-        full = [m.group("name") for m in _NAME_PAIR.finditer(text, 0, cue.start())]
+        full = _plausible_names(text, cue.start())
         if not full:
             continue
         surname = full[-1].split()[-1]
+        dead = _KIN_DEAD.search(text, 0, cue.start())
+        if dead is None and _KIN_HURT.search(text, 0, cue.start()) is None and not _KIN_AFTER.match(text, cue.end()):
+            continue  # "Diana DeLeon told Eyewitness News her son Jaiden is a trooper": not told as hurt
         pos = cue.end()
         found: list[tuple[str, str, str, str | None, str]] = []
         while (item := _KIN_ITEM.match(text, pos)) is not None:
@@ -757,7 +770,10 @@ def _shared_surname(text: str, whole: str) -> list[tuple[str, str, str, str | No
             continue  # "Kyle Zientek and Nicholas Piring": the first word ends another full name
         firsts = [*re.split(r",\s+", m.group("firsts")), m.group("last")]
         if any(
-            f in _NOT_FIRST or f in _TITLES or f.lower() in STOP_WORDS or re.search(rf"[A-Z][a-z]+\s+{f}\b", whole)
+            f in _NOT_FIRST
+            or f in _TITLES
+            or f.lower() in STOP_WORDS
+            or re.search(rf"[A-Z][a-z]+\s+{re.escape(f)}\b", whole)
             for f in firsts
         ):
             continue

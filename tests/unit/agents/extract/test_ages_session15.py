@@ -136,3 +136,12 @@ def test_no_family_is_made_of_titles_months_or_a_surname_inside_another() -> Non
     assert _shared_surname(text, text) == []
     text = "Jane Grady was killed and her daughter, July 4 was the day it happened."
     assert [name for name, *_ in _kin(text)] == []
+
+
+def test_kin_not_told_as_hurt_are_not_victims() -> None:
+    from agents.extract.participants import _kin
+
+    text = "Diana Delacroix told reporters her son Jaiden is a trooper; two men were shot in the car park."
+    assert _kin(text) == []  # the shooting is told after, of others
+    text = "Lenna Pridmore said it was her son, 16-year-old Freland, who was shot."
+    assert [(name, age) for name, age, *_ in _kin(text)] == [("Freland Pridmore", "16")]
