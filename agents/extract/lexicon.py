@@ -100,6 +100,19 @@ _EXPLOSIVES = frozenset(
     {"bomb", "explosion", "device", "grenade", "shell", "mine", "missile", "rocket", "explosive", "blast", "charge"}
 )
 _PERSONAL = frozenset({"he", "she", "they", "i", "we", "you"})
+# A shot of a ball or a camera, not a gun: words only a game or a film uses in the sentence ("scene", "field",
+# "game" and "photo" are a crime report's words too), none of a gun or a wound.
+_GAME_OR_FILM = frozenset(
+    {"percent", "percentage", "%", "pointer", "layup", "jumper", "dunk", "rebound", "assist", "playoff", "hoop",
+     "puck", "fame", "film", "movie", "filming", "episode", "sequel", "studio"}
+)  # fmt: skip
+_GUN_OR_WOUND = frozenset(
+    {"gun", "handgun", "rifle", "pistol", "shotgun", "firearm", "weapon", "bullet", "round", "gunfire", "gunman",
+     "gunshot", "wound", "injure", "injury", "kill", "dead", "death", "die", "fatal", "fatally", "hospital", "victim",
+     "police", "officer", "deputy", "sheriff", "suspect", "arrest", "murder", "homicide", "paralyze", "paralyzed",
+     "critical", "condition", "shooter", "trooper", "investigator", "investigate", "robbery", "robber"}
+)  # fmt: skip
+_PERSON_OBJECTS = frozenset({"him", "her", "them", "himself", "herself", "themselves", "me", "us", "he", "she", "they"})
 _BURNING = frozenset({"burn", "flame", "douse", "extinguish", "firefighter", "smoke", "blaze", "burning"})
 
 
@@ -118,6 +131,20 @@ def _person_on_fire(tok: Token, ents: CanonicalEntities) -> bool:
         ):
             return not any(w.lemma_.lower() in _BURNING for w in verb.sent)
     return False
+
+
+def _game_or_film_shot(tok: Token, ents: CanonicalEntities) -> bool:
+    """ "The Jays shot 46 percent"; "filming begins … shooting in May"; "a title shot": words of a game or a film
+    around the shot and none of a gun, a wound or the police, nor a person shot ("he was shot in September")."""
+    lemmas = {w.lemma_.lower() for w in tok.sent}
+    if lemmas & _GUN_OR_WOUND or not lemmas & _GAME_OR_FILM:
+        return False
+    for c in tok.children:
+        if c.dep_ in {"dobj", "nsubjpass"} and (
+            c.lower_ in _PERSON_OBJECTS or ents.labels.get(ents.token_ids.get(c.i, ""), "") == "PERSON"
+        ):
+            return False
+    return True
 
 
 def trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
@@ -185,8 +212,10 @@ def trigger_type(tok: Token, ents: CanonicalEntities) -> str | None:
     ):
         return None  # "two were killed" is a count; "a man killed his wife" is a killing
     elif lemma == "shoot":
-        if tok.pos_ != "VERB":
+        if tok.pos_ != "VERB" or _game_or_film_shot(tok, ents):
             return None
+    elif lemma == "shooting" and _game_or_film_shot(tok, ents):
+        return None
     elif lemma == "charge":
         if tok.pos_ != "VERB" or "with" not in preps:
             return None

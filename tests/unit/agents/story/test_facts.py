@@ -129,6 +129,22 @@ def test_figurative_words_are_not_incidents(extractor) -> None:  # type: ignore[
     assert [e for e in house.events if e.type == "fire"]
 
 
+def test_a_shot_of_a_game_or_a_film_is_no_shooting(extractor) -> None:  # type: ignore[no-untyped-def]
+    articles = [
+        Article(id="g", title="Jays top Drake", text="The Jays shot 46 percent from the floor in a 65-53 win."),
+        Article(id="f", title="Star", text="The actress, who shot to fame in a 1999 film, is back in the studio."),
+        Article(
+            id="p",
+            title="Lineman visits team",
+            text="Richard Collins, whose playing days ended when he was shot in September, visited the playoff team.",
+        ),
+    ]
+    game, film, player = extractor.extract(articles)
+    assert not [e for e in game.events if e.type == "shooting"] and game.facts.type != "shooting"
+    assert not [e for e in film.events if e.type == "shooting"]
+    assert [e for e in player.events if e.type == "shooting"]  # a person shot is a shooting, whatever else is told
+
+
 def test_the_region_comes_from_the_dateline_and_the_text(extractor) -> None:  # type: ignore[no-untyped-def]
     dateline = Article(
         id="d",
