@@ -498,7 +498,25 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         if len(name.split()) < 2:
             continue  # a surname alone was already counted under the full name; junk words cut away
         out.append(Participant(name=name, age=age, role=role, status=_status_text(status)))
-    return out + _untagged(ctx, ents, out)
+    return _one_per_person(out + _untagged(ctx, ents, out))
+
+
+def _one_per_person(people: list[Participant]) -> list[Participant]:
+    """One participant per person: a name that is the first words of another's ("Benjamin David" of "Benjamin David
+    Banky") is that person, who keeps what either mention told."""
+    out: list[Participant] = []
+    for p in people:
+        longer = next((q for q in people if q.name.startswith(p.name + " ")), None)
+        if longer is None:
+            out.append(p)
+    for n, p in enumerate(out):
+        for short in people:
+            if p.name.startswith(short.name + " "):
+                p = p.model_copy(
+                    update={"age": p.age or short.age, "role": p.role or short.role, "status": p.status or short.status}
+                )
+        out[n] = p
+    return out
 
 
 def _status_text(status: set[str]) -> str | None:
@@ -940,4 +958,6 @@ def _clean_name(name: str) -> str:
                 keep.pop()  # "Demond Coffee Cook County": the county's name goes with it
             break
         keep.append(word)
+    while keep and keep[-1] in STOP_WORDS:
+        keep.pop()  # "Travonte Berry with": a word the tagger ran on into ("Jamie clayton" stays a name)
     return " ".join(keep) if len(keep) >= 2 else ""

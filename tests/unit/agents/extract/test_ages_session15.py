@@ -145,3 +145,20 @@ def test_kin_not_told_as_hurt_are_not_victims() -> None:
     assert _kin(text) == []  # the shooting is told after, of others
     text = "Lenna Pridmore said it was her son, 16-year-old Freland, who was shot."
     assert [(name, age) for name, age, *_ in _kin(text)] == [("Freland Pridmore", "16")]
+
+
+def test_one_participant_per_person() -> None:
+    from agents.extract.participants import _clean_name, _one_per_person
+    from schemas import Participant
+
+    assert _clean_name("Travonte Berryman with") == "Travonte Berryman"
+    assert _clean_name("Jamie clayborne") == "Jamie clayborne"  # a surname written small is still a name
+    people = [
+        Participant(name="Benjamin David", role="victim", status="killed"),
+        Participant(name="Eric Kirkland", role="suspect"),
+        Participant(name="Benjamin David Bankston", age=40, role="victim"),
+    ]
+    assert [(p.name, p.age, p.status) for p in _one_per_person(people)] == [
+        ("Eric Kirkland", None, None),
+        ("Benjamin David Bankston", 40, "killed"),
+    ]
