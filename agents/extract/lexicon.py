@@ -103,9 +103,25 @@ _PERSONAL = frozenset({"he", "she", "they", "i", "we", "you"})
 # A shot of a ball or a camera, not a gun: words only a game or a film uses in the sentence ("scene", "field",
 # "game" and "photo" are a crime report's words too), none of a gun or a wound.
 _GAME_OR_FILM = frozenset(
-    {"percent", "percentage", "%", "pointer", "layup", "jumper", "dunk", "rebound", "assist", "playoff", "hoop",
-     "puck", "fame", "film", "movie", "filming", "episode", "sequel", "studio"}
-)  # fmt: skip
+    {
+        "percent",
+        "percentage",
+        "%",
+        "pointer",
+        "layup",
+        "jumper",
+        "dunk",
+        "rebound",
+        "assist",
+        "playoff",
+        "hoop",
+        "puck",
+        "fame",
+        "movie",
+        "filming",
+        "sequel",
+    }
+)  # fmt: skip  ("filmed the shooting", "a shooting at a recording studio", "an episode": a crime report's words too)
 _GUN_OR_WOUND = frozenset(
     {"gun", "handgun", "rifle", "pistol", "shotgun", "firearm", "weapon", "bullet", "round", "gunfire", "gunman",
      "gunshot", "wound", "injure", "injury", "kill", "dead", "death", "die", "fatal", "fatally", "hospital", "victim",
@@ -113,6 +129,11 @@ _GUN_OR_WOUND = frozenset(
      "critical", "condition", "shooter", "trooper", "investigator", "investigate", "robbery", "robber"}
 )  # fmt: skip
 _PERSON_OBJECTS = frozenset({"him", "her", "them", "himself", "herself", "themselves", "me", "us", "he", "she", "they"})
+_PERSON_NOUNS = frozenset(
+    {"man", "woman", "boy", "girl", "teen", "teenager", "child", "person", "people", "fan", "player", "student",
+     "guard", "driver", "resident", "worker", "employee", "father", "mother", "son", "daughter", "brother", "sister",
+     "husband", "wife", "friend", "coach", "spectator", "bystander"}
+)  # fmt: skip
 _BURNING = frozenset({"burn", "flame", "douse", "extinguish", "firefighter", "smoke", "blaze", "burning"})
 
 
@@ -134,14 +155,17 @@ def _person_on_fire(tok: Token, ents: CanonicalEntities) -> bool:
 
 
 def _game_or_film_shot(tok: Token, ents: CanonicalEntities) -> bool:
-    """ "The Jays shot 46 percent"; "filming begins … shooting in May"; "a title shot": words of a game or a film
-    around the shot and none of a gun, a wound or the police, nor a person shot ("he was shot in September")."""
+    """ "The Jays shot 46 percent"; "filming begins … shooting in May"; "shot to fame": words of a game or a film
+    around the shot and none of a gun, a wound or the police, nor a person shot ("he was shot in September", "a fan
+    was shot after the playoff game")."""
     lemmas = {w.lemma_.lower() for w in tok.sent}
     if lemmas & _GUN_OR_WOUND or not lemmas & _GAME_OR_FILM:
         return False
     for c in tok.children:
         if c.dep_ in {"dobj", "nsubjpass"} and (
-            c.lower_ in _PERSON_OBJECTS or ents.labels.get(ents.token_ids.get(c.i, ""), "") == "PERSON"
+            c.lower_ in _PERSON_OBJECTS
+            or c.lemma_.lower() in _PERSON_NOUNS
+            or ents.labels.get(ents.token_ids.get(c.i, ""), "") == "PERSON"
         ):
             return False
     return True

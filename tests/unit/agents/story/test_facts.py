@@ -139,10 +139,15 @@ def test_a_shot_of_a_game_or_a_film_is_no_shooting(extractor) -> None:  # type: 
             text="Richard Collins, whose playing days ended when he was shot in September, visited the playoff team.",
         ),
     ]
-    game, film, player = extractor.extract(articles)
+    articles += [
+        Article(id="n", title="Fan hurt", text="A fan was shot outside the arena after the playoff game on Sunday."),
+        Article(id="w", title="Video", text="A bystander filmed the shooting outside the recording studio."),
+    ]
+    game, film, player, fan, filmed = extractor.extract(articles)
     assert not [e for e in game.events if e.type == "shooting"] and game.facts.type != "shooting"
     assert not [e for e in film.events if e.type == "shooting"]
-    assert [e for e in player.events if e.type == "shooting"]  # a person shot is a shooting, whatever else is told
+    for real in (player, fan, filmed):  # a person shot, or words a crime report uses too: still a shooting
+        assert [e for e in real.events if e.type == "shooting"], real.article.text
 
 
 def test_the_region_comes_from_the_dateline_and_the_text(extractor) -> None:  # type: ignore[no-untyped-def]
