@@ -20,6 +20,7 @@ from agents.extract.entities import CanonicalEntities, name_spans
 from agents.extract.gazetteer import cities_named
 from agents.extract.numbers import parse_number
 from agents.extract.places import state_name
+from agents.extract.timex import is_month
 from schemas.extraction import EventFrame, Participant
 
 __all__ = ["incident_participants", "lone_victim_age", "told_ages", "with_told_ages"]
@@ -506,16 +507,14 @@ def _one_per_person(people: list[Participant]) -> list[Participant]:
     Banky") is that person, who keeps what either mention told."""
     out: list[Participant] = []
     for p in people:
-        longer = next((q for q in people if q.name.startswith(p.name + " ")), None)
-        if longer is None:
-            out.append(p)
-    for n, p in enumerate(out):
+        if any(q.name.startswith(p.name + " ") for q in people):
+            continue  # told in full elsewhere: that mention takes what this one told
         for short in people:
             if p.name.startswith(short.name + " "):
                 p = p.model_copy(
                     update={"age": p.age or short.age, "role": p.role or short.role, "status": p.status or short.status}
                 )
-        out[n] = p
+        out.append(p)
     return out
 
 
@@ -601,10 +600,6 @@ _LIST_SEP = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
 # First names that share one surname, told as what happened to them or what they did: "The bodies of Clarence and
 # Shauna Washington, both 35, were found"; "Michael, Connor, Jaeci and Kailey Westerhuis were shot dead".
 _FIRST_NAME = r"(?<![\w'’.-])[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?"  # (not "Meekin" of "McMeekin")
-_TITLES = frozenset(
-    {"Miss", "Mrs", "Mr", "Ms", "Dr", "Sir", "Lady", "Lord", "Rev", "Father", "Sister", "Brother", "Saint", "Judge",
-     "President", "Pope", "King", "Queen", "Prince", "Princess", "Mayor", "Governor", "Senator", "Coach"}
-)  # fmt: skip
 _SHARED_SURNAME = re.compile(
     rf"(?P<firsts>(?:{_FIRST_NAME},\s+)*{_FIRST_NAME}),?\s+and\s+(?P<last>{_FIRST_NAME})\s+(?P<surname>{_NAME_WORD})"
     rf"(?![\w'’-]|\s+[A-Z])(?:\s*,\s*both\s+(?P<age>\d{{1,2}})\b\s*,?)?(?P<after>\s+(?:were|are|have\s+been|had\s+been)\s+"
@@ -622,10 +617,6 @@ _KIN_OPEN = re.compile(
 _KIN_ITEM = re.compile(
     rf"(?:(?P<before>{_AGE_NUMBER})[- ]year[- ]old\s+)?(?P<first>{_FIRST_NAME})(?![\w'’-]|\s+[A-Z])"
     r"(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\b(?![- ]year))?"
-)
-_MONTHS = frozenset(
-    "jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august september "
-    "october november december".split()
 )
 _KIN_DEAD = re.compile(r"\b(?:bodies|killed|killing|dead|slain|murdered|fatally)\b", re.I)
 _KIN_HURT = re.compile(r"\b(?:wounded|injured|shot)\b", re.I)
@@ -759,7 +750,7 @@ def _kin(text: str) -> list[tuple[str, str, str, str | None, str]]:
         found: list[tuple[str, str, str, str | None, str]] = []
         while (item := _KIN_ITEM.match(text, pos)) is not None:
             first = item.group("first")
-            if first in _NOT_FIRST or first in _TITLES or first.lower() in STOP_WORDS | _MONTHS or first == surname:
+            if _title_or_opener(first) or first.lower() in STOP_WORDS or is_month(first) or first == surname:
                 break
             age = item.group("age") or item.group("before") or ""
             found.append((f"{first} {surname}", age, "victim", "killed" if dead else None, "list"))
@@ -788,10 +779,7 @@ def _shared_surname(text: str, whole: str) -> list[tuple[str, str, str, str | No
             continue  # "Kyle Zientek and Nicholas Piring": the first word ends another full name
         firsts = [*re.split(r",\s+", m.group("firsts")), m.group("last")]
         if any(
-            f in _NOT_FIRST
-            or f in _TITLES
-            or f.lower() in STOP_WORDS
-            or re.search(rf"[A-Z][a-z]+\s+{re.escape(f)}\b", whole)
+            _title_or_opener(f) or f.lower() in STOP_WORDS or re.search(rf"[A-Z][a-z]+\s+{re.escape(f)}\b", whole)
             for f in firsts
         ):
             continue
@@ -892,10 +880,15 @@ def _name_word(tok: Token) -> bool:
         and tok.ent_type_ in {"PERSON", ""}
         and re.fullmatch(_NAME_WORD, text) is not None
         and not tok.is_stop
-        and text.lower() not in _TITLES
+        and not _title_or_opener(text)
         and text.lower() not in _NOT_NAME_WORDS
-        and text not in _NOT_FIRST
     )
+
+
+def _title_or_opener(word: str) -> bool:
+    """A capitalised word written before a surname that is no first name: a title ("Pastor", "Sgt") or a word that
+    opens a sentence ("The", "Police")."""
+    return word.lower() in _TITLES or word in _NOT_FIRST
 
 
 def _read_aged(

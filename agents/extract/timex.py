@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-__all__ = ["normalize_date"]
+__all__ = ["is_month", "normalize_date"]
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
@@ -25,6 +25,7 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY = r"(?P<weekday>mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 
 _ISO = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
+_MONTH_WORD = re.compile(_MONTH, re.I)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?", re.I)
 _DAY_MONTH = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>(?:19|20)\d\d))?", re.I
@@ -52,6 +53,11 @@ _SMALL = {
     "several": None,
     "few": None,
 }
+
+
+def is_month(word: str) -> bool:
+    """Whether a word is a month's name or its abbreviation ("July", "Oct", "Sept.")."""
+    return _MONTH_WORD.fullmatch(word) is not None
 
 
 def normalize_date(text: str, anchor: date | None, *, future: bool = False) -> str | None:

@@ -134,6 +134,8 @@ def test_no_family_is_made_of_titles_months_or_a_surname_inside_another() -> Non
 
     text = "Police were called to a house where Mrs McMeekin and Miss Jenkin were found dead."
     assert _shared_surname(text, text) == []
+    text = "Pastor and Ann Whitby were found dead in their home on Sunday."
+    assert [name for name, *_ in _shared_surname(text, text)] == []  # "Pastor" is a title, not Ann's husband's name
     text = "Jane Grady was killed and her daughter, July 4 was the day it happened."
     assert [name for name, *_ in _kin(text)] == []
 
