@@ -402,6 +402,27 @@ def _state_of(verb: Token) -> set[str] | None:
     return None
 
 
+# "charged in the killings of 23-year-old twins Rebeika Powell and Kayetie Melchor, 33-year-old Misty Nunley and …":
+# every name of a list after a death noun's "of" is a victim, whatever verb the parse hangs the later ones on.
+_DEATHS_OF = re.compile(r"\b(?:deaths?|killings?|murders?|slayings?)\s+of\s+", re.I)
+_DEATH_LIST_GAP = re.compile(
+    r"(?:\s+|,|and\b|(?:" + _AGE_NUMBER + r")[- ]year[- ]old\b|[A-Z][\w'’.-]*|twins?\b|"
+    r"(?:the\s+)?(?:brothers|sisters)\b)*"
+)
+
+
+def _in_death_list(span: Span, text: str) -> bool:
+    """Whether a name stands in a list of names told after "the deaths of", "the killings of" (its sentence)."""
+    start = max(0, span.start_char - 200)
+    hits = list(_DEATHS_OF.finditer(text, start, span.start_char))
+    if not hits:
+        return False
+    gap = text[hits[-1].end() : span.start_char]
+    if "\n" in gap or "." in gap.replace(".,", ",") or re.match(r"\s+" + _PERSON_NOUN + r"\b", text[span.end_char :]):
+        return False  # another line or sentence; "the death of Glen Flora man": a place's name
+    return bool(_DEATH_LIST_GAP.fullmatch(gap))
+
+
 def _read_mention(tok: Token) -> tuple[str | None, set[str]]:
     """(role, statuses) one mention gives its person, from the clause it stands in."""
     nouns = _appositive_nouns(tok)
@@ -415,6 +436,8 @@ def _read_mention(tok: Token) -> tuple[str | None, set[str]]:
     lemmas = _lemmas(head)
     if head.lemma_.lower() in _SAY and rel in {"nsubj", "nsubjpass"}:
         return role, status
+    if rel == "nsubjpass" and head.lemma_.lower() == "suspect":
+        return "suspect", status  # "Cedric and James Poore … are suspected of shooting …": not yet arrested
     passive = rel in {"nsubjpass"} or (rel == "dobj")
     told = _noun_of(tok)
     if told is not None:
@@ -467,7 +490,8 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         status: set[str] = set()
         # "Last year, a 4-year-old boy, Kamarion Posey, shot himself": a sentence of another incident gives no role.
         if not _OTHER_TIME.search(ctx.sent_texts[ctx.sent_of[i]]):
-            role, status = _read_mention(tok)
+            listed = tok.ent_type_ == "PERSON" and _in_death_list(span, ctx.text)
+            role, status = ("victim", set()) if listed else _read_mention(tok)
             if role is None:
                 role, status = _read_text(span, ctx.text)
             elif not status:  # "The teen, identified as Jane Doe of Carlton, died": the words after tell the fate
@@ -499,7 +523,44 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         if len(name.split()) < 2:
             continue  # a surname alone was already counted under the full name; junk words cut away
         out.append(Participant(name=name, age=age, role=role, status=_status_text(status)))
+    out += _first_names_before(out, ctx.text)
     return _one_per_person(out + _untagged(ctx, ents, out))
+
+
+def _first_names_before(people: Sequence[Participant], text: str) -> list[Participant]:
+    """The people named by first name alone before a participant's full name, sharing it ("Cedric and James Poore
+    are suspected of shooting …"): each has the participant's role and fate, not their age. Not where a first word
+    is a surname elsewhere in the article ("Hicks and Cody Throneberry"), a title, or ends a name before it."""
+    known = {p.name for p in people}
+    out: list[Participant] = []
+    for person in people:
+        words = person.name.split()
+        if len(words) != 2:
+            continue
+        pattern = rf"((?:{_FIRST_NAME},\s+)*{_FIRST_NAME}),?\s+and\s+{re.escape(person.name)}(?![\w'’-])"
+        for m in re.finditer(pattern, text):
+            before = text[max(0, m.start() - 30) : m.start()]
+            if re.search(r"(?:[A-Z][\w'’.-]*|\b(?:of|from|in|at|near))[ \t]+$", before):
+                continue  # "Kyle Zientek and Nicholas Piring": another full name; "of Marion and …": a town
+            start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+            end = min((i for i in (text.find(".", m.end()), text.find("\n", m.end())) if i >= 0), default=len(text))
+            told = text[start:end]
+            if not (_DIED.search(told) or _HURT_CUE.search(told) or _SUSPECT_CUE.search(told) or "suspected" in told):
+                continue  # "Rebecca and Michael Parsons were watching a movie": the sentence tells of no part in it
+            for first in re.split(r",\s+", m.group(1)):
+                name = f"{first} {words[-1]}"
+                if (
+                    name in known
+                    or first == words[-1]
+                    or _title_or_opener(first)
+                    or first.lower() in STOP_WORDS
+                    or is_month(first)
+                    or re.search(rf"[A-Z][a-z]+[ \t]+{re.escape(first)}\b", text)
+                ):
+                    continue
+                known.add(name)
+                out.append(Participant(name=name, role=person.role, status=person.status))
+    return out
 
 
 def _one_per_person(people: list[Participant]) -> list[Participant]:
@@ -775,11 +836,11 @@ def _shared_surname(text: str, whole: str) -> list[tuple[str, str, str, str | No
         what = (m.group("what") or "").lower()
         if before is None and not what:
             continue
-        if re.search(r"[A-Z][\w'’.-]*\s+$", text[max(0, m.start() - 30) : m.start()]):
+        if re.search(r"[A-Z][\w'’.-]*[ \t]+$", text[max(0, m.start() - 30) : m.start()]):
             continue  # "Kyle Zientek and Nicholas Piring": the first word ends another full name
         firsts = [*re.split(r",\s+", m.group("firsts")), m.group("last")]
         if any(
-            _title_or_opener(f) or f.lower() in STOP_WORDS or re.search(rf"[A-Z][a-z]+\s+{re.escape(f)}\b", whole)
+            _title_or_opener(f) or f.lower() in STOP_WORDS or re.search(rf"[A-Z][a-z]+[ \t]+{re.escape(f)}\b", whole)
             for f in firsts
         ):
             continue
