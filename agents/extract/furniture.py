@@ -8,8 +8,8 @@ quotes and sentences keep pointing at the same characters) and nothing else move
 is never blanked.
 
 The rules are deliberately narrow: a line goes only when all of it is furniture (a whole line of widget words, a
-copyright notice, a request to enable JavaScript or to subscribe). A sentence of news that mentions Facebook or
-JavaScript stays.
+copyright notice, a request to enable JavaScript, to subscribe or to download the outlet's app for its news). A
+sentence of news that mentions Facebook or JavaScript stays.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ _PROMPT = re.compile(  # what the page asks of the reader
     re.IGNORECASE | re.VERBOSE,
 )
 _MAX_PROMPT_CHARS = 200  # a news paragraph about JavaScript or newsletters is longer than a prompt
+# A station's or paper's own app, offered for its news: "For the latest news, weather and video, download the WATE 6
+# On Your Side app. The smartphone and tablet apps will keep you updated with Knoxville and East Tennessee news."
+_APP_PROMO = re.compile(r"\bdownload\s+(?:the|our)\b.{0,60}\bapps?\b", re.IGNORECASE)
+_APP_NEWS = re.compile(r"\b(?:latest|breaking)\s+news\b|\bkeep\s+you\s+(?:updated|informed)\b", re.IGNORECASE)
+_MAX_APP_PROMO_CHARS = 300
 
 
 def is_furniture(line: str) -> bool:
@@ -55,6 +60,8 @@ def is_furniture(line: str) -> bool:
     if len(text) <= _MAX_NOTICE_CHARS and _NOTICE.search(text):
         return True
     if len(text) <= _MAX_PROMPT_CHARS and _PROMPT.search(text):
+        return True
+    if len(text) <= _MAX_APP_PROMO_CHARS and _APP_PROMO.search(text) and _APP_NEWS.search(text):
         return True
     words = [w.lower() for w in _WORD.findall(text)]
     return 0 < len(words) <= _MAX_WIDGET_WORDS and all(w in _WIDGET_WORDS for w in words)

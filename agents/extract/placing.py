@@ -267,7 +267,7 @@ _CASUALTY_SENTENCE = re.compile(
     re.I,
 )
 _INCIDENT_AT = re.compile(
-    r"\b(?:in|near|outside(?:\s+of)?|suburb\s+of)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
+    r"\b(?:in|near|outside(?:\s+of)?|suburb\s+of)\s+(?:the\s+(?:[Tt]own|[Vv]illage|[Cc]ity)\s+of\s+)?"
     r"((?:[A-Z][a-z]+[ -]){0,2}[A-Z][a-z]+)(?![\w-])",
 )
 # What follows a capitalized name that makes it no town: a possessive ("Pittsburgh's Allentown neighborhood"), a

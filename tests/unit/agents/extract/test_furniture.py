@@ -32,6 +32,8 @@ CRAWLED = (
         "Copyright 2016 WFAA",
         "If you enjoyed this post, make sure you subscribe to my RSS feed",
         "Latest News:",
+        "For the latest news, weather and video, download the WKXT 6 News app. The smartphone and tablet apps will "
+        "keep you updated with Bellport and East Tennessee news.",
     ],
 )
 def test_furniture_lines(line: str) -> None:
@@ -47,6 +49,8 @@ def test_furniture_lines(line: str) -> None:
         "Researchers told users to turn on JavaScript only for sites they trust until the browser is patched, "
         "because the flaw lets a page read the passwords that other tabs have saved, the company said on Monday.",
         "More than 200 people were evacuated.",
+        "Police said the teen used a phone to download the app that the shooter had used to plan the robbery at the "
+        "store in Bellport, where two clerks were wounded and a customer was killed on Friday night, on Saturday.",
         "",
     ],
 )

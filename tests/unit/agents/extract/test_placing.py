@@ -118,3 +118,14 @@ def test_st_is_saint(extractor) -> None:  # type: ignore[no-untyped-def]
         "ST. PAUL, Minn. — A fourth man was charged Wednesday in the shooting death of a teenager, police said.",
     )
     assert city == ("Saint Paul", "Minnesota")
+
+
+def test_the_town_of_with_capitals_is_the_incidents_town(extractor) -> None:  # type: ignore[no-untyped-def]
+    city = _place(
+        extractor,
+        "Man and two children found dead in mobile home",
+        "State police are investigating a murder-suicide. Three people were found dead at a mobile home park on Fifth "
+        "Avenue in the Town of Wallkill, Orange County, N.Y., on Sunday. A Newburgh police officer said the man was "
+        "retired.",
+    )
+    assert city == ("Wallkill", "New York")
