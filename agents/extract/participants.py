@@ -34,6 +34,12 @@ _ARREST = frozenset(
 )
 _SUSPECT_NOUNS = frozenset({"suspect", "gunman", "shooter", "killer", "assailant", "attacker", "defendant", "accused"})
 _VICTIM_NOUNS = frozenset({"victim", "deceased"})
+# Who else an article identifies by name: "The father has been identified as Shawn Lenhart" is not the shot boy.
+_NOT_VICTIM_NOUNS = frozenset(
+    {"father", "mother", "parent", "husband", "wife", "boyfriend", "girlfriend", "grandfather", "grandmother",
+     "uncle", "aunt", "relative", "neighbor", "neighbour", "witness", "homeowner", "owner", "officer", "deputy",
+     "trooper"}
+)  # fmt: skip
 _OFFICIAL = re.compile(
     r"\b(?:police|officer|chief|sheriff|deputy|spokes(?:wo)?man|spokesperson|detective|sergeant|sgt|lieutenant|lt|"
     r"captain|capt|mayor|governor|attorney|prosecutor|judge|coroner|examiner|commissioner|trooper|agent|"
@@ -444,7 +450,7 @@ def _read_mention(tok: Token) -> tuple[str | None, set[str]]:
         return told if role is None or told[0] == role else (role, status)
     if rel == "pobj" and head.lower_ == "as" and head.head.lemma_.lower() == "identify":
         ident = {c.lemma_.lower() for c in head.head.children if c.dep_ in {"dobj", "nsubjpass"}}
-        if ident & _VICTIM_NOUNS or not ident & _SUSPECT_NOUNS:
+        if ident & _VICTIM_NOUNS or not ident & (_SUSPECT_NOUNS | _NOT_VICTIM_NOUNS):
             role = role or ("suspect" if ident & _SUSPECT_NOUNS else "victim")
         return role, status
     state = _state_of(head) if rel in {"nsubj", "nsubjpass"} else None
@@ -608,7 +614,7 @@ def lone_victim_age(people: list[Participant], ctx: Context) -> list[Participant
 
 # A name the tagger missed, where the words around it leave no doubt it is a person's and what happened to them:
 # "Melody Cerros was shot and killed", "Kem Delaney, 19, died", "identified the victim as Ilanye Price".
-_NAME_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?|[A-Z]'[A-Z][a-z]+|[A-Z][a-z]*[A-Z][a-z]+)"
+_NAME_WORD = r"(?:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?|[A-Z]['’][A-Za-z][a-z]+|[A-Z][a-z]*[A-Z][a-z]+)"
 _UNTAGGED_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+[A-Z]\.)?\s+{_NAME_WORD}(?:\s+(?:Jr\.|Sr\.|II|III))?)"
 _NAME_PAIR = re.compile(_UNTAGGED_NAME)  # two or three capitalised words: a name, tagged or not
 _UNTAGGED_VICTIM = re.compile(

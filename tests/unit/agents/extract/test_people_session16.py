@@ -69,3 +69,29 @@ def test_a_first_name_before_a_full_name_is_one_of_the_family_only_where_it_tell
     assert people.get("Michael Tarrant", (None, None))[0] == "victim", people
     assert "Rebecca Tarrant" not in people  # the sentence tells of no part she had in it
     assert "Marion Tarrant" not in people and "Marion Dunn" not in people  # a town, not a first name
+
+
+def test_a_father_identified_by_name_is_not_the_shot_child(extractor) -> None:  # type: ignore[no-untyped-def]
+    people = _people(
+        _facts(
+            extractor,
+            "4-year-old shot in Marlow Springs",
+            "What a neighbour heard was a 4-year-old boy being shot in the stomach.\n\nThe boy was airlifted to the "
+            "hospital and is in stable condition.\n\nA spokesman said the boy's parents are cooperating and are now "
+            "with their son. The father has been identified as Kevin Walsh.",
+        )
+    )
+    assert people.get("Kevin Walsh", (None, None))[0] != "victim", people
+
+
+def test_a_first_name_with_an_apostrophe_after_its_initial_is_a_name(extractor) -> None:  # type: ignore[no-untyped-def]
+    people = _people(
+        _facts(
+            extractor,
+            "7-year-old girl killed, grandmother hurt after shots fired into home",
+            "Shots were fired into a home on Maple Street late Saturday, police said. Officers found two people "
+            "shot inside. Police said D’nyah Corlett, 7, died at the scene, and her grandmother was taken to a "
+            "hospital.",
+        )
+    )
+    assert people.get("D’nyah Corlett", (None, None))[0] == "victim", people
