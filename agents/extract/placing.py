@@ -164,6 +164,7 @@ _HOSPITAL_AFTER = re.compile(
 _HOSPITAL_BEFORE = re.compile(
     r"\b(?:taken|transported|rushed|flown|airlifted|driven|brought|transferred)\s+(?:him|her|them\s+)?to\b"
     r"[^.;\n]{0,80}\b(?:hospitals?|Hospital|Medical\s+Center|center)\b[^.;\n]{0,25}\bin\s+$"
+    r"|\b(?:Hospital|Medical\s+Center|Medical\s+Centre|Health\s+Center)\s+in\s+$"  # "at UMass Memorial Hospital in"
 )
 
 
@@ -172,10 +173,20 @@ def _at_hospital(span: tuple[int, int], text: str) -> bool:
     return bool(_HOSPITAL_AFTER.match(text, end) or _HOSPITAL_BEFORE.search(text[max(0, start - 140) : start]))
 
 
+# "about 14 miles north of Adrian", "five miles from Hartwell": a town the place is measured from, not the place.
+_MEASURED_FROM = re.compile(
+    r"\b(?:miles?|mi\.|kilometers?|kilometres?|km)\s+(?:(?:north|south|east|west)(?:east|west)?(?:ern)?\s+)?"
+    r"(?:of|from)\s+(?:downtown\s+)?$",
+    re.I,
+)
+
+
 def _hospital_town(name: str, text: str) -> bool:
-    """Whether the text names a place only as the town of a hospital."""
+    """Whether the text names a place only as the town of a hospital, or as the town a distance is measured from."""
     found = name_spans(name, text)
-    return bool(found) and all(_at_hospital(span, text) for span in found)
+    return bool(found) and all(
+        _at_hospital(span, text) or _MEASURED_FROM.search(text, max(0, span[0] - 40), span[0]) for span in found
+    )
 
 
 _COMPASS = re.compile(
@@ -335,9 +346,16 @@ def _end_of(name: str, headline: str) -> int:
     return found[0][1] if found else len(headline)
 
 
+# A state's own police ("Michigan State Police", "Florida Highway Patrol"): the text names that state.
+_STATE_POLICE = re.compile(r"^(?:the\s+)?(.+?)\s+(?:State\s+Police|State\s+Patrol|(?:State\s+)?Highway\s+Patrol)$")
+
+
 def _states_named(ents: CanonicalEntities, pairs: Sequence[CityState]) -> list[str]:
     found = [p.state for p in pairs]
     found += [s for e in ents.entities if e.label == "GPE" and (s := state_name(e.name))]
+    found += [
+        s for e in ents.entities if e.label == "ORG" and (m := _STATE_POLICE.match(e.name)) and (s := state_name(m[1]))
+    ]
     return list(dict.fromkeys(found))
 
 

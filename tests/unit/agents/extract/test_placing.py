@@ -129,3 +129,27 @@ def test_the_town_of_with_capitals_is_the_incidents_town(extractor) -> None:  # 
         "retired.",
     )
     assert city == ("Wallkill", "New York")
+
+
+def test_the_town_of_the_hospital_does_not_confirm_a_stations_dateline(extractor) -> None:  # type: ignore[no-untyped-def]
+    city = _place(
+        extractor,
+        "Hunter takes responsibility after shooting himself while testing ice",
+        "WORCESTER (CBS) – Dylan Marsh was enjoying his holiday break back home in Orange after his first semester "
+        "in college when his rifle went off on the ice.\n\nHe has spent the days since lying in the Intensive Care "
+        "Unit at UMass Memorial Hospital in Worcester with his family at his bedside, Massachusetts state police "
+        "said.",
+    )
+    assert city == ("Orange", "Massachusetts")
+
+
+def test_a_town_a_distance_is_measured_from_is_not_the_place(extractor) -> None:  # type: ignore[no-untyped-def]
+    # (also: "Michigan State Police" names the state; without it the largest Clinton or Adrian was in Missouri)
+    city = _place(
+        extractor,
+        "3-year-old Lenawee County boy dies after accidentally shooting himself",
+        "A 3-year-old boy died Sunday after he accidentally shot himself with a handgun he found in a bedroom, "
+        "Michigan State Police said.\n\nTroopers were dispatched at 1:25 p.m. to a home on Tipton Highway, about 14 "
+        "miles north of Adrian. Jordan Kessler, 3, of Clinton, was pronounced dead at the scene.",
+    )
+    assert city == ("Clinton", "Michigan")
