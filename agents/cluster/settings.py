@@ -55,13 +55,13 @@ class ClusterSettings(BaseModel):
     )
     assoc_smoothing: float = Field(1.0, description="Added to a feature's document frequency in P(story | feature).")
     headline_weight: float = Field(
-        0.8,
+        1.3,
         description="A headline-only article (one with a title vector) and a story with headline vectors: "
         "the similarity gains headline_weight × (cosine of the title vector and the story's headline "
         "centroid − headline_center). Headlines share too few words for TF-IDF alone; 0 turns this off.",
     )
     headline_center: float = Field(
-        0.4, description="Headline cosine that neither raises nor lowers the similarity (see headline_weight)."
+        0.35, description="Headline cosine that neither raises nor lowers the similarity (see headline_weight)."
     )
     merge_headline_weight: float = Field(
         0.8,
