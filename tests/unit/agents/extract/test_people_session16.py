@@ -150,3 +150,40 @@ def test_a_victim_of_a_year_and_a_half_ago_is_of_another_incident(extractor) -> 
         )
     )
     assert "Kayla Brentwood" not in people, people
+
+
+def test_a_first_name_told_alone_is_the_person_named_in_full_with_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    people = _people(
+        _facts(
+            extractor,
+            "Toddler shot in the chest at family home",
+            "A 2-year-old boy died Saturday after a handgun went off in the family car, deputies said.\n\nJacob "
+            "Hartley climbed into the vehicle outside his family's home and apparently got the weapon from the "
+            "console.\n\nNeighbours performed CPR until paramedics arrived. Jacob was pronounced dead at a hospital.",
+        )
+    )
+    assert people.get("Jacob Hartley") == ("victim", "killed"), people
+    assert "Jacob" not in people
+
+
+def test_a_short_first_name_is_the_same_person(extractor) -> None:  # type: ignore[no-untyped-def]
+    people = _people(
+        _facts(
+            extractor,
+            "Teen killed in drive-by shooting",
+            "A 15-year-old boy was shot and killed while driving on Saturday, police said. Joshua Varga, 15, was "
+            "pronounced dead at the scene.\n\nPolice said Josh Varga was shot once in the head.",
+        )
+    )
+    assert "Josh Varga" not in people and people.get("Joshua Varga", (None, None))[0] == "victim", people
+
+
+def test_a_baby_in_a_list_of_victims_is_named_with_whole_years(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "Man kills woman, 2 children, then himself",
+        "Deputies found four people dead in a home on Friday. The coroner identified the victims as 51-year-old "
+        "Keith Darby, 40-year-old Karla Burwell, and 10-month-old Justice Burwell, the niece of Karla Burwell.",
+    )
+    ages = {p.name: p.age for p in facts.participants}
+    assert "Justice Burwell" in ages and ages["Justice Burwell"] == 0, ages
