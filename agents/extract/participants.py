@@ -1045,9 +1045,22 @@ def _read_aged(
         role, _, age = found[eid]
         if role is not None or age is None or eid in official:
             continue
-        read = _fate([ctx.sent_texts[n] for n in sorted(sentences_of.get(eid, [])) if (eid, n) not in speakers])
+        words = "|".join(re.escape(w) for w in _name_words_of(ctx, eid))
+        carries = re.compile(rf"\b(?:{words})\s+(?:\w+\s+)?(?:loaded|drove|took|rushed|carried|brought|raced)\b")
+        read = _fate(
+            [
+                ctx.sent_texts[n]
+                for n in sorted(sentences_of.get(eid, []))
+                if (eid, n) not in speakers and not (words and carries.search(ctx.sent_texts[n]))
+            ]
+        )  # "Tyson loaded Treyvon into his vehicle and was en-route to the hospital": who took the hurt one there
         if read is not None:
             found[eid] = (read[0], read[1], age)
+
+
+def _name_words_of(ctx: Context, eid: str) -> list[str]:
+    """The words of a person's name as the article gives it ("Tevin", "Tyson")."""
+    return [w for w in ctx.ents.names.get(eid, "").split() if w[:1].isupper()]
 
 
 def _fate(sentences: Sequence[str]) -> tuple[str, set[str]] | None:

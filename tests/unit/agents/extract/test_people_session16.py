@@ -187,3 +187,20 @@ def test_a_baby_in_a_list_of_victims_is_named_with_whole_years(extractor) -> Non
     )
     ages = {p.name: p.age for p in facts.participants}
     assert "Justice Burwell" in ages and ages["Justice Burwell"] == 0, ages
+
+
+def test_who_drove_the_hurt_child_to_the_hospital_is_not_hurt(extractor) -> None:  # type: ignore[no-untyped-def]
+    people = _people(
+        _facts(
+            extractor,
+            "Boy, 3, hurt by father's gun at home",
+            "NASHVILLE, Tenn. - A 3-year-old boy was hurt in an accidental shooting at an apartment on Tuesday "
+            "night.\n\nPolice said 24-year-old Devin Tyson - a security guard - had just come home with his son, "
+            "Trevon Tyson.\n\nTyson told officers he kept a pistol in his backpack. He set the bag down and turned "
+            "away to find the boy's pyjamas, Tyson said.\n\nHe then heard a shot, he told police.\n\nTyson loaded "
+            "Trevon into his car and was on the way to the hospital when he saw a patrol car and asked for help."
+            "\n\nTrevon was taken to a children's hospital and was expected to go home overnight.",
+        )
+    )
+    assert people.get("Devin Tyson", (None, None))[1] != "injured", people
+    assert people.get("Trevon Tyson", (None, None))[0] == "victim", people
