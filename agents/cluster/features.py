@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import cast
 
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 from agents.extract.embedding import unpack
 from schemas.extraction import ArticleExtraction
 
-__all__ = ["ArticleFeatures", "article_features"]
+__all__ = ["ArticleFeatures", "article_features", "same_day_and_place"]
 
 _ISO_DATE = re.compile(r"^((?:1[89]|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -124,3 +125,10 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     return ArticleFeatures(
         families={"terms": terms, "entities": entities, "title": title, "cues": cues}, headline=headline
     )
+
+
+def same_day_and_place(cues: Iterable[str], theirs: Container[str]) -> bool:
+    """Whether an article's cues and a story's name one day (an ISO date, "d:2015-06-27") and one place in common."""
+    keys = list(cues)
+    day = any(k[:2] == "d:" and k[2:3].isdigit() and k in theirs for k in keys)
+    return day and any(k[:2] == "p:" and k in theirs for k in keys)

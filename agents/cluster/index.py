@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from math import fsum
 
-from agents.cluster.features import ArticleFeatures, article_features
+from agents.cluster.features import ArticleFeatures, article_features, same_day_and_place
 from agents.cluster.models import (
     FAMILIES,
     NO_FEATURES,
@@ -258,8 +258,9 @@ class StoryIndex:
         if published is not None and (self._clock is None or published > self._clock):
             self._clock = published
         feats = self._prune(article_features(extraction))
-        best_id, best_score = self._best_story(feats, published)
-        if best_id is not None and best_score >= self.settings.threshold:
+        scored = self._score(feats, published)
+        best_id, best_score = (scored[0][2], -scored[0][0]) if scored else (None, 0.0)
+        if best_id is not None and (best_score >= self.settings.threshold or self._near(feats, published, scored)):
             story = self._stories[best_id]
             new = False
         else:
@@ -396,12 +397,6 @@ class StoryIndex:
         weights = [-w * (top - (f.log_df if (f := get(k)) else 0.0)) for k, w in terms.items()]
         kept = {k: terms[k] for k in _first_keys(weights, keys, limit)}  # (ranked: the heaviest first)
         return ArticleFeatures(families={**feats.families, "terms": kept}, headline=feats.headline)
-
-    def _best_story(self, feats: ArticleFeatures, published: float | None) -> tuple[str | None, float]:
-        scored = self._score(feats, published)
-        if not scored:
-            return None, 0.0
-        return scored[0][2], -scored[0][0]
 
     def _score(self, feats: ArticleFeatures, published: float | None) -> list[tuple[float, int, str]]:
         """Candidate stories as (−similarity, first_seq, story id), best first (ties: older story first).
@@ -653,6 +648,19 @@ class StoryIndex:
             out.append((-sim, oprof.first_seq, other))
         out.sort()
         return out
+
+    def _near(self, feats: ArticleFeatures, published: float | None, scored: list[tuple[float, int, str]]) -> bool:
+        """A dated report under the threshold that still names its best story's day and place, within a few days of
+        it, and is uncontested (``near_join_*``): a follow-up in other words ("Cops: grandmother kills daughter,
+        grandchildren" two days after "4 found shot dead in Greenacres", both naming June 27)."""
+        s = self.settings
+        best, second = -scored[0][0], (-scored[1][0] if len(scored) > 1 else 0.0)
+        story = self._stories[scored[0][2]]
+        first, last, floor = story.first_ts, story.last_ts, max(s.near_join_floor, s.near_join_ratio * second)
+        if published is None or first is None or last is None or best < floor:
+            return False
+        gap = max(0.0, first - published, published - last) / _DAY
+        return gap <= s.near_join_days and same_day_and_place(feats.families["cues"], story.profile.cues.features)
 
     def _range_factor(self, a: _Story, b: _Story) -> float:
         if a.first_ts is None or a.last_ts is None or b.first_ts is None or b.last_ts is None:

@@ -69,6 +69,14 @@ class ClusterSettings(BaseModel):
         "(cosine of their headline centroids − merge_headline_center).",
     )
     merge_headline_center: float = Field(0.5, description="See merge_headline_weight.")
+    near_join_floor: float = Field(
+        0.05,
+        description="A dated article under the threshold still joins its best story when it scores at least this, "
+        "at least near_join_ratio × the second best, is dated within near_join_days of the story, and names one of "
+        "its days (an ISO date) and one of its places; above the threshold turns this off.",
+    )
+    near_join_ratio: float = Field(2.0, description="See near_join_floor: how far the best must lead the second.")
+    near_join_days: float = Field(3.0, description="See near_join_floor: days between the article and the story.")
     merge_threshold: float = Field(
         0.22,
         description="Story-to-story similarity at which two live stories are merged (the older absorbs the "

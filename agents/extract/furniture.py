@@ -27,6 +27,7 @@ _WIDGET_WORDS = frozenset(
 )
 _MAX_WIDGET_WORDS = 8
 _WORD = re.compile(r"[^\W\d_]+")
+_ADDRESS = re.compile(r"(?<!\S)(?:@\w+|[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|tv|us)\b/?)", re.IGNORECASE)
 _NOTICE = re.compile(  # copyright notices
     r"""
     \ball\s+rights\s+reserved\b
@@ -63,7 +64,8 @@ def is_furniture(line: str) -> bool:
         return True
     if len(text) <= _MAX_APP_PROMO_CHARS and _APP_PROMO.search(text) and _APP_NEWS.search(text):
         return True
-    words = [w.lower() for w in _WORD.findall(text)]
+    # "Follow CBSMIAMI.COM: Facebook | Twitter", "Follow @WSBTV on Twitter": the outlet's own address or handle
+    words = [w.lower() for w in _WORD.findall(_ADDRESS.sub(" ", text))]
     return 0 < len(words) <= _MAX_WIDGET_WORDS and all(w in _WIDGET_WORDS for w in words)
 
 

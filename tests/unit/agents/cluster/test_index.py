@@ -307,3 +307,53 @@ def test_assignments_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
         res = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
         runs.append(res.stdout)
     assert runs[0] == runs[1] == runs[2]
+
+
+def _dated(
+    aid: str, words: str, when: datetime, *, days: tuple[str, ...], places: tuple[str, ...]
+) -> ArticleExtraction:
+    base = ext(aid, words, places=places, published=when)
+    return base.model_copy(update={"dates": list(days)})
+
+
+# Nothing joins on its score here (threshold 0.9): what joins, joins as a follow-up under the threshold.
+NEAR = ClusterSettings(threshold=0.9, threshold_single=0.9, near_join_floor=0.05)
+
+
+@pytest.mark.parametrize(
+    ("days", "later", "published", "joins"),
+    [
+        (("2024-05-01",), timedelta(days=2), True, True),  # the same day and place, two days on: a follow-up
+        (("2024-04-12",), timedelta(days=2), True, False),  # another day named: another incident in that town
+        (("2024-05-01",), timedelta(days=10), True, False),  # too long after
+        (("2024-05-01",), timedelta(days=2), False, False),  # undated: no window to check
+    ],
+)
+def test_a_dated_follow_up_under_the_threshold_joins_only_naming_the_storys_day_and_place(
+    days: tuple[str, ...], later: timedelta, published: bool, joins: bool
+) -> None:
+    index = StoryIndex(NEAR)
+    first = _dated(
+        "shot1",
+        "four found shot dead greenacres home friend police neighborhood",
+        T0,
+        days=("2024-05-01",),
+        places=("gpe:greenacres",),
+    )
+    other = _dated(
+        "fair1", "county fair opens rides livestock tickets", T0, days=("2024-05-03",), places=("gpe:lindale",)
+    )
+    follow = _dated(
+        "shot2",
+        "grandmother killed daughter grandchildren greenacres gun",
+        T0 + later,
+        days=days,
+        places=("gpe:greenacres",),
+    )
+    if not published:
+        follow = follow.model_copy(update={"article": follow.article.model_copy(update={"published": None})})
+    a = index.assign(first)
+    index.assign(other)
+    b = index.assign(follow)
+    assert (b.story_id == a.story_id) is joins, b.score
+    assert b.new_story is not joins

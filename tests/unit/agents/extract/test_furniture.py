@@ -85,3 +85,9 @@ def test_furniture_leaves_no_entity_term_or_sentence_behind(nlp: Language) -> No
     assert not {"javascript", "copyright", "newsletter", "facebook"} & set(ex.terms)
     assert not [s for s in ex.sentences if "rights reserved" in s.lower() or "Loading" in s]
     assert parsed_text(article).index("Officials") == article.body.index("Officials")  # offsets into the body hold
+
+
+def test_a_follow_line_with_the_outlets_address_is_furniture() -> None:
+    assert is_furniture("Follow KXYZNEWS.COM: Facebook | Twitter")
+    assert is_furniture("Follow @KXYZ on Twitter")
+    assert not is_furniture("Police said the site kxyznews.com was down for hours on Friday.")
