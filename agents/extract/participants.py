@@ -65,8 +65,10 @@ _AGE_WORDS = (
 _AGE_NUMBER = r"(?<![\w-])(?:\d{1,2}|" + _AGE_WORDS + ")"
 # "Michael Parsons, a 17-year-old rising senior"; "George Rosado, a very troubled 17-year-old"
 _AGE_APPOS_AFTER = re.compile(r"^\s*,\s+(?:a|an)\s+(?:\w+\s+){0,2}?(" + _AGE_NUMBER + r")[- ]year[- ]old\b", re.I)
+_HALF = r"(?:[- ]and[- ]a[- ]half)?"  # "the 2-and-a-half-year-old": 2
 _AGE_BEFORE = re.compile(
-    r"(" + _AGE_NUMBER + r")[- ]year[- ]old\s+(?:\w+\s+){0,2}$"
+    r"(" + _AGE_NUMBER + r")" + _HALF + r"[- ]year[- ]old\s+(?:\w+\s+){0,2}$"
+    r"|(" + _AGE_NUMBER + r")[- ]year[- ]old\s+twins\s+(?:[A-Z][\w'’-]*\s+){1,3}and\s+$"  # "23-year-old twins A and B"
     r"|(" + _AGE_NUMBER + r")[- ]year[- ]old(?:\s+\w+){1,2}\s*,\s*$"  # "his 13-year-old son, Anthony Ellison"
     r"|(" + _AGE_NUMBER + r")[- ]year[- ]old(?:\s+\w+)?\s+(?:has\s+been|was|is)\s+identified\s+as\s+$",
     re.I,
@@ -77,7 +79,8 @@ _DIED = re.compile(
     r"\b(?:died|dies|dead|deceased|killed|slain|murdered|fatal(?:ly)?|pronounced|homicide|death|bodies)\b", re.I
 )
 _HURT_CUE = re.compile(
-    r"\b(?:shot|shooting|wounded|injured|injury|injuries|hurt|hospital(?:i[sz]ed)?|gunshot|struck|critical|stable|"
+    r"\b(?:shot|shooting|wounded|injured|injury|injuries|hurt|hospital(?:i[sz]ed)?|gunshot\s+(?:wounds?|to)|struck|"
+    r"critical|stable|"
     r"surgery|victims?|"
     r"survivors?)\b",
     re.I,
@@ -137,7 +140,7 @@ _NAMED_AS = re.compile(
 _IDENTIFIED_AS = re.compile(r"\bidentified\s+(?:\w+\s+){0,2}?as\s+(?P<noun>)$", re.I)
 # Any person told with an age ("a 16-year-old boy", "the 2-year-old"), not a suspect.
 _AGED_PERSON = re.compile(
-    rf"\b({_AGE_NUMBER})[- ]year[- ]old\b(?!\s+(?:\w+\s+)?(?:{'|'.join(sorted(_SUSPECT_NOUNS))})\b)", re.I
+    rf"\b({_AGE_NUMBER}){_HALF}[- ]year[- ]old\b(?!\s+(?:\w+\s+)?(?:{'|'.join(sorted(_SUSPECT_NOUNS))})\b)", re.I
 )
 _NAME_NEXT = re.compile(r"\s+[A-Z][a-z][\w'’-]*\s+[A-Z][\w'’-]+\b(?!\s+[A-Z])(?!\s+" + _PERSON_NOUN + r"\b)")
 _SUSPECT_CUE = re.compile(

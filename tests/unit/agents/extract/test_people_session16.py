@@ -204,3 +204,38 @@ def test_who_drove_the_hurt_child_to_the_hospital_is_not_hurt(extractor) -> None
     )
     assert people.get("Devin Tyson", (None, None))[1] != "injured", people
     assert people.get("Trevon Tyson", (None, None))[0] == "victim", people
+
+
+def test_who_heard_the_gunshot_is_not_hurt_by_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    people = _people(
+        _facts(
+            extractor,
+            "Two-year-old child shot in the chest at home",
+            "A 2-year-old boy died Saturday after he found a handgun in the family car, deputies said.\n\nKevin "
+            "Walsh, 23, the father, turned away from his child and heard the gunshot, the sheriff said.",
+        )
+    )
+    assert people.get("Kevin Walsh", (None, None))[1] != "injured", people
+
+
+def test_twins_told_with_one_age_both_have_it(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "Brothers charged in quadruple killing",
+        "HOLLIS, Okla. - A hearing is set for two brothers charged in the shooting deaths of four women at an "
+        "apartment complex.\n\nThe two are charged in the killings of 23-year-old twins Rachel Moore and Kayla "
+        "Moore, 33-year-old Misty Varnell and 55-year-old Joan Tackett.",
+    )
+    ages = {p.name: p.age for p in facts.participants}
+    assert ages.get("Kayla Moore") == 23, ages
+
+
+def test_an_age_and_a_half_is_the_whole_years(extractor) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts(
+        extractor,
+        "Toddler dies after shooting himself in family car",
+        "A toddler died Saturday after he shot himself with a handgun he found in the family car, deputies "
+        "said.\n\nThe 2-and-a-half-year-old boy, Noah Brennan, was pronounced dead at a hospital.",
+    )
+    ages = {p.name: p.age for p in facts.participants}
+    assert ages.get("Noah Brennan") == 2, ages
