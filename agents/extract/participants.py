@@ -19,160 +19,59 @@ from agents.extract.context import Context
 from agents.extract.entities import CanonicalEntities, name_spans
 from agents.extract.gazetteer import cities_named
 from agents.extract.numbers import parse_number
+from agents.extract.people_words import (
+    AFTER_NAME,
+    AGE_AFTER,
+    AGE_APPOS_AFTER,
+    AGE_BEFORE,
+    AGE_NUMBER,
+    AGE_PAREN,
+    AGED_PERSON,
+    ARREST,
+    ARREST_CUE,
+    BOTH_AFTER,
+    CONDITIONS,
+    CREDIT_AFTER,
+    CREDIT_BEFORE,
+    DEATH_NOUNS,
+    DIE,
+    DIED,
+    HURT,
+    HURT_CUE,
+    IDENTIFIED_AS,
+    KILL,
+    LIST_CUE,
+    MONTHS_AFTER,
+    MONTHS_BEFORE,
+    NAME_NEXT,
+    NAMED_AS,
+    NOT_NAME_WORDS,
+    NOT_VICTIM_NOUNS,
+    OBJECT_NEXT,
+    OFFICIAL,
+    ORG_WORDS,
+    OTHER_TIME,
+    PASSIVE_AUX,
+    PERSON_APPOS,
+    PERSON_NOUN,
+    PLACE_NAME_WORDS,
+    SAY,
+    SHOOT,
+    SHOOTER_AFTER,
+    SUSPECT_AFTER,
+    SUSPECT_BEFORE,
+    SUSPECT_CUE,
+    SUSPECT_NOUNS,
+    VICTIM_AFTER,
+    VICTIM_NOUNS,
+    WITNESS,
+    WOUNDS,
+)
 from agents.extract.places import state_name
 from agents.extract.timex import is_month
 from schemas.extraction import EventFrame, Participant
 
 __all__ = ["incident_participants", "lone_victim_age", "told_ages", "with_told_ages"]
-
-_KILL = frozenset({"kill", "murder", "slay", "execute", "strangle", "gun", "fatally", "dead", "death"})
-_HURT = frozenset({"wound", "injure", "hurt", "hospitalize", "hospitalise", "graze", "hit", "strike", "stab"})
-_SHOOT = frozenset({"shoot", "shot", "fire"})
-_DIE = frozenset({"die", "succumb", "pronounce", "perish"})
-_ARREST = frozenset(
-    {"arrest", "charge", "book", "indict", "jail", "detain", "apprehend", "capture", "convict", "sentence", "accuse"}
-)
-_SUSPECT_NOUNS = frozenset({"suspect", "gunman", "shooter", "killer", "assailant", "attacker", "defendant", "accused"})
-_VICTIM_NOUNS = frozenset({"victim", "deceased"})
-# Who else an article identifies by name: "The father has been identified as Shawn Lenhart" is not the shot boy.
-_NOT_VICTIM_NOUNS = frozenset(
-    {"father", "mother", "parent", "husband", "wife", "boyfriend", "girlfriend", "grandfather", "grandmother",
-     "uncle", "aunt", "relative", "neighbor", "neighbour", "witness", "homeowner", "owner", "officer", "deputy",
-     "trooper"}
-)  # fmt: skip
-_OFFICIAL = re.compile(
-    r"\b(?:police|officer|chief|sheriff|deputy|spokes(?:wo)?man|spokesperson|detective|sergeant|sgt|lieutenant|lt|"
-    r"captain|capt|mayor|governor|attorney|prosecutor|judge|coroner|examiner|commissioner|trooper|agent|"
-    r"senator|president|reporter|anchor|councilman|councilwoman|superintendent|director)\b",
-    re.I,
-)
-_AGE_AFTER = re.compile(
-    r"^\s*,\s*(?:age\s+|aged\s+|both\s+|also\s+)?(\d{1,2})(?![- ]year)"
-    r"\s*(?:[,;.)–—-]|\s+(?:and|of|from|who|was|is)\b|$)"
-    r"|^\s+(?:was|is)\s+(\d{1,2})\s+years?\s+old\b"
-)
-# "Jane Doe and John Roe, both 18": the first of two people told with one age ("Jane Doe, also 18": the second).
-_BOTH_AFTER = re.compile(r"^\s+and\s+(?:[A-Z][\w'’-]*\s+){0,2}[A-Z][\w'’-]*\s*,\s*both\s+(\d{1,2})\b(?![- ]year)")
-_AGE_PAREN = re.compile(r"^\s*\((\d{1,2})\)")
-# A baby's age in months ("21-month-old Jane Doe"; "Jane Doe, 17 months,"; "Jane Doe, age 17 months"): whole years.
-_MONTHS_BEFORE = re.compile(r"\b(\d{1,2})[- ]month[- ]old\s+(?:\w+\s+){0,2}$", re.I)
-_MONTHS_AFTER = re.compile(r"^\s*,\s*(?:age\s+|aged\s+)?(\d{1,2})\s+months?(?:\s+old)?\b")
-_AGE_WORDS = (
-    "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
-    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    "seventeen|eighteen|nineteen"
-)  # read by parse_number
-_AGE_NUMBER = r"(?<![\w-])(?:\d{1,2}|" + _AGE_WORDS + ")"
-# "Michael Parsons, a 17-year-old rising senior"; "George Rosado, a very troubled 17-year-old"
-_AGE_APPOS_AFTER = re.compile(r"^\s*,\s+(?:a|an)\s+(?:\w+\s+){0,2}?(" + _AGE_NUMBER + r")[- ]year[- ]old\b", re.I)
-_HALF = r"(?:[- ]and[- ]a[- ]half)?"  # "the 2-and-a-half-year-old": 2
-_AGE_BEFORE = re.compile(
-    r"(" + _AGE_NUMBER + r")" + _HALF + r"[- ]year[- ]old\s+(?:\w+\s+){0,2}$"
-    r"|(" + _AGE_NUMBER + r")[- ]year[- ]old\s+twins\s+(?:[A-Z][\w'’-]*\s+){1,3}and\s+$"  # "23-year-old twins A and B"
-    r"|(" + _AGE_NUMBER + r")[- ]year[- ]old(?:\s+\w+){1,2}\s*,\s*$"  # "his 13-year-old son, Anthony Ellison"
-    r"|(" + _AGE_NUMBER + r")[- ]year[- ]old(?:\s+\w+)?\s+(?:has\s+been|was|is)\s+identified\s+as\s+$",
-    re.I,
-)
-_SAY = frozenset({"say", "tell", "add", "state", "explain", "describe", "recall", "according", "speak", "write"})
-# Words of a sentence that tell what happened to the people it names with their ages.
-_DIED = re.compile(
-    r"\b(?:died|dies|dead|deceased|killed|slain|murdered|fatal(?:ly)?|pronounced|homicide|death|bodies)\b", re.I
-)
-_HURT_CUE = re.compile(
-    r"\b(?:shot|shooting|wounded|injured|injury|injuries|hurt|hospital(?:i[sz]ed)?|gunshot\s+(?:wounds?|to)|struck|"
-    r"critical|stable|"
-    r"surgery|victims?|"
-    r"survivors?)\b",
-    re.I,
-)
-# Right after a name: what happened to that person ("Jane Doe, 23, was shot and killed"; "John Roe was arrested").
-_AFTER_NAME = (
-    r"(?:\s*,\s*(?:\d{1,2}|age\s+\d{1,2})\s*,)?(?:\s*,\s*(?:of|from)\s+[A-Z][\w .'-]{0,30},"
-    r"|\s+of\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?(?:\s*,\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)?)?\s*,)?\s+"
-)  # "Jane Doe, 23, of Elm Grove, was …"; "Briar Newsome of Carlton, Georgia, was pronounced dead"
-_VICTIM_AFTER = re.compile(
-    _AFTER_NAME + r"(?:(?:was|is|had\s+been|has\s+been|were|later|also)\s+)*(?P<what>(?:fatally\s+)?shot|killed|"
-    r"wounded|injured|struck|hit|died|dies|pronounced\s+dead|found\s+dead|found\s+shot|slain|murdered|"
-    r"hospitali[sz]ed|taken\s+to)\b",
-)
-_PASSIVE_AUX = re.compile(r"\b(?:was|is|were|been)\b")
-_OBJECT_NEXT = re.compile(
-    r"\s+(?:\d|(?:a|an|the|his|her|their|two|three|four|five|six|seven|eight|nine|ten|several|him|them)\b)", re.I
-)
-_SUSPECT_AFTER = re.compile(
-    _AFTER_NAME + r"(?:(?:was|is|has\s+been|had\s+been|later)\s+)*(?:arrested|charged|booked|indicted|"
-    r"accused|faces|facing|pleaded|turned\s+himself\s+in|taken\s+into\s+custody)\b",
-)
-_SUSPECT_BEFORE = re.compile(
-    r"\b(?:arrested|charged|booked|indicted|identif(?:ied|ies)\s+the\s+(?:suspect|shooter|gunman)\s+as|suspect|"
-    r"shooter|gunman)\s*,?\s*(?:(?:is|was|as)\s+)?(?:\d{1,2}-year-old\s+)?$",
-    re.I,
-)
-# "Police say Ja'Mare Stewart shot and killed 14-year-old ...": the one who shot, in the active voice.
-_SHOOTER_AFTER = re.compile(
-    _AFTER_NAME + r"(?:(?:allegedly|accidentally|fatally|then|later)\s+)?(?:shot|killed|stabbed|shoots|kills)\s+"
-    r"(?:and\s+killed\s+)?(?:his|her|their|a|an|the|two|three|\d|[A-Z])",
-)
-# A list of the people an incident happened to: "The other victims were ...", "Injured were ...".
-_LIST_CUE = re.compile(
-    r"\b(?:(?P<hurt>injured|wounded|hurt|treated\s+for\s+[\w\s\"“”]{0,30}?injuries[\"”]?)\s+(?:were|are)|"
-    r"(?P<dead>killed|dead|slain)\s+(?:were|are)|victims?\s+(?:were|are|was|is)|identif(?:ied|ies)\s+the\s+victims?\s+as)\b",
-    re.I,
-)
-# Just before a name: the person the story is about, set beside the name ("The boy, Devon Quinn, was in his dad's
-# car"; "The 4th person, Refugio Modesto-DeLaCruz, was taken by ambulance").
-_PERSON_NOUN = (
-    r"(?:boy|girl|child|toddler|teen|teenager|infant|baby|youth|woman|man|person|student|victim|hunter|youngster)"
-)
-_PERSON_NOUN_GROUP = "(?P<noun>" + _PERSON_NOUN + ")"
-_PERSON_APPOS = re.compile(
-    r"\b[Tt]he\s+(?:(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|young|injured|wounded|dead|slain|\d{1,2}-year-old)"
-    r"\s+)?" + _PERSON_NOUN_GROUP + r"\s*,\s*(?:(?:later\s+)?identified\s+as\s+)?$"
-)
-# Told as who the incident happened to: "The boy is identified as Marques Green"; "the coroner said the boy was named
-# Ezequiel Melendez"; "identified the toddler that died as Paxton Shannon"; "The dead student is Colin Brough".
-_NAMED_AS = re.compile(
-    r"\b" + _PERSON_NOUN_GROUP + r"s?\s+(?:(?:is|was|has\s+been|had\s+been)\s+)?(?:named|identified\s+as)\s+$"
-    r"|\bidentif(?:ied|ies)\s+the\s+(?:\w+\s+){0,3}?" + _PERSON_NOUN + r"\s+(?:who|that)\s+(?:died|was\s+\w+)\s+as\s+$"
-    r"|\b(?:dead|deceased|slain|injured|wounded)\s+" + _PERSON_NOUN + r"\s+(?:is|was)\s+$",
-    re.I,
-)
-_IDENTIFIED_AS = re.compile(r"\bidentified\s+(?:\w+\s+){0,2}?as\s+(?P<noun>)$", re.I)
-# Any person told with an age ("a 16-year-old boy", "the 2-year-old"), not a suspect.
-_AGED_PERSON = re.compile(
-    rf"\b({_AGE_NUMBER}){_HALF}[- ]year[- ]old\b(?!\s+(?:\w+\s+)?(?:{'|'.join(sorted(_SUSPECT_NOUNS))})\b)", re.I
-)
-_NAME_NEXT = re.compile(r"\s+[A-Z][a-z][\w'’-]*\s+[A-Z][\w'’-]+\b(?!\s+[A-Z])(?!\s+" + _PERSON_NOUN + r"\b)")
-_SUSPECT_CUE = re.compile(
-    r"\b(?:arrested|charged|charges?|booked|accused|suspects?|gunman|shooter|custody|indicted|jailed|faces?|"
-    r"pleaded|convicted|sentenced|turned\s+(?:the\s+gun\s+on\s+)?himself|killing\s+himself|murder-suicide)\b",
-    re.I,
-)
-# Words that are no part of a person's name when a headline or a byline runs into one ("Roy Police Lt",
-# "Girl Shot", "Demond Coffee Cook County").
-_NOT_NAME_WORDS = frozenset(
-    {"police", "lt", "sgt", "officer", "chief", "sheriff", "county", "boy", "girl", "man", "woman", "teen", "shot",
-     "killed", "news", "chronicle", "department", "street", "avenue", "road", "city", "township", "says", "said"}
-)  # fmt: skip
-# Words of a place's or an institution's name that NER took for a person ("Gary Methodist", "Ryder Trauma Center").
-_PLACE_NAME_WORDS = frozenset(
-    {"methodist", "theater", "theatre", "center", "centre", "hospital", "trauma", "medical", "church", "school",
-     "university", "college", "memorial", "mall", "club", "restaurant", "apartments", "baptist", "presbyterian",
-     "regional", "clinic", "academy", "high", "elementary", "middle", "park"}
-)  # fmt: skip
-# A sentence about another time than the incident's: the people it names are of another incident.
-_OTHER_TIME = re.compile(
-    r"\b(?:last\s+(?:year|month|week|summer|winter|spring|fall)|earlier\s+this\s+(?:year|month)|"
-    r"(?:years?|months?|weeks?)(?:\s+and\s+a\s+half)?\s+ago|(?:the\s+)?previous\s+(?:year|month|week)|in\s+(?:19|20)\d\d|"
-    r"(?:a|one|two|three|several)\s+(?:years?|months?|weeks?)\s+(?:earlier|before|prior))\b",
-    re.I,
-)
-# Those who saw it: "Two of his cousins, both 18, witnessed the shooting."
-_WITNESS = re.compile(r"\b(?:witness(?:ed|es)?|eyewitness(?:es)?)\b", re.I)
-# A picture's credit: the photographer is no participant.
-_CREDIT_BEFORE = re.compile(r"\b(?:Photo(?:graph)?s?|Image|Credit|Courtesy|Video)(?:\s+by)?\s*[:|]?\s*$", re.I)
-_CREDIT_AFTER = re.compile(r"\s*\|\s*[A-Z]|\s*/\s*(?:AP|Staff|Getty|Reuters)\b|,\s+(?:staff\s+)?photographer\b")
-_ARREST_CUE = re.compile(r"\b(?:arrested|charged|booked|in\s+custody|indicted|jailed|detained)\b", re.I)
 
 
 def _clause_head(tok: Token) -> tuple[Token, str]:
@@ -208,11 +107,11 @@ def _told_age(start: int, end: int, text: str) -> int | None:
     after = text[end : end + 60]
     before = text[max(0, start - 70) : start]
     before = before[before.rfind("\n") + 1 :]  # an age is told on the name's own line ("… of 15-year-old\n\nJohn Roe")
-    m = _AGE_AFTER.match(after) or _AGE_PAREN.match(after) or _AGE_APPOS_AFTER.match(after) or _BOTH_AFTER.match(after)
-    if m is None and "year" in before.lower():  # (what _AGE_BEFORE needs: "…-year-old")
-        m = _AGE_BEFORE.search(before)
+    m = AGE_AFTER.match(after) or AGE_PAREN.match(after) or AGE_APPOS_AFTER.match(after) or BOTH_AFTER.match(after)
+    if m is None and "year" in before.lower():  # (what AGE_BEFORE needs: "…-year-old")
+        m = AGE_BEFORE.search(before)
     if m is None:
-        months = _MONTHS_AFTER.match(after) or (_MONTHS_BEFORE.search(before) if "month" in before.lower() else None)
+        months = MONTHS_AFTER.match(after) or (MONTHS_BEFORE.search(before) if "month" in before.lower() else None)
         return int(months.group(1)) // 12 if months is not None else None
     age = int(parse_number(next(g for g in m.groups() if g)) or 0)
     return age if 0 < age < 110 else None
@@ -256,7 +155,7 @@ def _plausible_names(text: str, end: int | None = None) -> list[str]:
         name
         for m in _NAME_PAIR.finditer(text, 0, len(text) if end is None else end)
         if "\n" not in (name := m.group("name")) and not cities_named(name) and state_name(name) is None
-        and not any(w.lower() in STOP_WORDS or w.lower() in _NOT_NAME_WORDS | _PLACE_NAME_WORDS for w in name.split())
+        and not any(w.lower() in STOP_WORDS or w.lower() in NOT_NAME_WORDS | PLACE_NAME_WORDS for w in name.split())
     ]  # fmt: skip
 
 
@@ -265,7 +164,7 @@ def _age_of_noun(before: str, text: str, at: int) -> int | None:
     Devon Quinn, was in his dad's car". "The boy" is the last boy given an age before it ("A 3-year-old boy shot
     himself … The boy is identified as Marques Green", though a 14-year-old boy is shot further down); with none
     before, the one age the whole text gives that noun, else none."""
-    m = _PERSON_APPOS.search(before) or _NAMED_AS.search(before) or _IDENTIFIED_AS.search(before)
+    m = PERSON_APPOS.search(before) or NAMED_AS.search(before) or IDENTIFIED_AS.search(before)
     if m is None:
         return None
     noun = m.group("noun").lower() if m.group("noun") else None
@@ -273,7 +172,7 @@ def _age_of_noun(before: str, text: str, at: int) -> int | None:
     if noun is not None and noun != "victim":
         told = [
             (a.start(), parse_number(a.group(1)))
-            for a in re.finditer(rf"\b({_AGE_NUMBER})[- ]year[- ]old\s+{noun}\b", text, re.I)
+            for a in re.finditer(rf"\b({AGE_NUMBER})[- ]year[- ]old\s+{noun}\b", text, re.I)
         ]
         earlier = [age for start, age in told if start < at]
         ages = {earlier[-1]} if earlier else {age for _, age in told}
@@ -288,8 +187,8 @@ def _unnamed_ages(text: str) -> set[int]:
     beside a full name ("9-year-old Jamyla Bolden was shot … last week"): that age is that person's."""
     return {
         int(parse_number(a.group(1)) or 0)
-        for a in _AGED_PERSON.finditer(text)
-        if not (_NAME_NEXT.match(text, a.end()) and not _title_case_line(text, a.start()))
+        for a in AGED_PERSON.finditer(text)
+        if not (NAME_NEXT.match(text, a.end()) and not _title_case_line(text, a.start()))
     }
 
 
@@ -319,22 +218,22 @@ def _read_text(span: Span, text: str) -> tuple[str | None, set[str]]:
     """(role, statuses) from the words right after and before a name, where the parse gave none."""
     after = text[span.end_char : span.end_char + 120]
     before = text[max(0, span.start_char - 60) : span.start_char]
-    if _SUSPECT_AFTER.match(after) or _SUSPECT_BEFORE.search(before) or _SHOOTER_AFTER.match(after):
+    if SUSPECT_AFTER.match(after) or SUSPECT_BEFORE.search(before) or SHOOTER_AFTER.match(after):
         return "suspect", {"arrested"} if re.match(
-            _AFTER_NAME + r"(?:\w+\s+){0,3}(?:arrested|booked|custody)", after
+            AFTER_NAME + r"(?:\w+\s+){0,3}(?:arrested|booked|custody)", after
         ) else set()
-    m = _VICTIM_AFTER.match(after)
-    if m is None and (_NAMED_AS.search(before) or _PERSON_APPOS.search(before)):
+    m = VICTIM_AFTER.match(after)
+    if m is None and (NAMED_AS.search(before) or PERSON_APPOS.search(before)):
         return "victim", set()  # "the boy, Devon Quinn, was ..."; "the teen, identified as Briar Newsome"
     if m is None:
         sentence_start = text.rfind(".", 0, span.start_char) + 1
-        cues = list(_LIST_CUE.finditer(text, sentence_start, span.start_char))
+        cues = list(LIST_CUE.finditer(text, sentence_start, span.start_char))
         if not cues:
             return None, set()
         cue = cues[-1]  # the last cue before the name, in its sentence
         return "victim", {"injured"} if cue.group("hurt") else ({"killed"} if cue.group("dead") else set())
     what = m.group("what").lower()
-    if not _PASSIVE_AUX.search(m.group(0)) and _OBJECT_NEXT.match(after[m.end() :]):
+    if not PASSIVE_AUX.search(m.group(0)) and OBJECT_NEXT.match(after[m.end() :]):
         return None, set()  # "the ferry Cedar Crest injured 6 people": the name did it, nothing happened to it
     if what.startswith(("fatally", "killed", "died", "dies", "pronounced", "found dead", "slain", "murdered")):
         return "victim", {"killed"}
@@ -348,16 +247,11 @@ def _speaks(tok: Token) -> bool:
     head: Token | None = tok.head
     if tok.dep_ != "nsubj" or head is None:
         return False
-    if head.lemma_.lower() not in _SAY:  # "Black, 47, was at work ... and said she doesn't know"
-        head = next((c for c in head.children if c.dep_ == "conj" and c.lemma_.lower() in _SAY), None)
+    if head.lemma_.lower() not in SAY:  # "Black, 47, was at work ... and said she doesn't know"
+        head = next((c for c in head.children if c.dep_ == "conj" and c.lemma_.lower() in SAY), None)
         if head is None:
             return False
-    return not any(c.dep_ in {"dobj", "dative"} and _OFFICIAL.search(c.text) for c in head.children)
-
-
-# A noun that tells what happened to the person it is "of": "the deaths of Jane Doe and her daughter", "the bodies of
-# …", "Doe's murder" (dead); "the arrest of John Roe" (arrested).
-_DEATH_NOUNS = frozenset({"death", "murder", "killing", "slaying", "body", "homicide"})
+    return not any(c.dep_ in {"dobj", "dative"} and OFFICIAL.search(c.text) for c in head.children)
 
 
 def _noun_of(tok: Token) -> tuple[str, set[str]] | None:
@@ -376,15 +270,11 @@ def _noun_of(tok: Token) -> tuple[str, set[str]] | None:
             return None
         noun = root.head.head
     lemma = noun.lemma_.lower()
-    if lemma in _DEATH_NOUNS or noun.lower_ == "deaths":
+    if lemma in DEATH_NOUNS or noun.lower_ == "deaths":
         return "victim", set()  # dead, but not counted: "the murders of two girls" may be of two incidents
     if lemma == "arrest" and noun.pos_ == "NOUN":
         return "suspect", {"arrested"}
     return None
-
-
-_CONDITIONS = frozenset({"critical", "stable", "serious", "fair", "grave", "guarded"})
-_WOUNDS = frozenset({"wound", "injury", "gunshot"})
 
 
 def _state_of(verb: Token) -> set[str] | None:
@@ -395,7 +285,7 @@ def _state_of(verb: Token) -> set[str] | None:
     if lemma == "be" and any(c.dep_ == "acomp" and c.lower_ in {"dead", "deceased"} for c in kids):
         return {"killed"}
     if lemma in {"suffer", "sustain"}:
-        for obj in (c for c in kids if c.dep_ == "dobj" and c.lemma_.lower() in _WOUNDS):
+        for obj in (c for c in kids if c.dep_ == "dobj" and c.lemma_.lower() in WOUNDS):
             words = {a.lower_ for a in obj.children}
             return {"killed"} if words & {"fatal", "mortal"} else {"injured"}
     if lemma == "treat" and any(c.dep_ == "nsubjpass" for c in kids):
@@ -404,7 +294,7 @@ def _state_of(verb: Token) -> set[str] | None:
         for prep in (c for c in kids if c.dep_ == "prep" and c.lower_ == "in"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 words = {a.lower_ for a in obj.children}
-                if obj.lemma_.lower() == "condition" and words & _CONDITIONS:
+                if obj.lemma_.lower() == "condition" and words & CONDITIONS:
                     return {"injured"}
                 if obj.lemma_.lower() == "hospital" or "hospital" in words:
                     return {"injured"}
@@ -415,7 +305,7 @@ def _state_of(verb: Token) -> set[str] | None:
 # every name of a list after a death noun's "of" is a victim, whatever verb the parse hangs the later ones on.
 _DEATHS_OF = re.compile(r"\b(?:deaths?|killings?|murders?|slayings?)\s+of\s+", re.I)
 _DEATH_LIST_GAP = re.compile(
-    r"(?:\s+|,|and\b|(?:" + _AGE_NUMBER + r")[- ]year[- ]old\b|[A-Z][\w'’.-]*|twins?\b|"
+    r"(?:\s+|,|and\b|(?:" + AGE_NUMBER + r")[- ]year[- ]old\b|[A-Z][\w'’.-]*|twins?\b|"
     r"(?:the\s+)?(?:brothers|sisters)\b)*"
 )
 
@@ -427,7 +317,7 @@ def _in_death_list(span: Span, text: str) -> bool:
     if not hits:
         return False
     gap = text[hits[-1].end() : span.start_char]
-    if "\n" in gap or "." in gap.replace(".,", ",") or re.match(r"\s+" + _PERSON_NOUN + r"\b", text[span.end_char :]):
+    if "\n" in gap or "." in gap.replace(".,", ",") or re.match(r"\s+" + PERSON_NOUN + r"\b", text[span.end_char :]):
         return False  # another line or sentence; "the death of Glen Flora man": a place's name
     return bool(_DEATH_LIST_GAP.fullmatch(gap))
 
@@ -437,13 +327,13 @@ def _read_mention(tok: Token) -> tuple[str | None, set[str]]:
     nouns = _appositive_nouns(tok)
     role: str | None = None
     status: set[str] = set()
-    if nouns & _SUSPECT_NOUNS:
+    if nouns & SUSPECT_NOUNS:
         role = "suspect"
-    elif nouns & _VICTIM_NOUNS:
+    elif nouns & VICTIM_NOUNS:
         role = "victim"
     head, rel = _clause_head(tok)
     lemmas = _lemmas(head)
-    if head.lemma_.lower() in _SAY and rel in {"nsubj", "nsubjpass"}:
+    if head.lemma_.lower() in SAY and rel in {"nsubj", "nsubjpass"}:
         return role, status
     if rel == "nsubjpass" and head.lemma_.lower() == "suspect":
         return "suspect", status  # "Cedric and James Poore … are suspected of shooting …": not yet arrested
@@ -453,23 +343,21 @@ def _read_mention(tok: Token) -> tuple[str | None, set[str]]:
         return told if role is None or told[0] == role else (role, status)
     if rel == "pobj" and head.lower_ == "as" and head.head.lemma_.lower() == "identify":
         ident = {c.lemma_.lower() for c in head.head.children if c.dep_ in {"dobj", "nsubjpass"}}
-        if ident & _VICTIM_NOUNS or not ident & (_SUSPECT_NOUNS | _NOT_VICTIM_NOUNS):
-            role = role or ("suspect" if ident & _SUSPECT_NOUNS else "victim")
+        if ident & VICTIM_NOUNS or not ident & (SUSPECT_NOUNS | NOT_VICTIM_NOUNS):
+            role = role or ("suspect" if ident & SUSPECT_NOUNS else "victim")
         return role, status
     state = _state_of(head) if rel in {"nsubj", "nsubjpass"} else None
     if state is not None:  # "suffered a gunshot wound and later died": dead
-        return role or "victim", {"killed"} if lemmas & (_KILL | _DIE) else state
-    if passive or (rel == "nsubj" and lemmas & _DIE):
-        if lemmas & _ARREST:
+        return role or "victim", {"killed"} if lemmas & (KILL | DIE) else state
+    if passive or (rel == "nsubj" and lemmas & DIE):
+        if lemmas & ARREST:
             return "suspect", {"arrested"}
-        if lemmas & (_KILL | _DIE):
+        if lemmas & (KILL | DIE):
             return role or "victim", {"killed"}
-        if lemmas & (_HURT | _SHOOT):
+        if lemmas & (HURT | SHOOT):
             return role or "victim", {"injured"}
     elif (
-        rel == "nsubj"
-        and lemmas & (_SHOOT | _KILL | {"stab", "attack"})
-        and any(c.dep_ == "dobj" for c in head.children)
+        rel == "nsubj" and lemmas & (SHOOT | KILL | {"stab", "attack"}) and any(c.dep_ == "dobj" for c in head.children)
     ):
         return "suspect", status
     return role, status
@@ -479,7 +367,7 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
     """Victims and suspects of the article's main incident, in order of first mention."""
     found: dict[str, tuple[str | None, set[str], int | None]] = {}
     order: list[str] = []
-    official = {e.id for e in ents.entities if any(_OFFICIAL.search(r) for r in e.roles)}
+    official = {e.id for e in ents.entities if any(OFFICIAL.search(r) for r in e.roles)}
     span_at = {i: span for span in ctx.ents_spans for i in range(span.start, span.end)}
     sentences_of: dict[str, list[int]] = {}  # person id -> the sentences that name them, in order
     speakers: set[tuple[str, int]] = set()  # (person, sentence) where the article quotes them ("said Lay, 69")
@@ -490,14 +378,14 @@ def incident_participants(doc: Doc, ents: CanonicalEntities, ctx: Context, main:
     for i, eid in sorted([*ctx.person_positions, *org_people]):
         tok = doc[i]
         span = span_at.get(i, doc[i : i + 1])
-        if _CREDIT_BEFORE.search(ctx.text, max(0, span.start_char - 24), span.start_char) or _CREDIT_AFTER.match(
+        if CREDIT_BEFORE.search(ctx.text, max(0, span.start_char - 24), span.start_char) or CREDIT_AFTER.match(
             ctx.text, span.end_char
         ):
             continue  # "Photo: Mike Glenn, Chronicle"; "(Henry Sturm | Houston Chronicle)": who took the picture
         role: str | None = None
         status: set[str] = set()
         # "Last year, a 4-year-old boy, Kamarion Posey, shot himself": a sentence of another incident gives no role.
-        if not _OTHER_TIME.search(ctx.sent_texts[ctx.sent_of[i]]):
+        if not OTHER_TIME.search(ctx.sent_texts[ctx.sent_of[i]]):
             listed = tok.ent_type_ == "PERSON" and _in_death_list(span, ctx.text)
             role, status = ("victim", set()) if listed else _read_mention(tok)
             if ents.labels.get(eid) != "PERSON" and not (status or role == "suspect"):
@@ -556,7 +444,7 @@ def _first_names_before(people: Sequence[Participant], text: str) -> list[Partic
             start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
             end = min((i for i in (text.find(".", m.end()), text.find("\n", m.end())) if i >= 0), default=len(text))
             told = text[start:end]
-            if not (_DIED.search(told) or _HURT_CUE.search(told) or _SUSPECT_CUE.search(told) or "suspected" in told):
+            if not (DIED.search(told) or HURT_CUE.search(told) or SUSPECT_CUE.search(told) or "suspected" in told):
                 continue  # "Rebecca and Michael Parsons were watching a movie": the sentence tells of no part in it
             for first in re.split(r",\s+", m.group(1)):
                 name = f"{first} {words[-1]}"
@@ -574,18 +462,6 @@ def _first_names_before(people: Sequence[Participant], text: str) -> list[Partic
     return out
 
 
-_ORG_WORDS = frozenset(
-    {"police", "department", "county", "office", "news", "school", "university", "college", "inc", "co", "corp",
-     "group", "center", "centre", "church", "bank", "hospital", "club", "team", "association", "company", "court",
-     "sheriff", "city", "state", "bureau", "services", "service", "academy", "park", "street", "road", "avenue",
-     "market", "store", "mall", "apartments", "motel", "hotel", "restaurant", "bar", "lounge", "facebook", "twitter",
-     "instagram", "youtube", "gofundme", "fund", "foundation", "council", "board", "agency", "patrol", "institute",
-     "press", "times", "post", "tribune", "herald", "journal", "daily", "online", "media", "radio", "tv", "western",
-     "eastern", "northern", "southern", "slope", "valley", "river", "lake", "mountain", "island", "beach", "coast",
-     "navy", "naval", "army", "marines", "courthouse", "jail", "prison", "airport", "station"}
-)  # fmt: skip
-
-
 def _org_people(doc: Doc, ents: CanonicalEntities) -> list[tuple[int, str]]:
     """Mentions of names the tagger called an organisation that read as a person's ("Nilda Sheffield"): two or three
     name words, none of a firm's or a place's, not a town."""
@@ -595,7 +471,7 @@ def _org_people(doc: Doc, ents: CanonicalEntities) -> list[tuple[int, str]]:
         words = name.split()
         if e.label != "ORG" or not 2 <= len(words) <= 3 or not all(re.fullmatch(_NAME_WORD, w) for w in words):
             continue
-        if any(w.lower() in _ORG_WORDS or state_name(w) for w in words) or _title_or_opener(words[0]):
+        if any(w.lower() in ORG_WORDS or state_name(w) for w in words) or _title_or_opener(words[0]):
             continue
         if cities_named(name) or is_month(words[0]) or any(len(w) < 3 for w in words):
             continue
@@ -650,7 +526,7 @@ def lone_victim_age(people: list[Participant], ctx: Context) -> list[Participant
     known = {p.age for p in people if p.age is not None}
     ages: set[int] = set()
     for text in ctx.sent_texts:
-        if _OTHER_TIME.search(text) or not (_DIED.search(text) or _HURT_CUE.search(text)):
+        if OTHER_TIME.search(text) or not (DIED.search(text) or HURT_CUE.search(text)):
             continue
         ages |= _unnamed_ages(text)
     ages -= known
@@ -725,18 +601,18 @@ _SHARED_SURNAME = re.compile(
 # Shawna Smith, and their two children, 6-year-old Tylee and 2-year-old Blake"; "Rachael Johnson and her five-year-old
 # son, Colton".
 _KIN_OPEN = re.compile(
-    r"\b(?:his|her|their)\s+(?:\w+\s+)??(?:(?P<age>" + _AGE_NUMBER + r")[- ]year[- ]old\s+)?(?:[\w-]+\s+)??"
+    r"\b(?:his|her|their)\s+(?:\w+\s+)??(?:(?P<age>" + AGE_NUMBER + r")[- ]year[- ]old\s+)?(?:[\w-]+\s+)??"
     r"(?:daughters?|sons?|children|kids|child|wife|husband|grandchildren|"
     r"grandsons?|granddaughters?|stepdaughters?|stepsons?)\s*(?:,|--|—|–|:)?\s*"
 )
 _KIN_ITEM = re.compile(
-    rf"(?:(?P<before>{_AGE_NUMBER})[- ]year[- ]old\s+)?(?P<first>{_FIRST_NAME})(?![\w'’-]|\s+[A-Z])"
+    rf"(?:(?P<before>{AGE_NUMBER})[- ]year[- ]old\s+)?(?P<first>{_FIRST_NAME})(?![\w'’-]|\s+[A-Z])"
     r"(?P<age>\s*,\s*(?:age\s+)?\d{1,2}\b(?![- ]year))?"
 )
 _KIN_DEAD = re.compile(r"\b(?:bodies|killed|killing|dead|slain|murdered|fatally)\b", re.I)
 _KIN_HURT = re.compile(r"\b(?:wounded|injured|shot)\b", re.I)
 _KIN_AFTER = re.compile(
-    rf"(?:(?:{_AGE_NUMBER})[- ]year[- ]old\s+)?{_FIRST_NAME},?\s+who\s+(?:was|were)\s+(?:\w+\s+)?"
+    rf"(?:(?:{AGE_NUMBER})[- ]year[- ]old\s+)?{_FIRST_NAME},?\s+who\s+(?:was|were)\s+(?:\w+\s+)?"
     r"(?:shot|killed|wounded|injured)\b",
     re.I,
 )
@@ -761,14 +637,14 @@ def _untagged(ctx: Context, ents: CanonicalEntities, known: Sequence[Participant
     places = {e.name for e in ents.entities if e.label in {"GPE", "LOC"}}
     out: list[Participant] = []
     for n, text in enumerate(ctx.sent_texts):
-        if _OTHER_TIME.search(text) or _WITNESS.search(text):
+        if OTHER_TIME.search(text) or WITNESS.search(text):
             continue
         # later, an article recalls other incidents and their people: only a list told as the victims is read there
         for name, raw, role, status, how in _untagged_names(text, ctx.text, lists_only=n >= _UNTAGGED_SENTENCES):
             words = name.split()
-            if words[0] in _NOT_FIRST or any(w.lower().strip(".") in _NOT_NAME_WORDS for w in words):
+            if words[0] in _NOT_FIRST or any(w.lower().strip(".") in NOT_NAME_WORDS for w in words):
                 continue
-            if any(w.lower() in _PLACE_NAME_WORDS for w in words):
+            if any(w.lower() in PLACE_NAME_WORDS for w in words):
                 continue
             if (how in {"aged", "named"} and name in places) or (
                 not how and (name in other or any(name in o or o in name for o in other if len(o.split()) > 1))
@@ -802,7 +678,7 @@ def _untagged_names(text: str, whole: str, *, lists_only: bool = False) -> list[
             out.append((m.group("name"), m.group("age") or "", "victim", status, how))
     if not lists_only:
         for m in _UNTAGGED_NAMED.finditer(text):
-            role = "suspect" if m.group("noun") in _SUSPECT_NOUNS else "victim"
+            role = "suspect" if m.group("noun") in SUSPECT_NOUNS else "victim"
             out.append((m.group("name"), m.group("age") or m.group("before") or "", role, None, "named"))
     for cue in _LIST_OPEN.finditer(text):
         if cue.group("death") and lists_only:
@@ -1022,7 +898,7 @@ def _name_word(tok: Token) -> bool:
         and re.fullmatch(_NAME_WORD, text) is not None
         and not tok.is_stop
         and not _title_or_opener(text)
-        and text.lower() not in _NOT_NAME_WORDS
+        and text.lower() not in NOT_NAME_WORDS
     )
 
 
@@ -1070,17 +946,17 @@ def _fate(sentences: Sequence[str]) -> tuple[str, set[str]] | None:
     """Role and fate of a person the sentences name with an age: a suspect where they tell of an arrest or a charge
     (and no one dead or hurt), else a victim, dead or hurt as the words say; None where they tell of neither (or
     only of another time, or of witnesses)."""
-    texts = [t for t in sentences if not _OTHER_TIME.search(t) and not _WITNESS.search(t)]
-    if not any(_DIED.search(t) or _HURT_CUE.search(t) or _SUSPECT_CUE.search(t) for t in texts):
+    texts = [t for t in sentences if not OTHER_TIME.search(t) and not WITNESS.search(t)]
+    if not any(DIED.search(t) or HURT_CUE.search(t) or SUSPECT_CUE.search(t) for t in texts):
         return None
-    suspect = any(_SUSPECT_CUE.search(t) and not (_DIED.search(t) or _HURT_CUE.search(t)) for t in texts)
+    suspect = any(SUSPECT_CUE.search(t) and not (DIED.search(t) or HURT_CUE.search(t)) for t in texts)
     fate: set[str] = set()
     if suspect:
-        if any(_ARREST_CUE.search(t) for t in texts):
+        if any(ARREST_CUE.search(t) for t in texts):
             fate.add("arrested")
-    elif any(_DIED.search(t) for t in texts):
+    elif any(DIED.search(t) for t in texts):
         fate.add("killed")
-    elif any(_HURT_CUE.search(t) for t in texts):
+    elif any(HURT_CUE.search(t) for t in texts):
         fate.add("injured")
     return ("suspect" if suspect else "victim"), fate
 
@@ -1088,19 +964,19 @@ def _fate(sentences: Sequence[str]) -> tuple[str, set[str]] | None:
 def _surname_like(name: str) -> bool:
     """A first name and one last word that may be a surname though it is also a word of office ("Kyle Sheriff")."""
     words = name.split()
-    return len(words) == 2 and words[1].lower() in _NOT_NAME_WORDS and words[0].lower() not in _NOT_NAME_WORDS
+    return len(words) == 2 and words[1].lower() in NOT_NAME_WORDS and words[0].lower() not in NOT_NAME_WORDS
 
 
 def _clean_name(name: str) -> str:
     """The name without the words around it that belong to no name ("Demond Coffee Cook County" → "Demond Coffee");
     a name with such a word inside is no name ("Roy Police Lt")."""
     words = name.split()
-    if any(w.lower().strip(".,") in _PLACE_NAME_WORDS for w in words):
+    if any(w.lower().strip(".,") in PLACE_NAME_WORDS for w in words):
         return ""
     keep: list[str] = []
     for word in words:
         low = word.lower().strip(".,")
-        if low in _NOT_NAME_WORDS:
+        if low in NOT_NAME_WORDS:
             if low == "county" and len(keep) > 2:
                 keep.pop()  # "Demond Coffee Cook County": the county's name goes with it
             break
