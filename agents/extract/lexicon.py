@@ -101,27 +101,12 @@ _EXPLOSIVES = frozenset(
 )
 _PERSONAL = frozenset({"he", "she", "they", "i", "we", "you"})
 # A shot of a ball or a camera, not a gun: words only a game or a film uses in the sentence ("scene", "field",
-# "game" and "photo" are a crime report's words too), none of a gun or a wound.
+# "game", "photo", "film", "studio" and "episode" are a crime report's words too: "filmed the shooting", "a shooting
+# at a recording studio"), none of a gun or a wound.
 _GAME_OR_FILM = frozenset(
-    {
-        "percent",
-        "percentage",
-        "%",
-        "pointer",
-        "layup",
-        "jumper",
-        "dunk",
-        "rebound",
-        "assist",
-        "playoff",
-        "hoop",
-        "puck",
-        "fame",
-        "movie",
-        "filming",
-        "sequel",
-    }
-)  # fmt: skip  ("filmed the shooting", "a shooting at a recording studio", "an episode": a crime report's words too)
+    {"percent", "percentage", "%", "pointer", "layup", "jumper", "dunk", "rebound", "assist", "playoff", "hoop",
+     "puck", "fame", "movie", "filming", "sequel"}
+)  # fmt: skip
 _GUN_OR_WOUND = frozenset(
     {"gun", "handgun", "rifle", "pistol", "shotgun", "firearm", "weapon", "bullet", "round", "gunfire", "gunman",
      "gunshot", "wound", "injure", "injury", "kill", "dead", "death", "die", "fatal", "fatally", "hospital", "victim",
