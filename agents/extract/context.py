@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from agents.extract.entities import PLACE_LABELS, CanonicalEntities
 
-__all__ = ["Context", "build_context", "resolve", "verb_subjects", "with_conjuncts"]
+__all__ = ["Context", "build_context", "mention_roots", "resolve", "verb_subjects", "with_conjuncts"]
 
 _PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 _RELATIVE = frozenset({"which", "who", "that", "whom"})
@@ -101,6 +101,16 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[Token]:
     return []
 
 
+def mention_roots(doc: Doc, ents: CanonicalEntities, ids: set[str]) -> list[tuple[int, str]]:
+    """(token index, entity id) of the root token of every mention of the entities ``ids``, in text order."""
+    out = []
+    for i, eid in sorted(ents.token_ids.items()):
+        head = doc[i].head.i
+        if eid in ids and not (head != i and ents.token_ids.get(head) == eid):  # (not the root of its mention)
+            out.append((i, eid))
+    return out
+
+
 def build_context(doc: Doc, ents: CanonicalEntities, text: str | None = None) -> Context:
     """What event and quote extraction share about a Doc: sentences, quotations, persons for pronouns.
 
@@ -113,17 +123,10 @@ def build_context(doc: Doc, ents: CanonicalEntities, text: str | None = None) ->
     if text is None or not doc or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
         text = doc.text
     quoted = _quote_spans(text)
-    persons_subj: list[tuple[int, str]] = []
-    persons_all: list[tuple[int, str]] = []
-    for i, eid in sorted(ents.token_ids.items()):
-        if ents.labels.get(eid) != "PERSON":
-            continue
-        tok = doc[i]
-        if tok.head.i in ents.token_ids and ents.token_ids[tok.head.i] == eid and tok.head.i != i:
-            continue  # not the root of its mention
-        persons_all.append((i, eid))
-        if tok.dep_ in {"nsubj", "nsubjpass"} and not _inside(tok.idx, quoted):
-            persons_subj.append((i, eid))
+    persons_all = mention_roots(doc, ents, {eid for eid, label in ents.labels.items() if label == "PERSON"})
+    persons_subj = [
+        (i, eid) for i, eid in persons_all if doc[i].dep_ in {"nsubj", "nsubjpass"} and not _inside(doc[i].idx, quoted)
+    ]
     gpe_by_stem: dict[str, str] = {}
     for e in sorted(ents.entities, key=lambda e: (len(e.id), e.id)):
         if e.label == "GPE" and len(e.id) >= 9:

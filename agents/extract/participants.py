@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
-from agents.extract.context import Context
+from agents.extract.context import Context, mention_roots
 from agents.extract.entities import CanonicalEntities, name_spans
 from agents.extract.gazetteer import cities_named
 from agents.extract.numbers import parse_number
@@ -478,11 +478,7 @@ def _org_people(doc: Doc, ents: CanonicalEntities) -> list[tuple[int, str]]:
         if any(c.population >= 100_000 or len(words) > 2 for c in cities_named(" ".join(words[:-1]))):
             continue  # "San Diego Chargers", "Pittsburgh Steelers": a city's team or office
         ids.add(e.id)
-    out = []
-    for i, eid in sorted(ents.token_ids.items()):
-        if eid in ids and not (doc[i].head.i != i and ents.token_ids.get(doc[i].head.i) == eid):
-            out.append((i, eid))
-    return out
+    return mention_roots(doc, ents, ids)
 
 
 def _one_per_person(people: list[Participant]) -> list[Participant]:
