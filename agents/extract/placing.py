@@ -23,6 +23,7 @@ _NEIGHBOURHOOD_KM = 20.0  # a place this close to a city five times its size is 
 _POLICE_KM = 40.0  # as far from the centre of a large city as its own police work
 _NOT_PLACES = frozenset({"u.s.", "us", "united states", "america", "usa", "the united states"})
 _PLACE_LIKE = frozenset({"GPE", "LOC", "PERSON", "ORG", "NORP"})
+_WHERE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 _CAPITALIZED = re.compile(r"(?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})")
@@ -179,13 +180,24 @@ _MEASURED_FROM = re.compile(
     r"(?:of|from)\s+(?:downtown\s+)?$",
     re.I,
 )
+# "Jane Doe, 20, of Tennille, Georgia", "John Roe, of Miami": where a person lives, not where it happened.
+_HOME_OF = re.compile(r"(?:\b\d{1,3}|\b[A-Z][a-z]+),\s+of\s+$")
 
 
-def _hospital_town(name: str, text: str) -> bool:
-    """Whether the text names a place only as the town of a hospital, or as the town a distance is measured from."""
+def _aside_town(name: str, text: str) -> bool:
+    """Whether the text names a place only as the town of a hospital."""
+    found = name_spans(name, text)
+    return bool(found) and all(_at_hospital(span, text) for span in found)
+
+
+def _home_only(name: str, text: str) -> bool:
+    """Whether the text names a place only as the town someone is from ("Jane Doe, 20, of Tennille, Georgia, was
+    found dead") or a distance is measured from ("14 miles north of Adrian"): a report that names where it
+    happened says so; one that names only a victim's home does not."""
     found = name_spans(name, text)
     return bool(found) and all(
-        _at_hospital(span, text) or _MEASURED_FROM.search(text, max(0, span[0] - 40), span[0]) for span in found
+        _HOME_OF.search(text, max(0, start - 40), start) or _MEASURED_FROM.search(text, max(0, start - 40), start)
+        for start, _ in found
     )
 
 
@@ -350,9 +362,16 @@ def _end_of(name: str, headline: str) -> int:
 _STATE_POLICE = re.compile(r"^(?:the\s+)?(.+?)\s+(?:State\s+Police|State\s+Patrol|(?:State\s+)?Highway\s+Patrol)$")
 
 
-def _states_named(ents: CanonicalEntities, pairs: Sequence[CityState]) -> list[str]:
+def _states_named(
+    ents: CanonicalEntities, pairs: Sequence[CityState], text: str = "", outlet: tuple[int, int] | None = None
+) -> list[str]:
+    """The states the text names: in "City, State" pairs, as places, as a state's police. Given the headline's
+    ``outlet`` span, the states named only there are left out."""
+    if outlet is not None:
+        pairs = [p for p in pairs if not outlet[0] <= p.start < outlet[1]]
     found = [p.state for p in pairs]
-    found += [s for e in ents.entities if e.label == "GPE" and (s := state_name(e.name))]
+    gpes = [e.name for e in ents.entities if e.label == "GPE"]
+    found += [s for n in gpes if (s := state_name(n)) and (outlet is None or _first_mention(n, text, outlet) >= 0)]
     found += [
         s for e in ents.entities if e.label == "ORG" and (m := _STATE_POLICE.match(e.name)) and (s := state_name(m[1]))
     ]
@@ -457,15 +476,54 @@ def resolve_place(
 
     ``city`` / ``region`` are what the incident frame read from the text ("City, State" pairs, a named state);
     ``own_name`` is the place the incident sentence names ("in Englewood").
+
+    A state that only the headline's outlet name gives ("… - KSLA News 12 Shreveport, Louisiana") is the station's:
+    regional stations cover the next state too. Where none of the text's places is a town of that state, the town of
+    the lead's incident sentence or dateline is placed as if the text named no state ("A shooting … in Statesboro"
+    under "WTOC-TV: Savannah, Beaufort, SC").
     """
+    place = _resolve(city, region, own_name, ents, pairs, text, title, outlet_states=True)
+    if place is None or place.city is not None:
+        return place
+    first_line = text.split("\n", 1)[0]
+    outlet = (outlet_start(first_line), len(first_line))
+    if region is not None and not _in_outlet(city, pairs, outlet):
+        return place  # the incident's own "City, State"
+    if _states_named(ents, pairs, text, outlet) or place.region not in _states_named(ents, pairs):
+        return place  # the text names a state of its own, or the outlet gave none
+    again = _resolve(None, None, own_name, ents, pairs, text, title, outlet_states=False)
+    stated = dateline(text)
+    lead = [*_incident_towns(text), *([stated[0]] if stated else [])]
+    if again is None or again.city is None or again.name not in lead or again.country != place.country:
+        return place
+    return again
+
+
+def _in_outlet(city: str | None, pairs: Sequence[CityState], outlet: tuple[int, int]) -> bool:
+    """The frame's "City, State" is the headline's outlet name ("… - WTOC-TV: Savannah, Beaufort, SC")."""
+    at = [p.start for p in pairs if p.city == city]
+    return bool(at) and all(outlet[0] <= start < outlet[1] for start in at)
+
+
+def _resolve(
+    city: str | None,
+    region: str | None,
+    own_name: str | None,
+    ents: CanonicalEntities,
+    pairs: Sequence[CityState],
+    text: str,
+    title: str,
+    *,
+    outlet_states: bool,
+) -> Place | None:
     first_line = text.split("\n", 1)[0]
     outlet = (outlet_start(first_line), len(first_line))
     # A station's home city in the headline ("… - KAIT Jonesboro, AR") is not where it happened; its state is
     # still the text's.
     kept = [p for p in pairs if not outlet[0] <= p.start < outlet[1]]
-    if city and not any(p.city == city for p in kept) and any(p.city == city for p in pairs):
+    if city and _in_outlet(city, pairs, outlet):
         city = None
-    states = [region] if region else _states_named(ents, pairs)
+    states = [region] if region else _states_named(ents, pairs, *((text, outlet) if not outlet_states else ()))
     pairs = kept
     stated = dateline(text)
     if stated is not None and stated[1] is not None and not states:
@@ -498,8 +556,10 @@ def resolve_place(
     lead = list(names)  # the headline's towns and the frame's, the dateline's: before the incident sentence's
     names += [n for n in _named_places(ents, text, outlet) if n not in names]
     names += [stated[0]] if stated and stated[0] not in names else []
-    hospital = [n for n in names if _hospital_town(n, text)]  # tried last
-    names = [n for n in names if n not in hospital] + hospital
+    hospital = [n for n in names if _aside_town(n, text)]  # tried last
+    names = [n for n in names if n not in hospital and not _home_only(n, text)] + hospital
+    if city is not None and _home_only(city, text):
+        city = None
     if not names:
         return Place(region=states[0], country="United States") if len(states) == 1 else None
     support = _support_names(ents)
@@ -509,8 +569,9 @@ def resolve_place(
     chosen_region = police.region if police is not None and not states else voted
     if chosen_region is None and states:
         chosen_region = states[0]
-    if not states and chosen_region is not None:
-        # No state named, but the text's places agree on one: the headline's towns of that state come first.
+    if chosen_region is not None and chosen_region not in states:
+        # No state named (or only other stories' states on a long page), but the text's places agree on one: the
+        # headline's towns of that state come first ("… stabbed outside Watsonville" under a "SANTA CRUZ —" dateline).
         in_title = _title_places(headline, [chosen_region])
         names = [*in_title, *(n for n in names if n not in in_title)]
     # The lead's incident sentence names the town before the text's other places do ("A 2-year-old boy was shot
@@ -531,7 +592,13 @@ def resolve_place(
     if found is None and police is not None:  # no town the gazetteer knows, but the police's city
         return Place(name=police.name, city=police.name, region=police.region, country=police.country)
     if found is None:
-        return Place(name=names[0], city=city, region=chosen_region, country="United States" if chosen_region else None)
+        # No town: the place is the first name the tagger took for a place ("the Broad River"), not a person's
+        # name or a police force's that the gazetteer was asked about.
+        labels = {e.name: e.label for e in ents.entities}
+        where = next((n for n in names if labels.get(n) in _WHERE_LABELS and len(n) > 3), city)  # not "Cpt"
+        if where is None and chosen_region is None:
+            return None
+        return Place(name=where, city=city, region=chosen_region, country="United States" if chosen_region else None)
     name, chosen = found
     if chosen is None:
         return Place(name=name, city=name, region=chosen_region, country="United States")

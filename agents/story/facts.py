@@ -102,7 +102,15 @@ def _most_common(values: Sequence[str]) -> str | None:
 
 def _place(places: Sequence[Place]) -> Place | None:
     with_city = [p for p in places if p.city]
-    city = _most_common([p.city for p in with_city if p.city])
+    # The city most reports give; between cities given equally often, the one in the state most reports give
+    # (a report that names no town still names the state), then the first reported.
+    regions = Counter(p.region for p in places if p.region)
+    cities = Counter(p.city for p in with_city)
+
+    def support(city: str | None) -> tuple[int, int]:
+        return cities[city], max((regions[p.region] for p in with_city if p.city == city and p.region), default=0)
+
+    city = max((p.city for p in with_city), key=support, default=None)  # ties: the first reported
     chosen = [p for p in with_city if p.city == city] or list(places)
     if not chosen:
         return None

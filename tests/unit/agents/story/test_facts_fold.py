@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from agents.story.facts import fold_facts, name_words
-from schemas.extraction import ArticleFacts, Participant
+from schemas.extraction import ArticleFacts, Participant, Place
 
 
 def _day(n: int) -> datetime:
@@ -75,3 +75,20 @@ def test_an_age_another_report_gives_a_person_it_names_fills_the_participant() -
     listing.participants[0] = Participant(name="Nia Ward", age=25, role="victim")
     facts, _ = fold_facts([("a", "A", _day(1), listing), ("b", "B", _day(1), bullets)])
     assert {p.name: p.age for p in facts.participants}["Nia Ward"] == 25
+
+
+def test_between_two_towns_told_once_each_the_state_most_reports_give_decides() -> None:
+    def report(place: Place) -> ArticleFacts:
+        return ArticleFacts(type="shooting", killed=1, place=place)
+
+    marshall = Place(name="Marshall", city="Marshall", region="Texas", country="United States")
+    fruita = Place(name="Fruita", city="Fruita", region="Colorado", country="United States")
+    no_town = Place(name="Grand Mesa", region="Colorado", country="United States")
+    reports = [("a", "A", _day(1), report(marshall)), ("b", "B", _day(2), report(no_town))]
+    reports.append(("c", "C", _day(3), report(fruita)))
+    facts, _ = fold_facts(reports)
+    assert facts.place is not None
+    assert (facts.place.city, facts.place.region) == ("Fruita", "Colorado")
+    # with nothing to tell them apart, the first report's town
+    facts, _ = fold_facts([reports[0], reports[2]])
+    assert facts.place is not None and facts.place.city == "Marshall"
