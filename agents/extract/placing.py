@@ -27,7 +27,9 @@ _WHERE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 _CAPITALIZED = re.compile(r"(?:[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})")
-_AREA_WORDS = re.compile(r"\b(?:County|Parish|Township|Borough|District|Street|Avenue|Road|Park)\b")
+_AREA_WORDS = re.compile(
+    r"\b(?:County|Parish|Township|Borough|District|Street|Avenue|Road|Park|Ave|Blvd|Rd|Dr|Ln|Hwy|Pkwy)\b"
+)
 
 
 def _named_places(ents: CanonicalEntities, text: str, outlet: tuple[int, int]) -> list[str]:
@@ -141,6 +143,7 @@ def dateline(text: str) -> tuple[str, str | None] | None:
     raw = (match.groupdict().get("paren") or match.group("city") or "").strip()
     if _NOT_DATELINE.search(raw) or _call_letters_alone(raw) or raw.endswith(("COUNTY", "PARISH")):
         return None
+    raw = re.sub(r"\b(ST|FT|MT)\.(?=[A-Z])", r"\1. ", raw)  # "ST.AUGUSTINE" is St. Augustine
     name = " ".join(w.capitalize() if w.isalpha() else w.title() for w in raw.split())
     if state_name(name) is not None:
         return None
@@ -578,15 +581,23 @@ def _resolve(
     # near his home in Denmark" over a page's other stories). A town the gazetteer lacks in the text's own state is
     # taken as the text writes it, unless the text names a large city of that state it may be a part of.
     towns = _incident_towns(text) if chosen_region is not None else []
+    # A dateline with its state that the text never names again is where the reporter filed from when the lead
+    # tells of another town ("MADISON, Wis. —" over "… the injuries she sustained Jan. 2 in Montfort").
+    filed = None
+    if stated and stated[1] and towns and towns[0] != stated[0] and not _told_again(stated[0], text):
+        filed = stated[0]
     lacking: list[str] = []
     own_states = [*_states_named(ents, pairs), *([stated[1]] if stated and stated[1] else [])]
-    large = [c for n in [*names, *support] for c in _cities(n, chosen_region) if c.population >= _CITY_OF_PARTS]
+    large = [
+        c for n in [*names, *support] if n != filed for c in _cities(n, chosen_region) if c.population >= _CITY_OF_PARTS
+    ]
     if police is None and not large and chosen_region in own_states:
         lacking = [n for n in towns if not _cities(n, chosen_region) and _town_like(n)]
     towns = [n for n in towns if _cities(n, chosen_region) or n in lacking]
     if towns:
-        at = max((names.index(n) + 1 for n in lead if n in names and n not in hospital), default=0)
-        names = list(dict.fromkeys([*names[:at], *towns, *names[at:]]))
+        at = max((names.index(n) + 1 for n in lead if n in names and n not in hospital and n != filed), default=0)
+        moved = [filed] if filed in names[:at] else []
+        names = list(dict.fromkeys([*(n for n in names[:at] if n not in moved), *towns, *moved, *names[at:]]))
     trusted = [n for n in [*(p.city for p in pairs), *([stated[0]] if told and stated else [])] if _town_like(n)]
     found = _choose(names, chosen_region, trusted, lacking)
     if found is None and police is not None:  # no town the gazetteer knows, but the police's city

@@ -58,6 +58,7 @@ def test_datelines_and_outlet_names() -> None:
     assert dateline("Headline\n(CAMPBELLSBURG) - Police were called to a home.") == ("Campbellsburg", None)
     assert dateline("Headline\nHILLIARD, OH (WCMH) – Neighbors sat on stoops.") == ("Hilliard", "Ohio")
     assert dateline("Headline\nHENRY COUNTY, Ind. (WISH) — Police found three bodies.") is None
+    assert dateline("Headline\nST.CLOUD, Fla. — Deputies were called.") == ("St. Cloud", "Florida")
     assert dateline("Headline\nA man was shot - police say - on Monday.") is None
     title = "Teen shot in Blytheville - KAIT Jonesboro, AR - Region 8 News"
     assert title[: outlet_start(title)] == "Teen shot in Blytheville"
@@ -204,3 +205,18 @@ def test_the_headlines_town_of_the_state_the_places_agree_on(extractor) -> None:
         "and a Salinas school board meeting was moved to Tuesday.",
     )
     assert city == ("Gilroy", "California")
+
+
+def test_a_dateline_the_text_never_names_again_gives_way_to_the_leads_town(extractor) -> None:  # type: ignore[no-untyped-def]
+    title = "Woman hurt in last week's shooting has died, deputies say"
+    lead = (
+        "The Chippewa County Sheriff's Office said Monday that the woman hurt in last week's shooting has died.\n\n"
+        "Dana Pell died Monday of the wounds she suffered March 3 in Cadott, deputies said."
+    )
+    assert _place(extractor, title, "EAU CLAIRE, Wis. —\n\n" + lead) == ("Cadott", "Wisconsin")
+    # a dateline the text names again is where it happened
+    told = lead.replace("in Cadott, deputies said", "in Eau Claire, deputies said. She had moved from Cadott")
+    assert _place(extractor, "Woman hurt in shooting has died", "EAU CLAIRE, Wis. —\n\n" + told) == (
+        "Eau Claire",
+        "Wisconsin",
+    )
