@@ -498,8 +498,23 @@ def resolve_place(
     stated = dateline(text)
     lead = [*_incident_towns(text), *([stated[0]] if stated else [])]
     if again is None or again.city is None or again.name not in lead or again.country != place.country:
-        return place
+        return _station_home(place, ents, pairs, text, outlet)
     return again
+
+
+def _station_home(
+    place: Place, ents: CanonicalEntities, pairs: Sequence[CityState], text: str, outlet: tuple[int, int]
+) -> Place:
+    """A local station's report that names no place besides its state ("… - WMC Action News 5 - Memphis,
+    Tennessee" over a story of a shooting at home): the station's own city."""
+    towns = [e.name for e in ents.entities if e.label == "GPE" and state_name(e.name) is None]
+    if any(_first_mention(n, text, outlet) >= 0 and n.lower() not in _NOT_PLACES for n in towns):
+        return place
+    home = [p for p in pairs if outlet[0] <= p.start < outlet[1] and p.state == place.region]
+    found = [c for p in home[-1:] for c in _cities(p.city, p.state)]
+    if not found:
+        return place
+    return Place(name=found[0].name, city=found[0].name, region=found[0].region, country=found[0].country)
 
 
 def _in_outlet(city: str | None, pairs: Sequence[CityState], outlet: tuple[int, int]) -> bool:
@@ -615,7 +630,8 @@ def _resolve(
         return Place(name=name, city=name, region=chosen_region, country="United States")
     if chosen.name.lower() != name.lower():  # a part of the city named for it: "Southwest Baltimore"
         return Place(name=name, city=chosen.name, region=chosen.region, country=chosen.country)
-    others = [cities_named(n) for n in [*names, *support] if n != name]
+    # (a large city named only for its hospital does not hold the place: "taken to a New Orleans hospital")
+    others = [cities_named(n) for n in [*names, *support] if n != name and n not in hospital]
     if police is not None:
         others.insert(0, (police,))  # "Chicago police said": the place is a neighbourhood of Chicago
     larger = _enclosing(chosen, others)

@@ -220,3 +220,34 @@ def test_a_dateline_the_text_never_names_again_gives_way_to_the_leads_town(extra
         "Eau Claire",
         "Wisconsin",
     )
+
+
+def test_a_local_station_report_that_names_no_place_is_placed_in_the_stations_city(extractor) -> None:  # type: ignore[no-untyped-def]
+    title = "Boy hurt while cleaning rifle at home - KBXE News 4 - Boise, Idaho"
+    text = (
+        "A 12-year-old boy was hurt Saturday when a rifle he was cleaning went off, police said.\n\n"
+        '"He is lucky," said his mother, Dana Wells. The boy was recovering at a hospital.'
+    )
+    assert _place(extractor, title, text) == ("Boise", "Idaho")
+    # a report that names a town is placed there, not in the station's city
+    assert _place(extractor, title, text.replace("went off, police", "went off in Nampa, police")) == (
+        "Nampa",
+        "Idaho",
+    )
+
+
+def test_a_large_city_named_only_for_its_hospital_does_not_hold_the_town(extractor) -> None:  # type: ignore[no-untyped-def]
+    city = _place(
+        extractor,
+        "Teen wounded by friend's handgun in Gretna",
+        "A 16-year-old girl was accidentally shot Tuesday night in Gretna, police said. She was taken to a New "
+        "Orleans hospital with a wound to her arm.",
+    )
+    assert city == ("Gretna", "Louisiana")
+    # where the text names the large city as a place, the town is a part of it
+    city = _place(
+        extractor,
+        "Man shot in Englewood",
+        "A man was shot Sunday in Englewood, Chicago police said. He was in good condition.",
+    )
+    assert city == ("Chicago", "Illinois")
