@@ -483,7 +483,7 @@ def resolve_place(
     A state that only the headline's outlet name gives ("… - KSLA News 12 Shreveport, Louisiana") is the station's:
     regional stations cover the next state too. Where none of the text's places is a town of that state, the town of
     the lead's incident sentence or dateline is placed as if the text named no state ("A shooting … in Statesboro"
-    under "WTOC-TV: Savannah, Beaufort, SC").
+    under "WTOC-TV: Savannah, Beaufort, SC"); a report that names no town at all is in the station's own city.
     """
     place = _resolve(city, region, own_name, ents, pairs, text, title, outlet_states=True)
     if place is None or place.city is not None:
