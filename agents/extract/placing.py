@@ -575,14 +575,15 @@ def _resolve(
     names += [n for n in _named_places(ents, text, outlet) if n not in names]
     names += [stated[0]] if stated and stated[0] not in names else []
     hospital = [n for n in names if _aside_town(n, text)]  # tried last
-    names = [n for n in names if n not in hospital and not _home_only(n, text)] + hospital
+    home = [n for n in names if _home_only(n, text)]  # never the place, but in the state the text is about
+    names = [n for n in names if n not in hospital and n not in home] + hospital
     if city is not None and _home_only(city, text):
         city = None
     if not names:
         return Place(region=states[0], country="United States") if len(states) == 1 else None
     support = _support_names(ents)
     # Without a state named, the city whose police handle the case says which state ("Cincinnati police").
-    voted = states[0] if len(states) == 1 else _vote_region([*names, *support])
+    voted = states[0] if len(states) == 1 else _vote_region([*names, *home, *support])
     police = _police_city(text, outlet, voted) or (None if states else _police_city(text, outlet, None))
     chosen_region = police.region if police is not None and not states else voted
     if chosen_region is None and states:

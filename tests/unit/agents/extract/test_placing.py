@@ -175,6 +175,18 @@ def test_a_victims_home_town_is_not_where_it_happened(extractor) -> None:  # typ
     assert city == ("Wrens", "Georgia")
 
 
+def test_a_victims_home_town_still_tells_the_state(extractor) -> None:  # type: ignore[no-untyped-def]
+    # Rochester, New York is the larger; the victim's home, Kasson, lies only in Minnesota.
+    city = _place(
+        extractor,
+        "Driver held after woman struck outside Rochester store",
+        "Police arrested the driver who they say struck and killed a woman outside a grocery store in Rochester on "
+        "Wednesday. Officers said Ruth Anne Lindqvist, 71, of Kasson, was crossing the parking lot with her "
+        "husband.",
+    )
+    assert city == ("Rochester", "Minnesota")
+
+
 def test_a_regional_stations_state_gives_way_to_the_town_of_the_lead(extractor) -> None:  # type: ignore[no-untyped-def]
     # The station's headline names South Carolina; the lead's town is only in Georgia.
     city = _place(
