@@ -604,9 +604,8 @@ def _resolve(
         filed = stated[0]
     lacking: list[str] = []
     own_states = [*_states_named(ents, pairs), *([stated[1]] if stated and stated[1] else [])]
-    large = [
-        c for n in [*names, *support] if n != filed for c in _cities(n, chosen_region) if c.population >= _CITY_OF_PARTS
-    ]
+    # (a large city's dateline still counts: "MEMPHIS, Tenn. — … shot in Orange Mound" is in Memphis)
+    large = [c for n in [*names, *support] for c in _cities(n, chosen_region) if c.population >= _CITY_OF_PARTS]
     if police is None and not large and chosen_region in own_states:
         lacking = [n for n in towns if not _cities(n, chosen_region) and _town_like(n)]
     towns = [n for n in towns if _cities(n, chosen_region) or n in lacking]

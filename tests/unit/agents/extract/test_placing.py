@@ -232,6 +232,9 @@ def test_a_dateline_the_text_never_names_again_gives_way_to_the_leads_town(extra
         "Eau Claire",
         "Wisconsin",
     )
+    # a large city's dateline keeps a part of it that the gazetteer lacks: the city is Memphis, not "Orange Mound"
+    text = "MEMPHIS, Tenn. —\n\nA man was shot and wounded in Orange Mound late Sunday, police said."
+    assert _place(extractor, "Man wounded in overnight shooting", text) == ("Memphis", "Tennessee")
 
 
 def test_a_local_station_report_that_names_no_place_is_placed_in_the_stations_city(extractor) -> None:  # type: ignore[no-untyped-def]
