@@ -540,7 +540,7 @@ def _resolve(
     # still the text's.
     kept = [p for p in pairs if not outlet[0] <= p.start < outlet[1]]
     if city and _in_outlet(city, pairs, outlet):
-        city = None
+        city, region = None, None  # the frame read the station's "City, State": the text's own pairs come first
     states = [region] if region else _states_named(ents, pairs, *((text, outlet) if not outlet_states else ()))
     pairs = kept
     stated = dateline(text)

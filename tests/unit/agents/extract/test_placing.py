@@ -187,6 +187,15 @@ def test_a_victims_home_town_still_tells_the_state(extractor) -> None:  # type: 
     assert city == ("Rochester", "Minnesota")
 
 
+def test_the_texts_own_city_and_state_beat_the_stations(extractor) -> None:  # type: ignore[no-untyped-def]
+    city = _place(
+        extractor,
+        "Boy, 4, hurt by stray bullet - WKRB News 3 - Memphis, Tennessee",
+        "A 4-year-old boy was shot and wounded Sunday at his home in Olive Branch, Mississippi, police said.",
+    )
+    assert city == ("Olive Branch", "Mississippi")
+
+
 def test_a_regional_stations_state_gives_way_to_the_town_of_the_lead(extractor) -> None:  # type: ignore[no-untyped-def]
     # The station's headline names South Carolina; the lead's town is only in Georgia.
     city = _place(
