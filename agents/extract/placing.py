@@ -381,8 +381,17 @@ def _states_named(
     return list(dict.fromkeys(found))
 
 
-def _vote_region(names: Sequence[str]) -> str | None:
-    """The US state most of the text's places lie in (a city of 100,000 or more counts twice); None on a tie."""
+def _vote_region(names: Sequence[str], station: Sequence[str] = ()) -> str | None:
+    """The US state most of the text's places lie in (a city of 100,000 or more counts twice); on a tie, the one of
+    the tied states that the headline's outlet names a town of ("… - WSB-TV Atlanta" for a Decatur found in Georgia
+    and in Illinois), else None."""
+    winners = _vote_winners(names)
+    if len(winners) > 1 and station:
+        winners = [w for w in winners if w in _vote_winners(station)] or winners
+    return winners[0] if len(winners) == 1 else None
+
+
+def _vote_winners(names: Sequence[str]) -> list[str]:
     votes: dict[str, int] = {}
     for name in dict.fromkeys(names):
         best: dict[str, int] = {}
@@ -391,11 +400,26 @@ def _vote_region(names: Sequence[str]) -> str | None:
                 best[c.region] = max(best.get(c.region, 0), 2 if c.population >= 100_000 else 1)
         for region, weight in best.items():
             votes[region] = votes.get(region, 0) + weight
-    if not votes:
-        return None
-    top = max(votes.values())
-    winners = [r for r, v in votes.items() if v == top]
-    return winners[0] if len(winners) == 1 else None
+    top = max(votes.values(), default=0)
+    return [r for r, v in votes.items() if v == top]
+
+
+def _outlet_towns(title: str) -> list[str]:
+    """The towns a headline's outlet name gives ("… - 13 WTHR Indianapolis", "… | Chattanooga News, Weather")."""
+    out = []
+    for match in _CAPITALIZED.finditer(title, outlet_start(title)):
+        words = match.group(0).split()
+        taken: set[int] = set()
+        for size in range(len(words), 0, -1):  # the longest name first: "Weather Cape Girardeau" → Cape Girardeau
+            for start in range(len(words) - size + 1):
+                name = " ".join(words[start : start + size])
+                span = set(range(start, start + size))
+                if span & taken or state_name(name) is not None:
+                    continue
+                if any(c.country == "United States" for c in cities_named(name)):
+                    out.append(name)
+                    taken |= span
+    return out
 
 
 _DISTRICT = "District of Columbia"
@@ -583,7 +607,8 @@ def _resolve(
         return Place(region=states[0], country="United States") if len(states) == 1 else None
     support = _support_names(ents)
     # Without a state named, the city whose police handle the case says which state ("Cincinnati police").
-    voted = states[0] if len(states) == 1 else _vote_region([*names, *home, *support])
+    station = _outlet_towns(title) if not states else []
+    voted = states[0] if len(states) == 1 else _vote_region([*names, *home, *support], station)
     police = _police_city(text, outlet, voted) or (None if states else _police_city(text, outlet, None))
     chosen_region = police.region if police is not None and not states else voted
     if chosen_region is None and states:

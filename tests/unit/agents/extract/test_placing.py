@@ -196,6 +196,13 @@ def test_the_texts_own_city_and_state_beat_the_stations(extractor) -> None:  # t
     assert city == ("Olive Branch", "Mississippi")
 
 
+def test_the_stations_town_breaks_a_tie_between_states(extractor) -> None:  # type: ignore[no-untyped-def]
+    # Decatur is a town of Georgia and of Illinois (the larger); the station's city, Atlanta, says which.
+    text = "A 2-year-old was shot in the leg at an apartment complex in Decatur on Monday, county police said."
+    assert _place(extractor, "Toddler hurt by stray bullet - WQXR-TV Atlanta", text) == ("Decatur", "Georgia")
+    assert _place(extractor, "Toddler hurt by stray bullet", text)[0] == "Decatur"
+
+
 def test_a_regional_stations_state_gives_way_to_the_town_of_the_lead(extractor) -> None:  # type: ignore[no-untyped-def]
     # The station's headline names South Carolina; the lead's town is only in Georgia.
     city = _place(
