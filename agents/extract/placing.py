@@ -541,6 +541,12 @@ def _station_home(
     return Place(name=found[0].name, city=found[0].name, region=found[0].region, country=found[0].country)
 
 
+def _place_like(name: str, text: str) -> bool:
+    """Whether a name the tagger took for a place may be one: not an abbreviation ("Cpt"), nor a person told with an
+    age ("Marcus Hill, 17,")."""
+    return len(name) > 3 and not re.search(re.escape(name) + r",\s*\d{1,3}\b", text)
+
+
 def _in_outlet(city: str | None, pairs: Sequence[CityState], outlet: tuple[int, int]) -> bool:
     """The frame's "City, State" is the headline's outlet name ("… - WTOC-TV: Savannah, Beaufort, SC")."""
     at = [p.start for p in pairs if p.city == city]
@@ -646,7 +652,7 @@ def _resolve(
         # No town: the place is the first name the tagger took for a place ("the Broad River"), not a person's
         # name or a police force's that the gazetteer was asked about.
         labels = {e.name: e.label for e in ents.entities}
-        where = next((n for n in names if labels.get(n) in _WHERE_LABELS and len(n) > 3), city)  # not "Cpt"
+        where = next((n for n in names if labels.get(n) in _WHERE_LABELS and _place_like(n, text)), city)
         if where is None and chosen_region is None:
             return None
         return Place(name=where, city=city, region=chosen_region, country="United States" if chosen_region else None)

@@ -282,3 +282,15 @@ def test_a_large_city_named_only_for_its_hospital_does_not_hold_the_town(extract
         "A man was shot Sunday in Englewood, Chicago police said. He was in good condition.",
     )
     assert city == ("Chicago", "Illinois")
+
+
+def test_a_place_without_a_town_is_not_named_for_a_person(extractor) -> None:  # type: ignore[no-untyped-def]
+    title = "Teen killed in overnight shooting - WQRT News 4"
+    text = (
+        "A 17-year-old boy was shot and killed Saturday night, police said. Officers identified him as Marcus Hill, "
+        "17, of Detroit."
+    )
+    [ex] = extractor.extract([Article(id="a", title=title, text=text)])
+    place = ex.facts.place
+    assert place is not None
+    assert (place.name, place.city, place.region) == (None, None, "Michigan")
