@@ -187,7 +187,7 @@ _MEASURED_FROM = re.compile(
 _HOME_OF = re.compile(r"(?:\b\d{1,3}|\b[A-Z][a-z]+),\s+of\s+$")
 
 
-def _aside_town(name: str, text: str) -> bool:
+def _hospital_town(name: str, text: str) -> bool:
     """Whether the text names a place only as the town of a hospital."""
     found = name_spans(name, text)
     return bool(found) and all(_at_hospital(span, text) for span in found)
@@ -564,6 +564,7 @@ def _resolve(
     *,
     outlet_states: bool,
 ) -> Place | None:
+    """:func:`resolve_place`'s reading, with the states only the outlet name gives (``outlet_states``) or without."""
     first_line = text.split("\n", 1)[0]
     outlet = (outlet_start(first_line), len(first_line))
     # A station's home city in the headline ("… - KAIT Jonesboro, AR") is not where it happened; its state is
@@ -604,7 +605,7 @@ def _resolve(
     lead = list(names)  # the headline's towns and the frame's, the dateline's: before the incident sentence's
     names += [n for n in _named_places(ents, text, outlet) if n not in names]
     names += [stated[0]] if stated and stated[0] not in names else []
-    hospital = [n for n in names if _aside_town(n, text)]  # tried last
+    hospital = [n for n in names if _hospital_town(n, text)]  # tried last
     home = [n for n in names if _home_only(n, text)]  # never the place, but in the state the text is about
     names = [n for n in names if n not in hospital and n not in home] + hospital
     if city is not None and _home_only(city, text):
@@ -629,7 +630,7 @@ def _resolve(
     # taken as the text writes it, unless the text names a large city of that state it may be a part of.
     towns = _incident_towns(text) if chosen_region is not None else []
     # A dateline with its state that the text never names again is where the reporter filed from when the lead
-    # tells of another town ("MADISON, Wis. —" over "… the injuries she sustained Jan. 2 in Montfort").
+    # tells of another town ("INDIANAPOLIS, Ind. —" over "Four people were shot outside a bar in Kokomo").
     filed = None
     if stated and stated[1] and towns and towns[0] != stated[0] and not _told_again(stated[0], text):
         filed = stated[0]
