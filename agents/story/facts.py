@@ -105,12 +105,11 @@ def _place(places: Sequence[Place]) -> Place | None:
     # The city most reports give; between cities given equally often, the one in the state most reports give
     # (a report that names no town still names the state), then the first reported.
     regions = Counter(p.region for p in places if p.region)
-    cities = Counter(p.city for p in with_city)
-
-    def support(city: str | None) -> tuple[int, int]:
-        return cities[city], max((regions[p.region] for p in with_city if p.city == city and p.region), default=0)
-
-    city = max((p.city for p in with_city), key=support, default=None)  # ties: the first reported
+    support: dict[str | None, tuple[int, int]] = {}  # city -> (reports giving it, reports giving its best state)
+    for p in with_city:
+        told, state = support.get(p.city, (0, 0))
+        support[p.city] = (told + 1, max(state, regions[p.region] if p.region else 0))
+    city = max(support, key=support.__getitem__, default=None)  # ties: the first reported (dicts keep that order)
     chosen = [p for p in with_city if p.city == city] or list(places)
     if not chosen:
         return None
