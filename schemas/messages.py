@@ -38,7 +38,11 @@ class StoryArticle(BaseModel):
       message, and until then later articles wait, so that every worker produces the same versions;
     - ``merge_into``: this story was folded into ``other_story``: publish a last version that says so and send
       the articles over;
-    - ``absorb``: the articles of ``other_story`` join this one;
+    - ``absorb``: the articles of ``other_story`` join this one (``split``: they were split off from it);
+    - ``expect_split``: the clusterer split some of ``other_story``'s articles off into this new story; they follow
+      in an ``absorb`` message, and later articles wait for them as for a merge;
+    - ``split_off``: the articles ``article_ids`` leave this story for ``other_story``: publish a version without
+      them and send them over;
     - ``evict``: the clusterer dropped this story from its window (no article can join it any more): the story
       stage forgets its state, so that the ``stories`` table stays as bounded as the index.
     """
@@ -46,7 +50,7 @@ class StoryArticle(BaseModel):
     model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
 
     story_id: str
-    kind: Literal["article", "expect_merge", "merge_into", "absorb", "evict"] = "article"
+    kind: Literal["article", "expect_merge", "merge_into", "absorb", "expect_split", "split_off", "evict"] = "article"
     extraction: ArticleExtraction | None = None
     other_story: str | None = None
     articles: list[StoredArticle] = Field(default_factory=list)
@@ -56,6 +60,8 @@ class StoryArticle(BaseModel):
     # agents.story.fold) and the digests of their ids. Absent from the JSON otherwise.
     folded: bytes | None = Field(default=None, exclude_if=lambda v: v is None)
     folded_ids: bytes = Field(default=b"", exclude_if=lambda v: not v)
+    article_ids: list[str] = Field(default_factory=list, exclude_if=lambda v: not v)  # of a split_off
+    split: bool = Field(default=False, exclude_if=lambda v: not v)  # an absorb of articles split off other_story
 
 
 class DeadLetter(BaseModel):

@@ -153,6 +153,8 @@ class Changes(BaseModel):
     changed_attributes: list[str] = Field(default_factory=list)
     title_changed: bool = False
     merged_stories: list[str] = Field(default_factory=list)  # stories folded into this one by this version
+    # Stories this version's articles were split off from, or split off into (a story that held two events)
+    split_stories: list[str] = Field(default_factory=list, exclude_if=lambda v: not v)
     developments: list[Development] = Field(default_factory=list)  # facts this version moved forward
     merged_events: dict[str, str] = Field(default_factory=dict)  # published event id -> the event it is now part of
 

@@ -2,8 +2,8 @@
 its stored profiles (``models``), the messages a merge or an eviction sends to the story stage (``messages``),
 its settings (``settings``), and the Faust agent (``agent``).
 
-``features`` and ``index`` can run compiled: ``make native`` (part of ``make install``) compiles each with mypyc
-into ``agents/cluster/<module>.*.so`` and records the SHA-256 of the sources it compiled in
+``features``, ``index`` and ``split`` can run compiled: ``make native`` (part of ``make install``) compiles each
+with mypyc into ``agents/cluster/<module>.*.so`` and records the SHA-256 of the sources it compiled in
 ``agents/cluster/native.sha256``. Python would import a compiled module in preference to its source even after
 the source changed, so this package checks first: when the compiled modules were built from other sources
 (edited or checked out since), a finder makes both import from their ``.py`` files, with a warning, until
@@ -28,7 +28,7 @@ from types import ModuleType
 __all__ = ["NATIVE_MODULES", "NATIVE_STAMP", "compiled_files", "native_source_digest", "pure_python_requested"]
 
 _HERE = Path(__file__).resolve().parent
-NATIVE_MODULES = ("features", "index")  # compiled by `make native`, each on its own
+NATIVE_MODULES = ("features", "index", "split")  # compiled by `make native`, each on its own
 NATIVE_STAMP = _HERE / "native.sha256"  # the SHA-256 of the sources that the compiled modules came from
 
 

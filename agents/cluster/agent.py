@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agents.cluster.index import StoryIndex
-from agents.cluster.messages import evict_messages, merge_messages
+from agents.cluster.messages import evict_messages, merge_messages, split_messages
 from schemas import ArticleExtraction, StoryArticle
 
 if TYPE_CHECKING:
@@ -41,10 +41,14 @@ def attach(sw: Streams) -> None:
             index = story_index()
             assignment = index.assign(extraction)
             keep = assignment.story_id
-            for msg in merge_messages(assignment):
-                # Delivered before the index that reflects the merge is saved: after a crash the merge is either
-                # decided again (same input, same state) or already announced; never saved but unannounced.
+            for msg in [*merge_messages(assignment), *split_messages(assignment)]:
+                # Delivered before the index that reflects the merge (or split) is saved: after a crash it is
+                # either decided again (same input, same state) or already announced; never saved but unannounced.
                 await (await sw.story_articles.send(key=msg.story_id, value=msg))
+            for split in assignment.splits:  # both parts were made anew (the article's own part is saved below)
+                for sid in (split.story_id, split.new_story_id):
+                    if sid != keep and (profile := index.live_profile(sid)) is not None:
+                        sw.cluster_index[sid] = profile
             sw.cluster_index[keep] = index.live_profile(keep) or assignment.profile
             for gone in [*assignment.evicted, *assignment.merged]:
                 sw.cluster_index.pop(gone, None)

@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import numpy
 from numpy.typing import NDArray
@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from agents.extract.embedding import unpack
 from schemas.extraction import ArticleExtraction
 
-__all__ = ["ArticleFeatures", "article_features", "same_day_and_place"]
+__all__ = ["ArticleFeatures", "article_features", "first_key_set", "first_keys", "near_join", "same_day_and_place"]
 
 _ISO_DATE = re.compile(r"^((?:1[89]|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -127,8 +127,50 @@ def article_features(extraction: ArticleExtraction) -> ArticleFeatures:
     )
 
 
+def near_join(
+    cues: Iterable[str], theirs: Container[str], best: float, second: float, published: float | None, story: Any, s: Any
+) -> bool:
+    """A dated report under the threshold that still names its best story's day and place (``theirs``: the story's
+    cues), within a few days of it, and is uncontested (``near_join_*`` of the settings ``s``; ``story`` has the
+    POSIX times ``first_ts`` and ``last_ts``): a follow-up in other words ("Cops: grandmother kills daughter,
+    grandchildren" two days after "4 found shot dead in Greenacres", both naming June 27)."""
+    first, last = story.first_ts, story.last_ts
+    if published is None or first is None or last is None or best < max(s.near_join_floor, s.near_join_ratio * second):
+        return False
+    gap = max(0.0, first - published, published - last) / 86_400.0
+    return gap <= s.near_join_days and same_day_and_place(cues, theirs)
+
+
 def same_day_and_place(cues: Iterable[str], theirs: Container[str]) -> bool:
     """Whether an article's cues and a story's name one day (an ISO date, "d:2015-06-27") and one place in common."""
     keys = list(cues)
     day = any(k[:2] == "d:" and k[2:3].isdigit() and k in theirs for k in keys)
     return day and any(k[:2] == "p:" and k in theirs for k in keys)
+
+
+def first_keys(values: list[float], keys: list[str], n: int) -> list[str]:
+    """The keys of the ``n`` smallest (value, key) pairs, in order: ``[k for _, k in sorted(zip(values, keys))[:n]]``
+    (distinct keys), with a sort of the floats to find the cut and of the few pairs below it."""
+    if n <= 0 or n >= len(values):
+        return [k for _, k in sorted(zip(values, keys, strict=True))][:n]
+    cut = sorted(values)[n - 1]
+    below = sorted([(v, k) for v, k in zip(values, keys, strict=True) if v < cut])  # fewer than n
+    at = sorted([k for v, k in zip(values, keys, strict=True) if v == cut])  # ties at the cut: by key
+    return [k for _, k in below] + at[: n - len(below)]
+
+
+def first_key_set(values: list[float], keys: list[str], n: int) -> set[str]:
+    """``set(first_keys(values, keys, n))`` for callers that need no order: the pairs below the cut are not sorted,
+    and the ties at the cut only when some of them stay out."""
+    if n >= len(values):
+        return set(keys) if n > 0 else set()
+    if n <= 0:
+        return set()
+    cut = sorted(values)[n - 1]
+    kept = {k for v, k in zip(values, keys, strict=True) if v < cut}  # fewer than n
+    at = [k for v, k in zip(values, keys, strict=True) if v == cut]
+    if len(kept) + len(at) > n:  # ties at the cut: the first by key
+        at.sort()
+        del at[n - len(kept) :]
+    kept.update(at)
+    return kept

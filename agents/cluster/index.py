@@ -15,27 +15,31 @@ index restored from its profiles continues exactly like one that never stopped.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import math
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from math import fsum
 
-from agents.cluster.features import ArticleFeatures, article_features, same_day_and_place
+from agents.cluster import split as parts
+from agents.cluster.features import ArticleFeatures, article_features, first_key_set, first_keys, near_join
 from agents.cluster.models import (
     FAMILIES,
     NO_FEATURES,
     Assignment,
     FeatureCounts,
     NormStats,
+    StoryMember,
     StoryProfile,
+    StorySplit,
     as_counts,
     as_stats,
+    copy_profile,
     share_fields_set,
+    story_id_for,
 )
 from agents.cluster.settings import ClusterSettings
 from agents.extract.embedding import SumCosine, add_sums, add_to_sum
@@ -56,56 +60,6 @@ _DAY = 86_400.0
 # Ties between equally weighty features of different families break in this order (stable across versions).
 _LOG2 = math.log(1 + 1)  # log(df + 1) of a feature in one article
 _TIE = {"cues": 0, "entities": 1, "title": 2, "terms": 3}
-
-
-def _first_keys(values: list[float], keys: list[str], n: int) -> list[str]:
-    """The keys of the ``n`` smallest (value, key) pairs, in order: ``[k for _, k in sorted(zip(values, keys))[:n]]``
-    (distinct keys), with a sort of the floats to find the cut and of the few pairs below it."""
-    if n <= 0 or n >= len(values):
-        return [k for _, k in sorted(zip(values, keys, strict=True))][:n]
-    cut = sorted(values)[n - 1]
-    below = sorted([(v, k) for v, k in zip(values, keys, strict=True) if v < cut])  # fewer than n
-    at = sorted([k for v, k in zip(values, keys, strict=True) if v == cut])  # ties at the cut: by key
-    return [k for _, k in below] + at[: n - len(below)]
-
-
-def _first_key_set(values: list[float], keys: list[str], n: int) -> set[str]:
-    """``set(_first_keys(values, keys, n))`` for callers that need no order: the pairs below the cut are not sorted,
-    and the ties at the cut only when some of them stay out."""
-    if n >= len(values):
-        return set(keys) if n > 0 else set()
-    if n <= 0:
-        return set()
-    cut = sorted(values)[n - 1]
-    kept = {k for v, k in zip(values, keys, strict=True) if v < cut}  # fewer than n
-    at = [k for v, k in zip(values, keys, strict=True) if v == cut]
-    if len(kept) + len(at) > n:  # ties at the cut: the first by key
-        at.sort()
-        del at[n - len(kept) :]
-    kept.update(at)
-    return kept
-
-
-def _merge_check_due(count: int, minimum: int) -> bool:
-    """Whether a story that just reached ``count`` articles looks for a story to merge with: at every
-    size up to ``minimum + 2``, then each time it has grown by about a quarter (a function of the size
-    alone, so a restored index checks at the same moments)."""
-    if count < minimum:
-        return False
-    if count <= minimum + 2:
-        return True
-    return int(math.log(count, 1.25)) != int(math.log(count - 1, 1.25))
-
-
-def _copy_profile(prof: StoryProfile) -> StoryProfile:
-    """A detached copy: the lists are copied; feature maps and norm stats are never changed (only replaced), so
-    they are shared."""
-    return prof.model_copy(update={"article_ids": list(prof.article_ids), "merged_ids": list(prof.merged_ids)})
-
-
-def story_id_for(article_id: str) -> str:
-    """Deterministic story id from the id of the story's first article."""
-    return "s-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
 
 
 # What the candidate scoring needs of an article's feature: (feature, w·idf², w/(df + smoothing), its postings).
@@ -223,11 +177,11 @@ class StoryIndex:
 
     def profiles(self) -> list[StoryProfile]:
         """Copies of all live profiles, least recently updated first."""
-        return [_copy_profile(self._stories[sid].profile) for sid in self._lru]
+        return [copy_profile(self._stories[sid].profile) for sid in self._lru]
 
     def profile(self, story_id: str) -> StoryProfile | None:
         story = self._stories.get(story_id)
-        return _copy_profile(story.profile) if story else None
+        return copy_profile(story.profile) if story else None
 
     def live_profile(self, story_id: str) -> StoryProfile | None:
         """The index's own profile of a story, not a copy: it changes as the index does; never change it.
@@ -250,7 +204,7 @@ class StoryIndex:
                 story_id=known,
                 new_story=False,
                 score=1.0,
-                profile=_copy_profile(self._stories[known].profile),
+                profile=copy_profile(self._stories[known].profile),
                 duplicate=True,
             )
         self._seq += 1
@@ -260,7 +214,12 @@ class StoryIndex:
         feats = self._prune(article_features(extraction))
         scored = self._score(feats, published)
         best_id, best_score = (scored[0][2], -scored[0][0]) if scored else (None, 0.0)
-        if best_id is not None and (best_score >= self.settings.threshold or self._near(feats, published, scored)):
+        near = False
+        if best_id is not None and best_score < self.settings.threshold:  # a dated follow-up may still join
+            story, second = self._stories[best_id], (-scored[1][0] if len(scored) > 1 else 0.0)
+            cues = story.profile.cues.features
+            near = near_join(feats.families["cues"], cues, best_score, second, published, story, self.settings)
+        if best_id is not None and (best_score >= self.settings.threshold or near):
             story = self._stories[best_id]
             new = False
         else:
@@ -277,15 +236,19 @@ class StoryIndex:
         if not new:
             story, merged = self._merge_similar(story)
             best_id = story.profile.story_id
+        splits = self._track(story, StoryMember(article.id, self._seq, article.published, ()), feats)
+        if splits:  # (both parts are new _Story objects; the article may have gone with the part that left)
+            story = self._stories[best_id := splits[0].new_story_id if article.id in splits[0].article_ids else best_id]
         evicted = self._evict(protect=best_id)
         return Assignment(
             article_id=article.id,
             story_id=best_id,
             new_story=new,
             score=round(best_score, 6),
-            profile=_copy_profile(story.profile),
+            profile=copy_profile(story.profile),
             evicted=evicted,
             merged=merged,
+            splits=splits,
         )
 
     def resolve(self, story_id: str) -> str:
@@ -305,7 +268,7 @@ class StoryIndex:
         self._reset()
         ordered = sorted(profiles, key=lambda p: (p.last_seq, p.story_id))
         for given in ordered:
-            prof = share_fields_set(given if adopt else _copy_profile(given))
+            prof = share_fields_set(given if adopt else copy_profile(given))
             sid = prof.story_id
             story = self._stories[sid] = _Story(prof)
             self._number(story)
@@ -388,14 +351,11 @@ class StoryIndex:
     def _prune(self, feats: ArticleFeatures) -> ArticleFeatures:
         """Keep an article's ``max_article_terms`` most weighty content lemmas (TF × IDF): a long text's
         tail of rare-but-incidental words costs time and adds little to the cosine."""
-        terms = feats.families["terms"]
-        limit = self.settings.max_article_terms
+        terms, limit = feats.families["terms"], self.settings.max_article_terms
         if len(terms) <= limit:
             return feats
-        top, get = math.log(self._n_articles + 1) + 1.0, self._features["terms"].get
-        keys = list(terms)
-        weights = [-w * (top - (f.log_df if (f := get(k)) else 0.0)) for k, w in terms.items()]
-        kept = {k: terms[k] for k in _first_keys(weights, keys, limit)}  # (ranked: the heaviest first)
+        ranks = [-w * x for w, x in zip(terms.values(), self._idf([terms], ("terms",))[0], strict=True)]
+        kept = {k: terms[k] for k in first_keys(ranks, list(terms), limit)}  # (ranked: the heaviest first)
         return ArticleFeatures(families={**feats.families, "terms": kept}, headline=feats.headline)
 
     def _score(self, feats: ArticleFeatures, published: float | None) -> list[tuple[float, int, str]]:
@@ -502,7 +462,7 @@ class StoryIndex:
                     cos[fi] = fsum(terms[0::2]) / n / denom
                 if amass[fi] > 0:
                     cos[fi + 4] = fsum(terms[1::2]) / amass[fi]
-            decay = self._time_factor(story, published)
+            decay = self._gap_factor(story.first_ts, story.last_ts, published, published)
             if decay > 1.0 and art_months and s.named_month_waives_decay:
                 story_cues = prof.cues.features
                 if any(k in story_cues for k in art_months):
@@ -634,7 +594,7 @@ class StoryIndex:
                     ent_cos = cos
             if den == 0:
                 continue
-            sim = num / den / self._range_factor(story, ostory)
+            sim = num / den / self._gap_factor(story.first_ts, story.last_ts, ostory.first_ts, ostory.last_ts)
             # Two stories that name different people and places are two events of one kind (two
             # rehab stays, two earthquakes), however much vocabulary they share.
             if (
@@ -649,32 +609,29 @@ class StoryIndex:
         out.sort()
         return out
 
-    def _near(self, feats: ArticleFeatures, published: float | None, scored: list[tuple[float, int, str]]) -> bool:
-        """A dated report under the threshold that still names its best story's day and place, within a few days of
-        it, and is uncontested (``near_join_*``): a follow-up in other words ("Cops: grandmother kills daughter,
-        grandchildren" two days after "4 found shot dead in Greenacres", both naming June 27)."""
-        s = self.settings
-        best, second = -scored[0][0], (-scored[1][0] if len(scored) > 1 else 0.0)
-        story = self._stories[scored[0][2]]
-        first, last, floor = story.first_ts, story.last_ts, max(s.near_join_floor, s.near_join_ratio * second)
-        if published is None or first is None or last is None or best < floor:
-            return False
-        gap = max(0.0, first - published, published - last) / _DAY
-        return gap <= s.near_join_days and same_day_and_place(feats.families["cues"], story.profile.cues.features)
+    def _idf(self, keys: Sequence[Iterable[str]], families: Sequence[str] = FAMILIES) -> list[list[float]]:
+        """The IDF now of each of ``keys``, one iterable per family of ``families``."""
+        top, out = math.log(self._n_articles + 1) + 1.0, []
+        for fam, fam_keys in zip(families, keys, strict=True):
+            get = self._features[fam].get
+            out.append([top - (f.log_df if (f := get(k)) else 0.0) for k in fam_keys])
+        return out
 
-    def _range_factor(self, a: _Story, b: _Story) -> float:
-        if a.first_ts is None or a.last_ts is None or b.first_ts is None or b.last_ts is None:
+    def _gap_factor(self, first: float | None, last: float | None, since: float | None, until: float | None) -> float:
+        """The time decay between two date ranges (1 when either is undated; see time_scale_days)."""
+        if first is None or last is None or since is None or until is None:
             return 1.0
-        gap = max(0.0, b.first_ts - a.last_ts, a.first_ts - b.last_ts) / _DAY - self.settings.time_grace_days
+        gap = max(0.0, since - last, first - until) / _DAY - self.settings.time_grace_days
         return 1.0 + max(0.0, gap) / self.settings.time_scale_days
 
     def _merge_similar(self, story: _Story) -> tuple[_Story, list[str]]:
         """Fold ``story`` and a similar older/younger live story together when their centroids agree."""
         s = self.settings
         merged: list[str] = []
-        if s.merge_threshold > 1.0 or not _merge_check_due(story.profile.article_count, s.merge_min_articles):
+        if s.merge_threshold > 1.0 or not parts.check_due(story.profile.article_count, s.merge_min_articles):
             return story, merged
-        cands = self._story_similarity_candidates(story)
+        apart = {self.resolve(sid) for sid in story.profile.apart}  # (a story split off never merges back)
+        cands = [c for c in self._story_similarity_candidates(story) if c[2] not in apart]
         if not cands or -cands[0][0] < s.merge_threshold:
             return story, merged
         other = self._stories[cands[0][2]]
@@ -704,6 +661,8 @@ class StoryIndex:
         for mid in kp.merged_ids:
             self._alias[mid] = kid
         kp.first_seq = min(kp.first_seq, gp.first_seq)
+        kp.apart = [*kp.apart, *gp.apart]
+        parts.fold_members(kp, gp, self._idf, list(self._weights.values()), self.settings.split_max_articles)
         kp.headline_sum = add_sums(kp.headline_sum, gp.headline_sum)
         kp.last_seq = max(kp.last_seq, gp.last_seq)
         for attr, pick in (("first_published", min), ("last_published", max)):
@@ -745,12 +704,53 @@ class StoryIndex:
             self._undated[kid] = None
         self._update_norm_stats(kp)
 
-    def _time_factor(self, story: _Story, published: float | None) -> float:
-        first, last = story.first_ts, story.last_ts
-        if published is None or first is None or last is None:
-            return 1.0
-        gap = max(0.0, first - published, published - last) / _DAY - self.settings.time_grace_days
-        return 1.0 + max(0.0, gap) / self.settings.time_scale_days
+    def _track(self, story: _Story, member: StoryMember, feats: ArticleFeatures) -> list[StorySplit]:
+        """Keep the members of a young story of full texts and their similarities; split the story when it falls
+        in two (agents.cluster.split; ``member``: the article that just joined, its features still to choose)."""
+        s, prof = self.settings, story.profile
+        members, n = prof.members, prof.article_count
+        tracked = n == 1 or (members is not None and len(members) + 1 == n)
+        if s.split_ratio <= 0.0 or feats.headline is not None or n > s.split_max_articles or not tracked:
+            prof.members, prof.similarities = None, []  # (kept no longer: it cannot split any more)
+            return []
+        if n == 1:  # a new story kept the article's rarest features of each family: those
+            keys, tf = [getattr(prof, fam).features for fam in FAMILIES], None
+        else:
+            keys, tf = (
+                [tuple(feats.families[f]) for f in FAMILIES],
+                [list(feats.families[f].values()) for f in FAMILIES],
+            )
+        member = member._replace(features=tuple(keys))
+        parts.add_member(prof, member, self._idf(keys), tf, list(self._caps.values()), list(self._weights.values()))
+        due = parts.check_due(n, 2 * s.split_min_part)
+        move = parts.split_part(prof.similarities, n, s.split_min_part, s.split_ratio) if due else None
+        return [] if move is None else [self._split(story, move)]
+
+    def _split(self, story: _Story, move: list[int]) -> StorySplit:
+        """Rebuild ``story`` from its members that stay, and a new story from those at ``move`` (each replays its
+        members' features in arrival order)."""
+        prof, seq = story.profile, self._seq
+        members, sims, sid = prof.members or [], prof.similarities, prof.story_id
+        first = members[move[0]].article_id
+        nid = story_id_for(first)
+        nid = story_id_for(f"{first}#{seq}") if nid in self._stories or nid in self._alias else nid
+        self._drop_story(sid)
+        stay = [k for k in range(len(members)) if k not in move]
+        for part_id, at, apart in ((sid, stay, [*prof.apart, nid]), (nid, move, [sid])):
+            new = StoryProfile(
+                story_id=part_id, first_article_id=members[at[0]].article_id, first_seq=members[at[0]].seq
+            )
+            part = self._stories[part_id] = _Story(share_fields_set(new))
+            self._number(part)
+            for m in (members[k] for k in at):
+                self._seq = m.seq
+                families = {fam: dict.fromkeys(keys, 1.0) for fam, keys in zip(FAMILIES, m.features, strict=True)}
+                self._add_article(part, m.article_id, ArticleFeatures(families=families), m.published)
+            new.members, new.similarities, new.apart = [members[k] for k in at], parts.sub_triangle(sims, at), apart
+        self._stories[sid].profile.merged_ids = prof.merged_ids
+        self._alias.update(dict.fromkeys(prof.merged_ids, sid))
+        self._seq = seq
+        return StorySplit(story_id=sid, new_story_id=nid, article_ids=[members[k].article_id for k in move])
 
     # ------------------------------------------------------------------ state updates
 
@@ -798,7 +798,7 @@ class StoryIndex:
                 # a new story keeps what _trim would keep, a known story grows by a bounded amount.
                 candidates = list(new_keys)
                 rarity = [f.log_df if (f := get(k)) else 0.0 for k in candidates]  # log(df + 1)
-                allowed = _first_key_set(rarity, candidates, admit)
+                allowed = first_key_set(rarity, candidates, admit)
                 keys = [k for k in fam_feats if k in allowed or k in counts]
             for key in keys:
                 feat = get(key)
@@ -845,7 +845,7 @@ class StoryIndex:
             top = math.log(self._n_articles + 1) + 1.0
             features = self._features[fam]
             keys = list(counts)
-            kept = _first_key_set([-c * (top - features[k].log_df) for k, c in counts.items()], keys, cap)
+            kept = first_key_set([-c * (top - features[k].log_df) for k, c in counts.items()], keys, cap)
             dropped = [(0.0, key, counts.pop(key)) for key in keys if key not in kept]
         setattr(prof, fam, FeatureCounts.from_dict(counts))
         # (after the profile is set: a postings array that turns back into a dict reads the profiles)

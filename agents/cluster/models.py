@@ -7,12 +7,13 @@ docs/clustering.md, "Speed"); pydantic models must stay ordinary Python classes.
 from __future__ import annotations
 
 import base64
+import hashlib
 import math
 from array import array
 from collections.abc import ItemsView, Iterator, Mapping
 from datetime import datetime
 from itertools import repeat
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_serializer, field_validator
 from pydantic_core import core_schema
@@ -183,6 +184,28 @@ def as_stats(value: Mapping[str, tuple[float, float, float]]) -> NormStats:
     return value if isinstance(value, NormStats) else NormStats.from_dict(value)
 
 
+class StoryMember(NamedTuple):
+    """One article of a story young enough to be split (``ClusterSettings.split_ratio``): what a rebuild replays."""
+
+    article_id: str
+    seq: int  # its arrival number
+    published: datetime | None
+    # Per family (FAMILIES order), the family's cap of its features, the weightiest by TF × IDF (a story's first
+    # article: the features its new profile kept)
+    features: tuple[tuple[str, ...], ...]
+    norms: tuple[float, ...] = ()  # per family, the length of its IDF vector when it joined
+
+
+class StorySplit(BaseModel):
+    """Articles that left ``story_id`` for ``new_story_id``, a story of their own (see ``split_ratio``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    story_id: str
+    new_story_id: str
+    article_ids: list[str]
+
+
 class StoryProfile(BaseModel):
     """Everything the index knows about one story; JSON-serializable, the unit of persistence.
 
@@ -203,6 +226,12 @@ class StoryProfile(BaseModel):
     last_seq: int = 0
     merged_ids: list[str] = Field(default_factory=list)  # stories folded into this one (their ids now alias it)
     norm_stats: NormStats = Field(default_factory=NormStats)  # see NormStats
+    # While the story can still split (agents.cluster.split): its articles in arrival order (None: no longer
+    # checked: too large, a headline among them, or persisted before splits existed) and their similarities (lower
+    # triangle, row by row).
+    members: list[StoryMember] | None = None
+    similarities: list[float] = Field(default_factory=list)
+    apart: list[str] = Field(default_factory=list)  # stories split from this one or it from them: never merged
     # Sum of the story's headline vectors (agents/extract/embedding.py: int32 per dimension, raw bytes; base64 in JSON).
     headline_sum: bytes | None = None
 
@@ -238,4 +267,16 @@ class Assignment(BaseModel):
     profile: StoryProfile
     evicted: list[str] = Field(default_factory=list)
     merged: list[str] = Field(default_factory=list)  # stories folded into story_id by this step: follow them there
+    splits: list[StorySplit] = Field(default_factory=list)  # articles moved to a story of their own by this step
     duplicate: bool = False  # the article id was already assigned; nothing changed
+
+
+def copy_profile(prof: StoryProfile) -> StoryProfile:
+    """A detached copy: the lists are copied; feature maps and norm stats are never changed (only replaced), so
+    they are shared."""
+    return prof.model_copy(update={"article_ids": list(prof.article_ids), "merged_ids": list(prof.merged_ids)})
+
+
+def story_id_for(article_id: str) -> str:
+    """Deterministic story id from the id of the story's first article."""
+    return "s-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]

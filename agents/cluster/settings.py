@@ -90,6 +90,19 @@ class ClusterSettings(BaseModel):
         description="Two stories whose entity vectors agree less than this (cosine) count as disjoint events "
         "(their merge similarity is multiplied by disjoint_penalty).",
     )
+    split_ratio: float = Field(
+        0.55,
+        description="A story of full texts falls in two when, of the two groups its articles form, the mean "
+        "similarity between them is under this share of the mean similarity within them (checked at the merge "
+        "check's sizes, from 2 × split_min_part articles on): the group holding the first article keeps the id, "
+        "the other becomes a story of its own (an explicit split in the Assignment). 0 turns this off.",
+    )
+    split_min_part: int = Field(4, description="Articles each group needs before a story splits (see split_ratio).")
+    split_max_articles: int = Field(
+        24,
+        description="Stories larger than this are no longer checked for a split (they stop keeping their "
+        "articles' features and similarities).",
+    )
     max_age_days: float = Field(
         90.0,
         description=(

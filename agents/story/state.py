@@ -179,6 +179,9 @@ class StoryState(BaseModel):
     # A big story's articles that left its window, folded (agents.story.fold.Folded, packed); absent otherwise.
     packed_folded: bytes | None = Field(default=None, exclude_if=lambda v: v is None)
     folded_ids: bytes = Field(default=b"", exclude_if=lambda v: not v)  # digests of the folded articles' ids
+    # Stories split off from this one, and the articles they took (packed), to send again on a redelivery.
+    parted: tuple[str, ...] = Field(default=(), exclude_if=lambda v: not v)
+    packed_parted: dict[str, bytes] = Field(default_factory=dict, exclude_if=lambda v: not v)
 
     @model_validator(mode="before")
     @classmethod
@@ -670,6 +673,7 @@ def _emit(
     these). A story past its window then folds its oldest articles (:mod:`agents.story.fold`).
     """
     merged = list(extra.pop("merged_stories", []))  # type: ignore[call-overload]
+    split = list(extra.pop("split_stories", []))  # type: ignore[call-overload]
     folded = state.folded
     view, provenance = _tell_story(
         state.story_id, articles.values(), new_ids=set(new_ids), settings=settings, folded=folded
@@ -691,7 +695,7 @@ def _emit(
     changed = {e.id for e in view.events if fresh & set(e.article_ids)}
     outlets = len(view.outlets) + (folded.unknown_outlets if folded is not None else 0)
     view = cap_update(view, settings, changed, outlets=outlets)
-    if last is not None and not merged and not extra and _same_content(view, last):
+    if last is not None and not merged and not split and not extra and _same_content(view, last):
         return state.model_copy(update={"packed_articles": packed}), None
     version = state.version + 1
     moved = developments(
@@ -701,7 +705,7 @@ def _emit(
         fresh,
     )
     changes = describe_changes(last, view, new_ids).model_copy(
-        update={"merged_stories": merged, "developments": moved, "merged_events": merged_events}
+        update={"merged_stories": merged, "split_stories": split, "developments": moved, "merged_events": merged_events}
     )
     update = view.model_copy(update={"version": version, "changes": changes})
     new_state = state.model_copy(
@@ -763,7 +767,7 @@ def _apply_message(state: StoryState | None, msg: StoryArticle, settings: StoryS
     state = state or StoryState(story_id=msg.story_id)
     if msg.kind == "evict":
         return StoryStep(state=state, evicted=True)
-    if msg.kind == "expect_merge":
+    if msg.kind in ("expect_merge", "expect_split"):
         other = msg.other_story or ""
         if other in state.absorbed or other in state.awaiting:
             return StoryStep(state=state, duplicate=True)
@@ -772,10 +776,12 @@ def _apply_message(state: StoryState | None, msg: StoryArticle, settings: StoryS
         return _merge_into(state, msg.other_story or "", settings)
     if msg.kind == "absorb":
         return _absorb(state, msg, settings)
-    if state.awaiting:  # a folded story's articles come first: hold this one until they are here
-        if any(w.extraction == msg.extraction for w in state.waiting):
+    if state.awaiting:  # a folded story's articles come first: hold this one (or a split) until they are here
+        if any(w.extraction == msg.extraction if msg.kind == "article" else w == msg for w in state.waiting):
             return StoryStep(state=state, duplicate=True)
         return StoryStep(state=state.model_copy(update={"waiting": (*state.waiting, msg)}))
+    if msg.kind == "split_off":
+        return _split_off(state, msg, settings)
     assert msg.extraction is not None, "an article message carries its extraction"
     stored = stored_article(msg.extraction, settings.lead_sentences)
     known = state.packed_articles.get(stored.article_id)
@@ -806,6 +812,26 @@ def _merge_into(state: StoryState, target: str, settings: StorySettings) -> Stor
     return StoryStep(state=new_state, update=update, updates=[update] if update else [], forward=[absorb])
 
 
+def _split_off(state: StoryState, msg: StoryArticle, settings: StorySettings) -> StoryStep:
+    """The articles ``msg.article_ids`` leave for the new story ``msg.other_story``: a version without them, and an
+    ``absorb`` that takes them there (sent again, from ``packed_parted``, when the message is redelivered)."""
+    target = msg.other_story or ""
+    leaving = set(msg.article_ids)
+
+    def absorb(packed: Mapping[str, bytes]) -> StoryArticle:
+        moved = [unpack_model(StoredArticle, packed[k]) for k in sorted(packed) if k in leaving]
+        return StoryArticle(story_id=target, kind="absorb", other_story=state.story_id, articles=moved, split=True)
+
+    if target in state.parted:  # redelivered
+        return StoryStep(state=state, forward=[absorb(state.packed_parted)], duplicate=True)
+    articles = {k: a for k, a in _UNPACKED.of(state).items() if k not in leaving}
+    packed = {k: v for k, v in state.packed_articles.items() if k not in leaving}
+    parted = {**state.packed_parted, **{k: v for k, v in state.packed_articles.items() if k in leaving}}
+    base = state.model_copy(update={"parted": (*state.parted, target), "packed_parted": parted})
+    new_state, update = _emit(base, articles, packed, [], settings, split_stories=[target])
+    return StoryStep(state=new_state, update=update, updates=[update] if update else [], forward=[absorb(parted)])
+
+
 def _absorb(state: StoryState, msg: StoryArticle, settings: StorySettings) -> StoryStep:
     other = msg.other_story or ""
     if other in state.absorbed:
@@ -826,15 +852,17 @@ def _absorb(state: StoryState, msg: StoryArticle, settings: StorySettings) -> St
         base = base.model_copy(
             update={"packed_folded": pack_model(combine_folded(base.folded, theirs, settings)), "folded_ids": ids}
         )
-    new_state, update = _emit(base, articles, packed, sorted(incoming), settings, merged_stories=[other])
-    updates = [update] if update else []
-    if not new_state.awaiting and new_state.waiting:  # release the articles that waited, in arrival order
+    how = {"split_stories": [other]} if msg.split else {"merged_stories": [other]}
+    new_state, update = _emit(base, articles, packed, sorted(incoming), settings, **how)
+    updates, forward = [update] if update else [], []
+    if not new_state.awaiting and new_state.waiting:  # release the messages that waited, in arrival order
         held, new_state = new_state.waiting, new_state.model_copy(update={"waiting": ()})
         for waiting in held:
             step = _apply_message(new_state, waiting, settings)
             new_state = step.state
             updates.extend(step.updates)
-    return StoryStep(state=new_state, update=updates[-1] if updates else None, updates=updates)
+            forward.extend(step.forward)  # (a split held back sends its articles on)
+    return StoryStep(state=new_state, update=updates[-1] if updates else None, updates=updates, forward=forward)
 
 
 def fold_articles(

@@ -248,7 +248,7 @@ def cluster_extractions(
     order with a fresh index. An article that could not be extracted gets a story of its own, outside the index.
     ``on_step`` is called with the number of live stories after each article."""
     index = StoryIndex(settings or ClusterSettings())
-    story_ids: list[str] = []
+    story_of: dict[str, str] = {}  # article id → its story when last told
     seen: set[str] = set()
     merged_into: dict[str, str] = {}
     for aid, ex in zip(ids, extractions, strict=True):
@@ -260,11 +260,14 @@ def cluster_extractions(
             for gone in assignment.merged:  # what a downstream consumer does with an explicit merge
                 merged_into[gone] = sid
                 seen.discard(gone)
-        story_ids.append(sid)
+            for split in assignment.splits:  # ... and with a split: the articles that left
+                story_of.update(dict.fromkeys(split.article_ids, split.new_story_id))
+                seen.update((split.story_id, split.new_story_id))
+        story_of[aid] = sid
         seen.add(sid)
         if on_step is not None:
             on_step(len(seen))
-    return [follow_merges(merged_into, sid) for sid in story_ids]
+    return [follow_merges(merged_into, story_of[aid]) for aid in ids]
 
 
 def run_file(

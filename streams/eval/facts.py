@@ -222,6 +222,8 @@ def evaluate_facts(
             result = pipeline.add_extraction(ex)
             if result.story_id is not None:
                 story_by_article[ex.article.id] = result.story_id
+            for split in result.splits:  # articles that left their story
+                story_by_article.update(dict.fromkeys(split.article_ids, split.new_story_id))
     finals = {u.story_id: u for u in pipeline.final_stories()}
     merged_into = {sid: st.merged_into for sid, st in pipeline.states.items() if st.merged_into is not None}
     resolved = {aid: follow_merges(merged_into, sid) for aid, sid in story_by_article.items()}

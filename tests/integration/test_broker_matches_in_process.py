@@ -1,4 +1,5 @@
-"""The Faust pipeline and `storywire cluster` (in process) assign a sample of each dev file identically."""
+"""The Faust pipeline and `storywire cluster` (in process) assign a sample of each dev file identically (ECB+'s
+sample is long enough for the clusterer to split a story: the articles move on the broker path too)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tests.integration.test_reliability import produce
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-SAMPLE = {"ecbplus-dev": 50, "gvc-dev": 50, "uci-headlines-dev": 150}
+SAMPLE = {"ecbplus-dev": 220, "gvc-dev": 50, "uci-headlines-dev": 150}  # ECB+: its first split is at 214
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLE))
@@ -43,3 +44,6 @@ def test_broker_and_in_process_assignments_are_identical(name: str, make_setting
     dead = set(expected) - set(on_broker)
     assert len(dead) <= len(expected) // 10, f"{len(dead)} articles were dead-lettered on the broker path"
     assert {a: expected[a] for a in on_broker} == on_broker
+    if name == "ecbplus-dev":
+        split = [u for u in watcher.updates if u.changes.split_stories]
+        assert len(split) >= 2, "a story split in two: the part that stays and the new one say so"

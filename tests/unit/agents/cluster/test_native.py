@@ -30,7 +30,11 @@ from schemas.extraction import ArticleExtraction
 extractions = [ArticleExtraction.model_validate_json(line) for line in open(sys.argv[1], encoding="utf-8")]
 import agents.cluster.features as features
 out = [clustering.__file__, features.__file__]
-for settings in (ClusterSettings(), ClusterSettings(max_stories=12, max_candidates=3, merge_threshold=0.12)):
+for settings in (
+    ClusterSettings(),
+    ClusterSettings(max_stories=12, max_candidates=3, merge_threshold=0.12),
+    ClusterSettings(split_min_part=2, split_ratio=0.9),  # splits (and stories that never merge back) too
+):
     index = StoryIndex(settings)
     for n, ex in enumerate(extractions * 2):  # the second pass: redeliveries
         out.append(index.assign(ex).model_dump_json())

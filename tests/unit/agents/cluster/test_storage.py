@@ -149,7 +149,7 @@ def test_postings_of_many_stories_become_arrays_and_back() -> None:
 def test_first_keys_is_the_head_of_the_sorted_pairs() -> None:
     import random
 
-    from agents.cluster.index import _first_keys
+    from agents.cluster.features import first_keys as _first_keys
 
     rng = random.Random(7)
     for size in (0, 1, 2, 5, 30, 120):

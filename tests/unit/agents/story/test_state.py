@@ -146,6 +146,24 @@ def test_three_source_rule_fires_exactly_once_for_the_big_story(played, expected
     assert len(per_story) == len(set(per_story)), "a rule fires once per story"
 
 
+def _story_stage():  # type: ignore[no-untyped-def]
+    """``deliver(msg)``: apply a story message as the story agent does (returns what it forwards); and the updates
+    emitted so far."""
+    from agents.story.state import apply_message
+
+    settings = StorySettings()
+    states: dict[str, object] = {}
+    emitted: list[StoryUpdate] = []
+
+    def deliver(msg) -> list:  # type: ignore[no-untyped-def]
+        step = apply_message(states.get(msg.story_id), msg, settings)  # type: ignore[arg-type]
+        states[msg.story_id] = step.state
+        emitted.extend(step.updates)
+        return step.forward
+
+    return deliver, emitted
+
+
 def _msg(story: str, **kw: object):  # type: ignore[no-untyped-def]
     from schemas import StoryArticle
 
@@ -156,19 +174,9 @@ def _msg(story: str, **kw: object):  # type: ignore[no-untyped-def]
 def test_a_merge_folds_one_story_into_another_the_same_way_whatever_the_timing(
     extractor, examples_dir: Path, late_article_first: bool
 ) -> None:
-    from agents.story.state import apply_message
-
     arts = [r.parse() for r in read_records([examples_dir])]
     a1, b1, a2 = extractor.extract([arts[0], arts[2], arts[5]])  # three articles of the ferry fire story
-    settings = StorySettings()
-    states: dict[str, object] = {}
-    emitted: list[StoryUpdate] = []
-
-    def deliver(msg) -> list:  # type: ignore[no-untyped-def]
-        step = apply_message(states.get(msg.story_id), msg, settings)  # type: ignore[arg-type]
-        states[msg.story_id] = step.state
-        emitted.extend(step.updates)
-        return step.forward
+    deliver, emitted = _story_stage()
 
     deliver(_msg("A", extraction=a1))
     deliver(_msg("B", extraction=b1))
@@ -189,6 +197,59 @@ def test_a_merge_folds_one_story_into_another_the_same_way_whatever_the_timing(
     assert a_versions[1].changes.merged_stories == ["B"] and a_versions[1].changes.new_articles == [b1.article.id]
     assert a_versions[2].changes.new_articles == [a2.article.id]
     assert a_versions[2].article_count == 3
+
+
+@pytest.mark.parametrize("late_article_first", [True, False])
+def test_a_split_moves_articles_to_a_story_of_their_own_whatever_the_timing(
+    extractor, examples_dir: Path, late_article_first: bool
+) -> None:
+    arts = [r.parse() for r in read_records([examples_dir])]
+    a1, a2, a3 = extractor.extract([arts[0], arts[2], arts[5]])
+    deliver, emitted = _story_stage()
+
+    deliver(_msg("A", extraction=a1))
+    deliver(_msg("A", extraction=a2))
+    deliver(_msg("B", kind="expect_split", other_story="A"))
+    moved = [a2.article.id, a3.article.id]  # a3 went to B directly: A never had it
+    [absorb] = deliver(_msg("A", kind="split_off", other_story="B", article_ids=moved))
+    assert absorb.split and [a.article_id for a in absorb.articles] == [a2.article.id]
+    late = _msg("B", extraction=a3)
+    for msg in [late, absorb] if late_article_first else [absorb, late]:
+        deliver(msg)
+    # Redelivery changes nothing, and a redelivered split sends the same articles again.
+    [again] = deliver(_msg("A", kind="split_off", other_story="B", article_ids=moved))
+    assert again == absorb
+    deliver(again)
+    deliver(late)
+
+    a_versions = [u for u in emitted if u.story_id == "A"]
+    assert [u.version for u in a_versions] == [1, 2, 3]
+    assert a_versions[-1].changes.split_stories == ["B"] and a_versions[-1].article_count == 1
+    assert [s.article_id for s in a_versions[-1].sources] == [a1.article.id]
+    b_versions = [u for u in emitted if u.story_id == "B"]
+    assert [u.version for u in b_versions] == [1, 2]  # the moved article first, then the one that waited
+    assert b_versions[0].changes.split_stories == ["A"] and b_versions[0].changes.merged_stories == []
+    assert {s.article_id for s in b_versions[-1].sources} == {a2.article.id, a3.article.id}
+
+
+def test_a_split_waits_for_the_articles_of_a_merge_in_progress(extractor, examples_dir: Path) -> None:
+    """Merged and split in one step: the split moves the articles the merge brings, once they are here."""
+    arts = [r.parse() for r in read_records([examples_dir])]
+    a1, b1 = extractor.extract([arts[0], arts[2]])
+    deliver, emitted = _story_stage()
+
+    deliver(_msg("A", extraction=a1))
+    deliver(_msg("B", extraction=b1))
+    deliver(_msg("A", kind="expect_merge", other_story="B"))
+    [merged] = deliver(_msg("B", kind="merge_into", other_story="A"))
+    deliver(_msg("C", kind="expect_split", other_story="A"))
+    assert deliver(_msg("A", kind="split_off", other_story="C", article_ids=[b1.article.id])) == []  # held
+    [absorb] = deliver(merged)  # B's articles arrive; the split that waited goes on
+    assert [a.article_id for a in absorb.articles] == [b1.article.id]
+    deliver(absorb)
+    finals = {u.story_id: u for u in emitted}
+    assert [s.article_id for s in finals["A"].sources] == [a1.article.id]
+    assert [s.article_id for s in finals["C"].sources] == [b1.article.id]
 
 
 def test_stories_the_index_evicts_leave_the_story_state_but_keep_their_final_version(
