@@ -131,3 +131,29 @@ def test_a_fact_rule_fires_once_when_the_toll_reaches_its_mark() -> None:
     [(_, alert)] = found
     assert alert.rule == "mass-casualty" and alert.version == 2 and "killed 3" in alert.reason
     assert alert_step(rules, three.model_copy(update={"version": 3}), fired)[1] == []  # once per story
+
+
+def test_a_story_split_off_is_a_new_story_to_the_rules_and_the_first_keeps_what_it_fired() -> None:
+    """docs/operations.md: after a split, the part that left (another event) meets the rules afresh; the story it
+    left keeps its fired keys, so a version with fewer dead does not fire again or withdraw anything."""
+    from agents.alerts.rules import alert_step, parse_rules
+    from schemas import Changes, StoryFacts
+
+    rules = parse_rules("rules: [{name: deadly, kind: fact, field: killed, min_value: 3}]")
+    glued = StoryUpdate(story_id="s-a", version=1, title="Quake kills 9", facts=StoryFacts(type="quake", killed=9))
+    fired_a, found = alert_step(rules, glued, None)
+    assert [a.story_id for _, a in found] == ["s-a"]
+    after = glued.model_copy(
+        update={"version": 2, "facts": StoryFacts(type="quake", killed=4), "changes": Changes(split_stories=["s-c"])}
+    )
+    kept, found = alert_step(rules, after, fired_a)
+    assert found == [] and kept == fired_a
+    parted = StoryUpdate(
+        story_id="s-c",
+        version=1,
+        title="Quake kills 5",
+        facts=StoryFacts(type="quake", killed=5),
+        changes=Changes(split_stories=["s-a"]),
+    )
+    _, found = alert_step(rules, parted, None)
+    assert [(a.story_id, a.version) for _, a in found] == [("s-c", 1)]
