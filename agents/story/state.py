@@ -789,6 +789,8 @@ def _apply_message(state: StoryState | None, msg: StoryArticle, settings: StoryS
         return StoryStep(state=state, duplicate=True)
     if known is None and was_folded(state.folded_ids, stored.article_id):
         return StoryStep(state=state, duplicate=True)  # an article folded long ago, redelivered
+    if known is None and stored.article_id in state.packed_parted:
+        return StoryStep(state=state, duplicate=True)  # redelivered after a split took it to another story
     articles = {**_UNPACKED.of(state), stored.article_id: stored}
     packed = {**state.packed_articles, stored.article_id: pack_model(stored)}
     new_state, update = _emit(state, articles, packed, [stored.article_id], settings)

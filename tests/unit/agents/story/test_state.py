@@ -221,6 +221,9 @@ def test_a_split_moves_articles_to_a_story_of_their_own_whatever_the_timing(
     assert again == absorb
     deliver(again)
     deliver(late)
+    # After a crash the story stage reads A's messages again from before the split: the article that left stays gone.
+    deliver(_msg("A", extraction=a1))
+    deliver(_msg("A", extraction=a2))
 
     a_versions = [u for u in emitted if u.story_id == "A"]
     assert [u.version for u in a_versions] == [1, 2, 3]
