@@ -6,7 +6,7 @@ import gc
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agents.cluster.settings import ClusterSettings
@@ -108,6 +108,13 @@ class Settings(BaseSettings):
     board: BoardSettings = Field(default_factory=BoardSettings)  # STORYWIRE_BOARD__<FIELD>
 
     alert_rules: Path | None = None
+
+    @model_validator(mode="after")
+    def _splits_fit_the_story_window(self) -> Settings:
+        error = self.story.split_window_error(self.cluster.split_max_articles if self.cluster.split_ratio > 0 else 0)
+        if error is not None:
+            raise ValueError(error)
+        return self
 
     def tune_gc(self) -> None:
         """Set the youngest generation's GC threshold of this process to ``gc_threshold`` (0: leave it)."""

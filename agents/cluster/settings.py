@@ -101,7 +101,8 @@ class ClusterSettings(BaseModel):
     split_max_articles: int = Field(
         24,
         description="Stories larger than this are no longer checked for a split (they stop keeping their "
-        "articles' features and similarities).",
+        "articles' features and similarities). At most story.window_articles: the story stage must still hold "
+        "every article a split moves in full (the worker's settings and the in-process pipeline check it).",
     )
     max_age_days: float = Field(
         90.0,

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from streams.cli.common import load_settings
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -85,6 +87,7 @@ def run_demo(
     if not records:
         console.print(f"[red]no example articles found in {examples}[/red]")
         return 2
+    load_settings()  # a bad STORYWIRE_* variable is named before anything starts (no broker left behind)
     workdir = Path(tempfile.mkdtemp(prefix="storywire-demo-"))
     console.print(f"[bold]storywire demo[/bold] — {len(records)} example articles from {examples}")
     console.print(f"logs and state: {workdir}")

@@ -64,3 +64,19 @@ def test_worker_gc_threshold_comes_from_the_environment(monkeypatch) -> None:  #
         assert gc.get_threshold() == (2500, *before[1:])
     finally:
         gc.set_threshold(*before)
+
+
+def test_splits_must_fit_the_story_window() -> None:
+    """A split moves articles the story stage holds in full: a clusterer that splits bigger stories than the story
+    stage's window is refused with both settings named, by the worker's settings and by the in-process pipeline."""
+    from agents.cluster.settings import ClusterSettings
+    from agents.inprocess import Pipeline
+    from agents.story.settings import StorySettings
+
+    wide = ClusterSettings(split_max_articles=30)
+    with pytest.raises(ValueError, match=r"split_max_articles \(30\) is over story.window_articles \(24\)"):
+        Settings(cluster=wide)
+    with pytest.raises(ValueError, match="split_max_articles"):
+        Pipeline(extractor=None, cluster_settings=wide)
+    Settings(cluster=wide, story=StorySettings(window_articles=30))  # a window as wide is fine
+    Pipeline(extractor=None, cluster_settings=wide.model_copy(update={"split_ratio": 0.0}))  # so is no splitting

@@ -110,3 +110,16 @@ def test_stories_prints_each_story_with_its_facts(examples_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     facts = next(line for line in result.output.splitlines() if "facts:" in line)
     assert "fire · Port Halloway, Maine" in facts and "2 killed, 14 injured" in facts
+
+
+def test_demo_names_a_bad_setting_before_it_starts_a_broker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from streams.kafka import broker
+
+    def no_broker(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("the demo started a broker with settings it could not use")
+
+    monkeypatch.setattr(broker.EmbeddedBroker, "start", no_broker)
+    monkeypatch.setenv("STORYWIRE_STORY__WINDOW_ARTICLES", "10")
+    result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 1, result.output
+    assert "invalid STORYWIRE_* setting" in result.output and "story.window_articles (10)" in result.output
