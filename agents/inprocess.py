@@ -47,8 +47,7 @@ class Pipeline:
     refused: list[tuple[StoryArticle, str]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
-        split_max = self.cluster_settings.split_max_articles if self.cluster_settings.split_ratio > 0 else 0
-        if (error := self.story_settings.split_window_error(split_max)) is not None:
+        if (error := self.story_settings.split_window_error(self.cluster_settings.largest_split)) is not None:
             raise ValueError(error)
         self.index = StoryIndex(self.cluster_settings)
 

@@ -111,8 +111,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _splits_fit_the_story_window(self) -> Settings:
-        error = self.story.split_window_error(self.cluster.split_max_articles if self.cluster.split_ratio > 0 else 0)
-        if error is not None:
+        if (error := self.story.split_window_error(self.cluster.largest_split)) is not None:
             raise ValueError(error)
         return self
 

@@ -154,3 +154,8 @@ class ClusterSettings(BaseModel):
         12, description="The article's most distinctive features that look up candidate stories in the index."
     )
     max_candidates: int = Field(10, description="Stories fully scored per article, the best by partial score first.")
+
+    @property
+    def largest_split(self) -> int:
+        """The most articles a story can have when it splits (0: splits are off)."""
+        return self.split_max_articles if self.split_ratio > 0.0 else 0
