@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agents.cluster.settings import ClusterSettings
 from agents.inprocess import Pipeline
 from agents.story.state import StorySettings, StoryState, apply_article, apply_message
 from schemas import ArticleExtraction, ArticleFacts, StoryArticle, StoryUpdate
@@ -160,7 +161,10 @@ def test_an_update_over_the_message_limit_is_refused_and_the_story_goes_on(examp
     # Once the limit is raised (or the story shrinks) the next message goes through.
     assert apply_article(refused.state, "s-big", stream[2], SMALL).update is not None
     # The in-process pipeline records the refusal, as the broker path dead-letters the message.
-    pipeline = Pipeline(None, story_settings=tight)
+    # (its clusterer splits no story past this small window: Pipeline refuses settings that would)
+    pipeline = Pipeline(
+        None, cluster_settings=ClusterSettings(split_max_articles=tight.window_articles), story_settings=tight
+    )
     pipeline.states["s-big"] = state
     pipeline._deliver([StoryArticle(story_id="s-big", extraction=stream[2])])
     assert [why for _, why in pipeline.refused] == [refused.too_large]
