@@ -14,9 +14,8 @@ from schemas import StoryUpdate
 from streams.kafka.audit import audit_topics
 from streams.kafka.processes import WorkerProcess
 from streams.kafka.replay import compare_streams, read_update_stream
-from streams.kafka.watch import OutputWatcher
 from tests.conftest import shared_path
-from tests.integration.test_reliability import in_process_stream, start_run, wait_reflected
+from tests.integration.test_reliability import in_process_stream, kill_then_restart, start_run
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -57,25 +56,13 @@ def test_kill_9_while_stories_split_or_merge_then_restart_gives_the_uninterrupte
 
     settings = make_settings(article_partitions=1, story_partitions=2)
     ids, watcher = start_run(settings, raws)
-    first = WorkerProcess(settings, tmp_path / "first.log").start()
-    try:
-        # Killed as soon as the first split (merge) shows on story-updates: its other half may be on its way.
-        def shown(w: OutputWatcher) -> bool:
-            return any(kill_when(u) for u in w.updates) or not first.running
 
-        ok = watcher.wait_until(shown, 240)
+    # Killed as soon as the first split (merge) shows on story-updates: its other half may be on its way.
+    def until_shown(first: WorkerProcess) -> None:
+        ok = watcher.wait_until(lambda w: any(kill_when(u) for u in w.updates) or not first.running, 240)
         assert ok and first.running, first.log_tail(30)
-        first.kill()  # SIGKILL: no commit, no flush
-        assert len(ids & watcher.handled_article_ids()) < len(ids), "the crash came too late to test anything"
-        second = WorkerProcess(settings, tmp_path / "second.log").start()
-        try:
-            wait_reflected(watcher, [second], ids, len(ids), 300)
-            watcher.wait_quiet(3.0)
-        finally:
-            second.stop()
-    finally:
-        first.kill()
-        watcher.close()
+
+    kill_then_restart(settings, ids, watcher, tmp_path, until_shown)
 
     report = compare_streams(read_update_stream(settings), in_process_stream(reference.updates))
     assert report.equal, "\n".join(report.differences[:20])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,27 @@ def wait_reflected(
     assert ok and got >= count, f"{got} of {count} articles reached a story in {timeout:.0f} s\n{logs}"
 
 
+def kill_then_restart(
+    settings: Settings, ids: set[str], watcher: OutputWatcher, tmp_path: Path, until: Callable[[WorkerProcess], None]
+) -> None:
+    """A worker killed with SIGKILL (no commit, no flush) once ``until(worker)`` returns, then a new worker, until
+    every article of ``ids`` is in a story; the watcher is closed."""
+    first = WorkerProcess(settings, tmp_path / "first.log").start()
+    try:
+        until(first)
+        first.kill()
+        assert len(ids & watcher.handled_article_ids()) < len(ids), "the crash came too late to test anything"
+        second = WorkerProcess(settings, tmp_path / "second.log").start()
+        try:
+            wait_reflected(watcher, [second], ids, len(ids), 300)
+            watcher.wait_quiet(3.0)
+        finally:
+            second.stop()
+    finally:
+        first.kill()
+        watcher.close()
+
+
 def recorded_extraction_order(settings: Settings) -> list[ArticleExtraction]:
     """article-extractions from offset 0 (one partition: the total order the clusterer saw), first copy of each."""
     consumer = make_consumer(settings, ARTICLE_EXTRACTIONS, timeout_ms=500)
@@ -89,20 +111,7 @@ def test_kill_9_mid_stream_then_restart_gives_the_uninterrupted_stories(
 ) -> None:
     settings = make_settings(article_partitions=1, story_partitions=4)
     ids, watcher = start_run(settings, headlines)
-    first = WorkerProcess(settings, tmp_path / "first.log").start()
-    try:
-        wait_reflected(watcher, [first], ids, 150, 180)
-        first.kill()  # SIGKILL mid-stream: no commit, no flush
-        assert len(ids & watcher.board.article_ids()) < N_ARTICLES, "the crash came too late to test anything"
-        second = WorkerProcess(settings, tmp_path / "second.log").start()
-        try:
-            wait_reflected(watcher, [second], ids, N_ARTICLES, 300)
-            watcher.wait_quiet(3.0)
-        finally:
-            second.stop()
-    finally:
-        first.kill()
-        watcher.close()
+    kill_then_restart(settings, ids, watcher, tmp_path, lambda first: wait_reflected(watcher, [first], ids, 150, 180))
 
     # The uninterrupted run: the same articles in the same order through the same pure pipeline.
     reference = Pipeline(extractor)
