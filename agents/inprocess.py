@@ -47,8 +47,7 @@ class Pipeline:
     refused: list[tuple[StoryArticle, str]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
-        if (error := self.story_settings.split_window_error(self.cluster_settings.largest_split)) is not None:
-            raise ValueError(error)
+        self.story_settings.check_split_window(self.cluster_settings.largest_split)
         self.index = StoryIndex(self.cluster_settings)
 
     def add_extraction(self, extraction: ArticleExtraction) -> StepResult:

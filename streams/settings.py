@@ -111,8 +111,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _splits_fit_the_story_window(self) -> Settings:
-        if (error := self.story.split_window_error(self.cluster.largest_split)) is not None:
-            raise ValueError(error)
+        self.story.check_split_window(self.cluster.largest_split)
         return self
 
     def tune_gc(self) -> None:

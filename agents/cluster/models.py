@@ -272,8 +272,8 @@ class Assignment(BaseModel):
 
 
 def copy_profile(prof: StoryProfile) -> StoryProfile:
-    """A detached copy: the lists are copied; feature maps and norm stats are never changed (only replaced), so
-    they are shared."""
+    """A detached copy: the id lists are copied; feature maps, norm stats, members, similarities and ``apart`` are
+    never changed in place (only replaced), so they are shared."""
     return prof.model_copy(update={"article_ids": list(prof.article_ids), "merged_ids": list(prof.merged_ids)})
 
 

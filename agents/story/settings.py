@@ -44,14 +44,13 @@ class StorySettings(BaseModel):
     # message limit (streams.app, docker-compose.yml). A message that would pass it is refused and dead-lettered.
     max_message_bytes: int = Field(default=16 * 1024 * 1024, ge=1_024)
 
-    def split_window_error(self, split_max_articles: int) -> str | None:
-        """Why the clusterer's splits would not fit this window (None: they fit). A split moves articles of a story
+    def check_split_window(self, split_max_articles: int) -> None:
+        """Raise ValueError when the clusterer's splits would not fit this window. A split moves articles of a story
         of at most ``split_max_articles`` articles (0: splits are off); the story stage must still hold each of them
         in full, so that story must not be past ``window_articles``."""
         if split_max_articles > self.window_articles:
-            return (
+            raise ValueError(
                 f"cluster.split_max_articles ({split_max_articles}) is over story.window_articles "
                 f"({self.window_articles}): a split would move articles the story stage has folded; raise "
                 "story.window_articles or lower cluster.split_max_articles"
             )
-        return None
